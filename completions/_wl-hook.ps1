@@ -1,0 +1,160 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'wl-hook'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'wl-hook' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing')
+            [CompletionResult]::new('fixtures', 'fixtures', [CompletionResultType]::ParameterValue, 'List, show and export the bundled fixtures')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'wl-hook;sign' {
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Event, family alias, family.* or all (repeatable): purchase.created, purchases, client.*')
+            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Event, family alias, family.* or all (repeatable): purchase.created, purchases, client.*')
+            [CompletionResult]::new('--fixture', '--fixture', [CompletionResultType]::ParameterName, 'Render this JSON file instead of the bundled fixture (x-topic from --topic or its meta_data.topic)')
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'Send this file''s bytes exactly (- for stdin); x-topic from --topic or its meta_data.topic')
+            [CompletionResult]::new('--generated-at', '--generated-at', [CompletionResultType]::ParameterName, 'Back-date the event: meta_data.date and x-generated-at, e.g. 2025-01-18T09:00:00Z')
+            [CompletionResult]::new('--fixtures', '--fixtures', [CompletionResultType]::ParameterName, 'A folder of <event>.json files that add or replace bundled fixtures')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed for generated ids, for byte-for-byte reproducible output')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Fix the clock (meta_data.date, x-generated-at, x-sent-at), e.g. 2025-01-20T20:10:00Z')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Set an existing field to a string: --set a_price.m_total=99.00 (repeatable)')
+            [CompletionResult]::new('--set-json', '--set-json', [CompletionResultType]::ParameterName, 'Set an existing field to a JSON value: --set-json is_bookable=false (repeatable)')
+            [CompletionResult]::new('--add', '--add', [CompletionResultType]::ParameterName, 'Create a field on purpose: --add a_price.m_fee=''"2.00"'' (repeatable)')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Webhook key [default: $WL_HOOK_SECRET, else the built-in development key]')
+            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the webhook key from a file (one trailing newline is trimmed)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How to print the request')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'The endpoint named in curl and http output')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Add or replace a header: --header ''X-Trace: 1'' (repeatable)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Add or replace a header: --header ''X-Trace: 1'' (repeatable)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'Accept a --data body that is not JSON')
+            [CompletionResult]::new('--exact', '--exact', [CompletionResultType]::ParameterName, 'Keep the fixture''s meta_data.id and meta_data.date instead of making a new event')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'wl-hook;fixtures' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the events: family, seed name, aliases, record-id field')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show fixtures rendered as new events (pretty JSON), or the stored files with --raw')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the fixtures in effect to DIR as <event>.json, to edit and use with --fixtures')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'wl-hook;fixtures;list' {
+            [CompletionResult]::new('--fixtures', '--fixtures', [CompletionResultType]::ParameterName, 'A folder of <event>.json files that add or replace bundled fixtures')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per event')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'wl-hook;fixtures;show' {
+            [CompletionResult]::new('--fixtures', '--fixtures', [CompletionResultType]::ParameterName, 'A folder of <event>.json files that add or replace bundled fixtures')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed for generated ids, for byte-for-byte reproducible output')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Fix the clock (meta_data.date, x-generated-at, x-sent-at), e.g. 2025-01-20T20:10:00Z')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Set an existing field to a string: --set a_price.m_total=99.00 (repeatable)')
+            [CompletionResult]::new('--set-json', '--set-json', [CompletionResultType]::ParameterName, 'Set an existing field to a JSON value: --set-json is_bookable=false (repeatable)')
+            [CompletionResult]::new('--add', '--add', [CompletionResultType]::ParameterName, 'Create a field on purpose: --add a_price.m_fee=''"2.00"'' (repeatable)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'Print the stored file exactly as it is')
+            [CompletionResult]::new('--exact', '--exact', [CompletionResultType]::ParameterName, 'Keep the fixture''s meta_data.id and meta_data.date instead of making a new event')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'wl-hook;fixtures;export' {
+            [CompletionResult]::new('--fixtures', '--fixtures', [CompletionResultType]::ParameterName, 'A folder of <event>.json files that add or replace bundled fixtures')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite files that exist')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'wl-hook;fixtures;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the events: family, seed name, aliases, record-id field')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show fixtures rendered as new events (pretty JSON), or the stored files with --raw')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the fixtures in effect to DIR as <event>.json, to edit and use with --fixtures')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'wl-hook;fixtures;help;list' {
+            break
+        }
+        'wl-hook;fixtures;help;show' {
+            break
+        }
+        'wl-hook;fixtures;help;export' {
+            break
+        }
+        'wl-hook;fixtures;help;help' {
+            break
+        }
+        'wl-hook;completions' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'wl-hook;help' {
+            [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing')
+            [CompletionResult]::new('fixtures', 'fixtures', [CompletionResultType]::ParameterValue, 'List, show and export the bundled fixtures')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'wl-hook;help;sign' {
+            break
+        }
+        'wl-hook;help;fixtures' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the events: family, seed name, aliases, record-id field')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show fixtures rendered as new events (pretty JSON), or the stored files with --raw')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the fixtures in effect to DIR as <event>.json, to edit and use with --fixtures')
+            break
+        }
+        'wl-hook;help;fixtures;list' {
+            break
+        }
+        'wl-hook;help;fixtures;show' {
+            break
+        }
+        'wl-hook;help;fixtures;export' {
+            break
+        }
+        'wl-hook;help;completions' {
+            break
+        }
+        'wl-hook;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

@@ -1,0 +1,135 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[wl-hook] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'wl-hook'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'wl-hook'= {
+            cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand sign 'Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing'
+            cand fixtures 'List, show and export the bundled fixtures'
+            cand completions 'Print a shell completion script to stdout'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'wl-hook;sign'= {
+            cand -t 'Event, family alias, family.* or all (repeatable): purchase.created, purchases, client.*'
+            cand --topic 'Event, family alias, family.* or all (repeatable): purchase.created, purchases, client.*'
+            cand --fixture 'Render this JSON file instead of the bundled fixture (x-topic from --topic or its meta_data.topic)'
+            cand --data 'Send this file''s bytes exactly (- for stdin); x-topic from --topic or its meta_data.topic'
+            cand --generated-at 'Back-date the event: meta_data.date and x-generated-at, e.g. 2025-01-18T09:00:00Z'
+            cand --fixtures 'A folder of <event>.json files that add or replace bundled fixtures'
+            cand --seed 'Seed for generated ids, for byte-for-byte reproducible output'
+            cand --now 'Fix the clock (meta_data.date, x-generated-at, x-sent-at), e.g. 2025-01-20T20:10:00Z'
+            cand --set 'Set an existing field to a string: --set a_price.m_total=99.00 (repeatable)'
+            cand --set-json 'Set an existing field to a JSON value: --set-json is_bookable=false (repeatable)'
+            cand --add 'Create a field on purpose: --add a_price.m_fee=''"2.00"'' (repeatable)'
+            cand --secret 'Webhook key [default: $WL_HOOK_SECRET, else the built-in development key]'
+            cand --secret-file 'Read the webhook key from a file (one trailing newline is trimmed)'
+            cand --format 'How to print the request'
+            cand --url 'The endpoint named in curl and http output'
+            cand -H 'Add or replace a header: --header ''X-Trace: 1'' (repeatable)'
+            cand --header 'Add or replace a header: --header ''X-Trace: 1'' (repeatable)'
+            cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --raw 'Accept a --data body that is not JSON'
+            cand --exact 'Keep the fixture''s meta_data.id and meta_data.date instead of making a new event'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'wl-hook;fixtures'= {
+            cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand list 'List the events: family, seed name, aliases, record-id field'
+            cand show 'Show fixtures rendered as new events (pretty JSON), or the stored files with --raw'
+            cand export 'Write the fixtures in effect to DIR as <event>.json, to edit and use with --fixtures'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'wl-hook;fixtures;list'= {
+            cand --fixtures 'A folder of <event>.json files that add or replace bundled fixtures'
+            cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --json 'One JSON object per event'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'wl-hook;fixtures;show'= {
+            cand --fixtures 'A folder of <event>.json files that add or replace bundled fixtures'
+            cand --seed 'Seed for generated ids, for byte-for-byte reproducible output'
+            cand --now 'Fix the clock (meta_data.date, x-generated-at, x-sent-at), e.g. 2025-01-20T20:10:00Z'
+            cand --set 'Set an existing field to a string: --set a_price.m_total=99.00 (repeatable)'
+            cand --set-json 'Set an existing field to a JSON value: --set-json is_bookable=false (repeatable)'
+            cand --add 'Create a field on purpose: --add a_price.m_fee=''"2.00"'' (repeatable)'
+            cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --raw 'Print the stored file exactly as it is'
+            cand --exact 'Keep the fixture''s meta_data.id and meta_data.date instead of making a new event'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'wl-hook;fixtures;export'= {
+            cand --fixtures 'A folder of <event>.json files that add or replace bundled fixtures'
+            cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --force 'Overwrite files that exist'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'wl-hook;fixtures;help'= {
+            cand list 'List the events: family, seed name, aliases, record-id field'
+            cand show 'Show fixtures rendered as new events (pretty JSON), or the stored files with --raw'
+            cand export 'Write the fixtures in effect to DIR as <event>.json, to edit and use with --fixtures'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'wl-hook;fixtures;help;list'= {
+        }
+        &'wl-hook;fixtures;help;show'= {
+        }
+        &'wl-hook;fixtures;help;export'= {
+        }
+        &'wl-hook;fixtures;help;help'= {
+        }
+        &'wl-hook;completions'= {
+            cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'wl-hook;help'= {
+            cand sign 'Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing'
+            cand fixtures 'List, show and export the bundled fixtures'
+            cand completions 'Print a shell completion script to stdout'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'wl-hook;help;sign'= {
+        }
+        &'wl-hook;help;fixtures'= {
+            cand list 'List the events: family, seed name, aliases, record-id field'
+            cand show 'Show fixtures rendered as new events (pretty JSON), or the stored files with --raw'
+            cand export 'Write the fixtures in effect to DIR as <event>.json, to edit and use with --fixtures'
+        }
+        &'wl-hook;help;fixtures;list'= {
+        }
+        &'wl-hook;help;fixtures;show'= {
+        }
+        &'wl-hook;help;fixtures;export'= {
+        }
+        &'wl-hook;help;completions'= {
+        }
+        &'wl-hook;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,106 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_wl_hook_global_optspecs
+    string join \n color= h/help V/version
+end
+
+function __fish_wl_hook_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_wl_hook_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_wl_hook_using_subcommand
+    set -l cmd (__fish_wl_hook_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c wl-hook -n "__fish_wl_hook_needs_command" -l color -d 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c wl-hook -n "__fish_wl_hook_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wl-hook -n "__fish_wl_hook_needs_command" -s V -l version -d 'Print version'
+complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "sign" -d 'Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing'
+complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "fixtures" -d 'List, show and export the bundled fixtures'
+complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -s t -l topic -d 'Event, family alias, family.* or all (repeatable): purchase.created, purchases, client.*' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l fixture -d 'Render this JSON file instead of the bundled fixture (x-topic from --topic or its meta_data.topic)' -r -F
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l data -d 'Send this file\'s bytes exactly (- for stdin); x-topic from --topic or its meta_data.topic' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l generated-at -d 'Back-date the event: meta_data.date and x-generated-at, e.g. 2025-01-18T09:00:00Z' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l fixtures -d 'A folder of <event>.json files that add or replace bundled fixtures' -r -F
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l seed -d 'Seed for generated ids, for byte-for-byte reproducible output' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l now -d 'Fix the clock (meta_data.date, x-generated-at, x-sent-at), e.g. 2025-01-20T20:10:00Z' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l set -d 'Set an existing field to a string: --set a_price.m_total=99.00 (repeatable)' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l set-json -d 'Set an existing field to a JSON value: --set-json is_bookable=false (repeatable)' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l add -d 'Create a field on purpose: --add a_price.m_fee=\'"2.00"\' (repeatable)' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l secret -d 'Webhook key [default: $WL_HOOK_SECRET, else the built-in development key]' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l secret-file -d 'Read the webhook key from a file (one trailing newline is trimmed)' -r -F
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l format -d 'How to print the request' -r -f -a "headers\t'Header lines, a blank line, then the body'
+curl\t'A curl command that sends exactly these bytes'
+http\t'A raw HTTP/1.1 request'
+json\t'One JSON object per request, in the capture format verify reads'"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l url -d 'The endpoint named in curl and http output' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -s H -l header -d 'Add or replace a header: --header \'X-Trace: 1\' (repeatable)' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l color -d 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l raw -d 'Accept a --data body that is not JSON'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l exact -d 'Keep the fixture\'s meta_data.id and meta_data.date instead of making a new event'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and not __fish_seen_subcommand_from list show export help" -l color -d 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and not __fish_seen_subcommand_from list show export help" -s h -l help -d 'Print help'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and not __fish_seen_subcommand_from list show export help" -f -a "list" -d 'List the events: family, seed name, aliases, record-id field'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and not __fish_seen_subcommand_from list show export help" -f -a "show" -d 'Show fixtures rendered as new events (pretty JSON), or the stored files with --raw'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and not __fish_seen_subcommand_from list show export help" -f -a "export" -d 'Write the fixtures in effect to DIR as <event>.json, to edit and use with --fixtures'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and not __fish_seen_subcommand_from list show export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from list" -l fixtures -d 'A folder of <event>.json files that add or replace bundled fixtures' -r -F
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from list" -l color -d 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from list" -l json -d 'One JSON object per event'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from show" -l fixtures -d 'A folder of <event>.json files that add or replace bundled fixtures' -r -F
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from show" -l seed -d 'Seed for generated ids, for byte-for-byte reproducible output' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from show" -l now -d 'Fix the clock (meta_data.date, x-generated-at, x-sent-at), e.g. 2025-01-20T20:10:00Z' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from show" -l set -d 'Set an existing field to a string: --set a_price.m_total=99.00 (repeatable)' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from show" -l set-json -d 'Set an existing field to a JSON value: --set-json is_bookable=false (repeatable)' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from show" -l add -d 'Create a field on purpose: --add a_price.m_fee=\'"2.00"\' (repeatable)' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from show" -l color -d 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from show" -l raw -d 'Print the stored file exactly as it is'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from show" -l exact -d 'Keep the fixture\'s meta_data.id and meta_data.date instead of making a new event'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from export" -l fixtures -d 'A folder of <event>.json files that add or replace bundled fixtures' -r -F
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from export" -l color -d 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from export" -l force -d 'Overwrite files that exist'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the events: family, seed name, aliases, record-id field'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show fixtures rendered as new events (pretty JSON), or the stored files with --raw'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from help" -f -a "export" -d 'Write the fixtures in effect to DIR as <event>.json, to edit and use with --fixtures'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand completions" -l color -d 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from sign fixtures completions help" -f -a "sign" -d 'Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from sign fixtures completions help" -f -a "fixtures" -d 'List, show and export the bundled fixtures'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from sign fixtures completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from sign fixtures completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and __fish_seen_subcommand_from fixtures" -f -a "list" -d 'List the events: family, seed name, aliases, record-id field'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and __fish_seen_subcommand_from fixtures" -f -a "show" -d 'Show fixtures rendered as new events (pretty JSON), or the stored files with --raw'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and __fish_seen_subcommand_from fixtures" -f -a "export" -d 'Write the fixtures in effect to DIR as <event>.json, to edit and use with --fixtures'

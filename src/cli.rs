@@ -1,0 +1,218 @@
+//! The command line, as clap derive types only: no I/O and no business logic here.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::exit::EXIT_CODES_HELP;
+use crate::output::ColorChoice;
+
+/// The default endpoint of send, replay and check, and the address listen binds by default.
+pub const DEFAULT_URL: &str = "http://127.0.0.1:9000/webhooks";
+
+#[derive(Parser)]
+#[command(
+    name = "wl-hook",
+    version,
+    about = "Send, receive, verify, replay and conformance-test WellnessLiving webhooks, offline",
+    long_about = "wl-hook is a toolkit for developers who build receivers for WellnessLiving (WL) \
+webhooks: correctly signed fixtures for all 13 events, and the tools to check what a receiver \
+does with them. No WL account or network is needed.",
+    after_help = EXIT_CODES_HELP,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// When to colour output: auto (a terminal, unless NO_COLOR is set), always or never
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, env = "WL_HOOK_COLOR", value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing
+    #[command(after_help = SIGN_HELP)]
+    Sign(SignArgs),
+    /// List, show and export the bundled fixtures
+    #[command(subcommand)]
+    Fixtures(FixturesCommand),
+    /// Print a shell completion script to stdout
+    #[command(after_help = COMPLETIONS_HELP)]
+    Completions(CompletionsArgs),
+}
+
+const SIGN_HELP: &str = "\
+Examples:
+  wl-hook sign --topic purchases
+  wl-hook sign --topic client.created --format curl --url http://127.0.0.1:3000/webhooks
+  wl-hook sign --topic purchase.created --set a_price.m_total=99.00 --seed 1 --now 2025-01-20T20:10:00Z
+  wl-hook sign --data body.json --topic purchase.created --format http
+
+Exit codes: 0 printed; 2 input error (unknown topic, unreadable or non-JSON body, bad override,
+empty key).";
+
+const COMPLETIONS_HELP: &str = "\
+Examples:
+  wl-hook completions bash > ~/.local/share/bash-completion/completions/wl-hook
+  wl-hook completions zsh > ~/.zfunc/_wl-hook
+  wl-hook completions fish > ~/.config/fish/completions/wl-hook.fish
+
+Exit codes: 0 printed; 2 unknown shell.";
+
+/// Where the webhook key comes from. Deliberately not `Debug`: it holds the key.
+#[derive(Args, Clone, Default)]
+pub struct KeyArgs {
+    /// Webhook key [default: $WL_HOOK_SECRET, else the built-in development key]
+    #[arg(long, value_name = "KEY", conflicts_with = "secret_file")]
+    pub secret: Option<String>,
+
+    /// Read the webhook key from a file (one trailing newline is trimmed)
+    #[arg(long, value_name = "PATH")]
+    pub secret_file: Option<PathBuf>,
+}
+
+/// How fixtures are found and turned into bodies.
+#[derive(Args, Clone, Debug, Default)]
+pub struct RenderArgs {
+    /// A folder of <event>.json files that add or replace bundled fixtures
+    #[arg(long, value_name = "DIR", env = "WL_HOOK_FIXTURES")]
+    pub fixtures: Option<PathBuf>,
+
+    /// Seed for generated ids, for byte-for-byte reproducible output
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+
+    /// Fix the clock (meta_data.date, x-generated-at, x-sent-at), e.g. 2025-01-20T20:10:00Z
+    #[arg(long, value_name = "TS")]
+    pub now: Option<String>,
+
+    /// Keep the fixture's meta_data.id and meta_data.date instead of making a new event
+    #[arg(long)]
+    pub exact: bool,
+
+    /// Set an existing field to a string: --set a_price.m_total=99.00 (repeatable)
+    #[arg(long = "set", value_name = "PATH=STRING")]
+    pub set: Vec<String>,
+
+    /// Set an existing field to a JSON value: --set-json is_bookable=false (repeatable)
+    #[arg(long = "set-json", value_name = "PATH=JSON")]
+    pub set_json: Vec<String>,
+
+    /// Create a field on purpose: --add a_price.m_fee='"2.00"' (repeatable)
+    #[arg(long, value_name = "PATH=JSON")]
+    pub add: Vec<String>,
+}
+
+/// What body to send or sign.
+#[derive(Args, Clone, Debug, Default)]
+pub struct BodyArgs {
+    /// Event, family alias, family.* or all (repeatable): purchase.created, purchases, client.*
+    #[arg(short, long = "topic", value_name = "TOPIC")]
+    pub topics: Vec<String>,
+
+    /// Render this JSON file instead of the bundled fixture (x-topic from --topic or its meta_data.topic)
+    #[arg(long, value_name = "FILE", conflicts_with = "data")]
+    pub fixture: Option<PathBuf>,
+
+    /// Send this file's bytes exactly (- for stdin); x-topic from --topic or its meta_data.topic
+    #[arg(long, value_name = "FILE|-")]
+    pub data: Option<String>,
+
+    /// Accept a --data body that is not JSON
+    #[arg(long, requires = "data")]
+    pub raw: bool,
+
+    /// Back-date the event: meta_data.date and x-generated-at, e.g. 2025-01-18T09:00:00Z
+    #[arg(long, value_name = "TS")]
+    pub generated_at: Option<String>,
+
+    #[command(flatten)]
+    pub render: RenderArgs,
+}
+
+#[derive(Args, Clone)]
+pub struct SignArgs {
+    #[command(flatten)]
+    pub body: BodyArgs,
+
+    #[command(flatten)]
+    pub key: KeyArgs,
+
+    /// How to print the request
+    #[arg(long, value_enum, default_value_t = SignFormat::Headers)]
+    pub format: SignFormat,
+
+    /// The endpoint named in curl and http output
+    #[arg(long, value_name = "URL", env = "WL_HOOK_URL", default_value = DEFAULT_URL)]
+    pub url: String,
+
+    /// Add or replace a header: --header 'X-Trace: 1' (repeatable)
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SignFormat {
+    /// Header lines, a blank line, then the body
+    Headers,
+    /// A curl command that sends exactly these bytes
+    Curl,
+    /// A raw HTTP/1.1 request
+    Http,
+    /// One JSON object per request, in the capture format verify reads
+    Json,
+}
+
+#[derive(Subcommand, Clone)]
+pub enum FixturesCommand {
+    /// List the events: family, seed name, aliases, record-id field
+    #[command(
+        after_help = "Examples:\n  wl-hook fixtures list\n  wl-hook fixtures list --json\n\nExit codes: 0 listed; 2 unreadable --fixtures folder."
+    )]
+    List {
+        /// One JSON object per event
+        #[arg(long)]
+        json: bool,
+        /// A folder of <event>.json files that add or replace bundled fixtures
+        #[arg(long, value_name = "DIR", env = "WL_HOOK_FIXTURES")]
+        fixtures: Option<PathBuf>,
+    },
+    /// Show fixtures rendered as new events (pretty JSON), or the stored files with --raw
+    #[command(
+        after_help = "Examples:\n  wl-hook fixtures show purchases\n  wl-hook fixtures show client.created --raw\n  wl-hook fixtures show client.* --seed 1 --now 2025-01-20T20:10:00Z\n\nExit codes: 0 shown; 2 unknown topic or bad override."
+    )]
+    Show {
+        /// Event, family alias, family.* or all
+        #[arg(value_name = "TOPIC", required = true)]
+        topics: Vec<String>,
+        /// Print the stored file exactly as it is
+        #[arg(long)]
+        raw: bool,
+        #[command(flatten)]
+        render: RenderArgs,
+    },
+    /// Write the fixtures in effect to DIR as <event>.json, to edit and use with --fixtures
+    #[command(
+        after_help = "Examples:\n  wl-hook fixtures export ./wl-fixtures\n  wl-hook send --fixtures ./wl-fixtures --topic purchases\n\nExit codes: 0 written; 2 a file exists (use --force) or DIR is not writable."
+    )]
+    Export {
+        /// Folder to write to (created when missing)
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+        /// Overwrite files that exist
+        #[arg(long)]
+        force: bool,
+        /// A folder of <event>.json files that add or replace bundled fixtures
+        #[arg(long, value_name = "DIR", env = "WL_HOOK_FIXTURES")]
+        fixtures: Option<PathBuf>,
+    },
+}
+
+#[derive(Args, Clone)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}

@@ -1,0 +1,341 @@
+//! Turning shared arguments into checked values before any I/O: the key, the clock, the URL,
+//! and the plan of bodies to render.
+
+use std::io::Read;
+use std::path::Path;
+
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use crate::cli::{BodyArgs, KeyArgs, RenderArgs};
+use crate::exit::input_error;
+use crate::fixture::{declared_topic, FixtureSet, Override, OverrideKind, Rendered, Renderer};
+use crate::protocol::{self, timestamp, Headers, Secret};
+
+/// Where the key in use came from, for messages (never the key itself).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeySource {
+    Flag,
+    File,
+    Env,
+    Development,
+}
+
+/// Trim exactly one trailing newline (`\n` or `\r\n`), as editors add one.
+pub fn trim_one_newline(bytes: &mut Vec<u8>) {
+    if bytes.last() == Some(&b'\n') {
+        bytes.pop();
+        if bytes.last() == Some(&b'\r') {
+            bytes.pop();
+        }
+    }
+}
+
+/// The key from `--secret`, `--secret-file` or `WL_HOOK_SECRET`, else the development key
+/// with a one-line notice on stderr.
+pub fn load_key(args: &KeyArgs) -> Result<(Secret, KeySource)> {
+    let empty = |from: &str| {
+        input_error(format!(
+            "the key from {from} is empty; give a non-empty key"
+        ))
+    };
+    if let Some(s) = &args.secret {
+        return Secret::new(s.as_bytes().to_vec())
+            .map(|k| (k, KeySource::Flag))
+            .ok_or_else(|| empty("--secret"));
+    }
+    if let Some(path) = &args.secret_file {
+        let mut bytes = std::fs::read(path).map_err(|e| {
+            input_error(format!(
+                "cannot read key file {}: {e}; check --secret-file",
+                path.display()
+            ))
+        })?;
+        trim_one_newline(&mut bytes);
+        return Secret::new(bytes)
+            .map(|k| (k, KeySource::File))
+            .ok_or_else(|| empty(&format!("--secret-file {}", path.display())));
+    }
+    if let Some(v) = std::env::var_os("WL_HOOK_SECRET") {
+        return Secret::new(v.into_encoded_bytes())
+            .map(|k| (k, KeySource::Env))
+            .ok_or_else(|| empty("WL_HOOK_SECRET"));
+    }
+    eprintln!(
+        "wl-hook: note: no key given; using the development key '{}' (pass --secret or --secret-file, or set WL_HOOK_SECRET)",
+        protocol::DEV_KEY
+    );
+    Ok((protocol::dev_secret(), KeySource::Development))
+}
+
+/// Parse a timestamp flag, naming the flag in the error.
+pub fn parse_time(flag: &str, value: &str) -> Result<DateTime<Utc>> {
+    timestamp::parse(value)
+        .map(|(t, _)| t)
+        .map_err(|e| input_error(format!("{flag}: {e}")))
+}
+
+/// The clock of this run: `--now`, else the system clock.
+pub fn now(render: &RenderArgs) -> Result<DateTime<Utc>> {
+    match &render.now {
+        Some(v) => parse_time("--now", v),
+        None => Ok(Utc::now()),
+    }
+}
+
+/// A URL to deliver to: http or https, with a host.
+pub fn parse_url(value: &str) -> Result<reqwest::Url> {
+    let url = reqwest::Url::parse(value).map_err(|e| {
+        input_error(format!(
+            "invalid URL '{value}': {e}; write it like http://127.0.0.1:3000/webhooks"
+        ))
+    })?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
+        return Err(input_error(format!(
+            "invalid URL '{value}': use an http:// or https:// URL with a host"
+        )));
+    }
+    Ok(url)
+}
+
+/// Parse the `--set`, `--set-json` and `--add` flags (creations first, so a later --set can
+/// change what --add made).
+pub fn overrides(render: &RenderArgs) -> Result<Vec<Override>> {
+    let groups = [
+        (OverrideKind::Add, &render.add),
+        (OverrideKind::SetJson, &render.set_json),
+        (OverrideKind::SetString, &render.set),
+    ];
+    let mut out = Vec::new();
+    for (kind, args) in groups {
+        for a in args {
+            out.push(Override::parse(kind, a).map_err(|e| input_error(e.to_string()))?);
+        }
+    }
+    Ok(out)
+}
+
+/// Load the fixtures in effect, with errors as input errors.
+pub fn fixture_set(dir: Option<&Path>) -> Result<FixtureSet> {
+    FixtureSet::load(dir)
+        .map_err(|e| input_error(format!("{e}; fix the file or leave out --fixtures")))
+}
+
+/// Read `--data`: a file, or stdin for `-`.
+pub fn read_data(spec: &str) -> Result<Vec<u8>> {
+    if spec == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut buf)
+            .map_err(|e| input_error(format!("cannot read --data from stdin: {e}")))?;
+        return Ok(buf);
+    }
+    std::fs::read(spec).map_err(|e| input_error(format!("cannot read --data file {spec}: {e}")))
+}
+
+/// One body source of a plan.
+#[derive(Debug, Clone)]
+enum Template {
+    /// A fixture to render as a new event each time.
+    Json { event: String, value: Value },
+    /// Bytes to send exactly.
+    Bytes { event: String, bytes: Vec<u8> },
+}
+
+/// The checked plan of what bodies to produce, built before anything is sent.
+#[derive(Debug)]
+pub struct BodyPlan {
+    templates: Vec<Template>,
+    renderer: Renderer,
+}
+
+impl BodyPlan {
+    /// Resolve topics, read `--fixture`/`--data`, parse overrides and the clock.
+    pub fn from_args(args: &BodyArgs, now: DateTime<Utc>) -> Result<BodyPlan> {
+        let overrides = overrides(&args.render)?;
+        let generated_at = match &args.generated_at {
+            Some(v) => parse_time("--generated-at", v)?,
+            None => now,
+        };
+        let templates = if let Some(spec) = &args.data {
+            if !overrides.is_empty() || args.render.exact {
+                return Err(input_error(
+                    "--set, --set-json, --add and --exact do not apply to --data, which is sent byte-exact; use --fixture FILE to render a file",
+                ));
+            }
+            let bytes = read_data(spec)?;
+            let parsed: Option<Value> = serde_json::from_slice(&bytes).ok();
+            if parsed.is_none() && !args.raw {
+                let why = serde_json::from_slice::<Value>(&bytes)
+                    .err()
+                    .map(|e| e.to_string())
+                    .unwrap_or_default();
+                return Err(input_error(format!(
+                    "--data {spec} is not JSON ({why}); WL always sends JSON, pass --raw to send it anyway"
+                )));
+            }
+            let event = single_topic(args, parsed.as_ref().and_then(declared_topic), "--data")?;
+            vec![Template::Bytes { event, bytes }]
+        } else if let Some(path) = &args.fixture {
+            let value =
+                crate::fixture::read_fixture_file(path).map_err(|e| input_error(e.to_string()))?;
+            let event = single_topic(args, declared_topic(&value), "--fixture")?;
+            vec![Template::Json { event, value }]
+        } else {
+            if args.topics.is_empty() {
+                return Err(input_error(
+                    "say what to send: --topic EVENT (e.g. --topic purchases, --topic all), --fixture FILE or --data FILE",
+                ));
+            }
+            let set = fixture_set(args.render.fixtures.as_deref())?;
+            let found = set
+                .resolve(&args.topics)
+                .map_err(|e| input_error(e.to_string()))?;
+            found
+                .into_iter()
+                .map(|f| Template::Json {
+                    event: f.event.clone(),
+                    value: f.value.clone(),
+                })
+                .collect()
+        };
+        let renderer = Renderer::new(args.render.seed, args.render.exact, generated_at, overrides);
+        let plan = BodyPlan {
+            templates,
+            renderer,
+        };
+        // Render each template once now, so a bad override path fails before anything is sent.
+        for i in 0..plan.templates.len() {
+            plan.check(i)?;
+        }
+        Ok(plan)
+    }
+
+    fn check(&self, i: usize) -> Result<()> {
+        if let Template::Json { value, .. } = &self.templates[i] {
+            let mut probe = Renderer::new(
+                Some(0),
+                true,
+                self.renderer.generated_at(),
+                self.overrides(),
+            );
+            probe
+                .render("", value)
+                .map_err(|e| input_error(e.to_string()))?;
+        }
+        Ok(())
+    }
+
+    fn overrides(&self) -> Vec<Override> {
+        self.renderer.overrides().to_vec()
+    }
+
+    /// How many distinct templates (events) the plan has.
+    pub fn len(&self) -> usize {
+        self.templates.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.templates.is_empty()
+    }
+
+    /// The event name of template `i`.
+    pub fn event(&self, i: usize) -> &str {
+        match &self.templates[i] {
+            Template::Json { event, .. } | Template::Bytes { event, .. } => event,
+        }
+    }
+
+    /// Produce one body from template `i`: a fresh event, or the exact bytes.
+    pub fn render(&mut self, i: usize) -> Result<Rendered> {
+        match &self.templates[i] {
+            Template::Json { event, value } => self
+                .renderer
+                .render(event, value)
+                .map_err(|e| input_error(e.to_string())),
+            Template::Bytes { event, bytes } => Ok(Rendered {
+                event: event.clone(),
+                body: bytes.clone(),
+                generated_at: self.renderer.generated_at(),
+            }),
+        }
+    }
+
+    /// The renderer, for commands that need more seeded randomness.
+    pub fn renderer_mut(&mut self) -> &mut Renderer {
+        &mut self.renderer
+    }
+}
+
+/// The one event a `--data` or `--fixture` body is sent as: from `--topic`, else the body's own
+/// `meta_data.topic`.
+fn single_topic(args: &BodyArgs, declared: Option<&str>, flag: &str) -> Result<String> {
+    let words: Vec<&str> = match (args.topics.as_slice(), declared) {
+        ([], Some(d)) => vec![d],
+        ([], None) => {
+            return Err(input_error(format!(
+                "{flag}: the body has no meta_data.topic; say which event it is with --topic"
+            )))
+        }
+        (ts, _) => ts.iter().map(String::as_str).collect(),
+    };
+    let events = protocol::topics::resolve_all(&words).map_err(|e| input_error(e.to_string()))?;
+    match events.as_slice() {
+        [one] => Ok(one.name.to_string()),
+        _ => Err(input_error(format!(
+            "{flag} sends one body: give exactly one event with --topic, not {}",
+            words.join(", ")
+        ))),
+    }
+}
+
+/// Apply `--header 'Name: value'` arguments to a header set.
+pub fn apply_header_args(headers: &mut Headers, args: &[String]) -> Result<()> {
+    for a in args {
+        let (name, value) =
+            protocol::parse_header_arg(a).map_err(|e| input_error(format!("--header: {e}")))?;
+        protocol::set_header(headers, &name, &value);
+    }
+    Ok(())
+}
+
+/// Check `--header` arguments without applying them (input errors before any I/O).
+pub fn check_header_args(args: &[String]) -> Result<()> {
+    apply_header_args(&mut Vec::new(), args)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trims_exactly_one_newline() {
+        for (input, want) in [
+            (&b"key\n"[..], &b"key"[..]),
+            (b"key\r\n", b"key"),
+            (b"key\n\n", b"key\n"),
+            (b"key", b"key"),
+            (b" key ", b" key "),
+        ] {
+            let mut v = input.to_vec();
+            trim_one_newline(&mut v);
+            assert_eq!(v, want);
+        }
+    }
+
+    #[test]
+    fn urls() {
+        assert!(parse_url("http://127.0.0.1:9000/webhooks").is_ok());
+        assert!(parse_url("https://staging.example.com/hooks").is_ok());
+        for bad in [
+            "127.0.0.1:9000",
+            "ftp://x/y",
+            "http://",
+            "not a url",
+            "file:///etc/passwd",
+        ] {
+            assert!(parse_url(bad).is_err(), "{bad}");
+        }
+    }
+}

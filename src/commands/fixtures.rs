@@ -1,0 +1,156 @@
+//! `wl-hook fixtures list|show|export`.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Result;
+use serde_json::json;
+
+use crate::cli::{FixturesCommand, RenderArgs};
+use crate::commands::common;
+use crate::exit::{input_error, Exit};
+use crate::fixture::{Origin, Renderer};
+use crate::output::{dim, strong};
+use crate::protocol::topics;
+
+pub fn run(cmd: &FixturesCommand) -> Result<Exit> {
+    match cmd {
+        FixturesCommand::List { json, fixtures } => list(*json, fixtures.as_deref()),
+        FixturesCommand::Show {
+            topics,
+            raw,
+            render,
+        } => show(topics, *raw, render),
+        FixturesCommand::Export {
+            dir,
+            force,
+            fixtures,
+        } => export(dir, *force, fixtures.as_deref()),
+    }
+}
+
+fn list(as_json: bool, dir: Option<&Path>) -> Result<Exit> {
+    let set = common::fixture_set(dir)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if !as_json {
+        writeln!(
+            out,
+            "{}",
+            strong(&format!(
+                "{:<22} {:<12} {:<15} {:<28} {}",
+                "EVENT", "FAMILY", "SEED NAME", "ALIASES", "RECORD ID"
+            ))
+        )?;
+    }
+    for f in set.iter() {
+        let event = topics::event(&f.event);
+        let family = event.map(|e| e.family);
+        let aliases = family
+            .map(|fam| fam.aliases().join(", "))
+            .unwrap_or_default();
+        let record = event.map(|e| e.record_id_field()).unwrap_or_default();
+        let source = match &f.origin {
+            Origin::Builtin => "builtin".to_string(),
+            Origin::File(p) => p.display().to_string(),
+        };
+        if as_json {
+            let obj = json!({
+                "type": "fixture",
+                "event": f.event,
+                "family": family.map(|x| x.resource()),
+                "seed_name": family.map(|x| x.seed_name()),
+                "aliases": family.map(|x| x.aliases()).unwrap_or(&[]),
+                "record_id": event.map(|e| e.record_id_field()),
+                "source": source,
+            });
+            writeln!(out, "{obj}")?;
+        } else {
+            let note = match &f.origin {
+                Origin::Builtin => String::new(),
+                Origin::File(_) => format!("  {}", dim(&format!("(from {source})"))),
+            };
+            writeln!(
+                out,
+                "{:<22} {:<12} {:<15} {:<28} {}{}",
+                f.event,
+                family.map(|x| x.resource()).unwrap_or("-"),
+                family.map(|x| x.seed_name()).unwrap_or("-"),
+                if aliases.is_empty() { "-" } else { &aliases },
+                if record.is_empty() { "-" } else { &record },
+                note
+            )?;
+        }
+    }
+    out.flush()?;
+    Ok(Exit::Ok)
+}
+
+fn show(words: &[String], raw: bool, render: &RenderArgs) -> Result<Exit> {
+    let set = common::fixture_set(render.fixtures.as_deref())?;
+    let found = set.resolve(words).map_err(|e| input_error(e.to_string()))?;
+    let overrides = common::overrides(render)?;
+    let now = common::now(render)?;
+    let mut renderer = Renderer::new(render.seed, render.exact, now, overrides);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for f in found {
+        if raw {
+            out.write_all(&f.raw)?;
+            if !f.raw.ends_with(b"\n") {
+                writeln!(out)?;
+            }
+            continue;
+        }
+        let r = renderer
+            .render(&f.event, &f.value)
+            .map_err(|e| input_error(e.to_string()))?;
+        let value: serde_json::Value = serde_json::from_slice(&r.body)?;
+        writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
+    }
+    out.flush()?;
+    Ok(Exit::Ok)
+}
+
+fn export(dir: &Path, force: bool, fixtures: Option<&Path>) -> Result<Exit> {
+    let set = common::fixture_set(fixtures)?;
+    let targets: Vec<_> = set
+        .iter()
+        .map(|f| (dir.join(format!("{}.json", f.event)), f))
+        .collect();
+    if !force {
+        let existing: Vec<String> = targets
+            .iter()
+            .filter(|(p, _)| p.exists())
+            .map(|(p, _)| p.display().to_string())
+            .collect();
+        if !existing.is_empty() {
+            return Err(input_error(format!(
+                "{} file(s) already exist ({}); pass --force to overwrite",
+                existing.len(),
+                existing.join(", ")
+            )));
+        }
+    }
+    std::fs::create_dir_all(dir)
+        .map_err(|e| input_error(format!("cannot create {}: {e}", dir.display())))?;
+    for (path, f) in &targets {
+        write_atomic(path, &f.raw)
+            .map_err(|e| input_error(format!("cannot write {}: {e}", path.display())))?;
+    }
+    writeln!(
+        std::io::stdout(),
+        "Wrote {} fixtures to {}",
+        targets.len(),
+        dir.display()
+    )?;
+    Ok(Exit::Ok)
+}
+
+/// Write through a temporary file in the same folder and rename, so no half-written file is left.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}

@@ -1,0 +1,26 @@
+//! wl-hook: send, receive, verify, replay and conformance-test WellnessLiving webhooks.
+//!
+//! The library holds the protocol core ([`protocol`]) that Rust receivers can use directly, and
+//! [`run`], which the binary and the tests call.
+
+pub mod capture;
+pub mod cli;
+pub mod commands;
+pub mod exit;
+pub mod fixture;
+pub mod output;
+pub mod protocol;
+
+use anyhow::Result;
+
+use cli::{Cli, Command};
+use exit::Exit;
+
+/// Run a parsed command line and return how it ended.
+pub fn run(cli: Cli) -> Result<Exit> {
+    match &cli.command {
+        Command::Sign(args) => commands::sign::run(args),
+        Command::Fixtures(cmd) => commands::fixtures::run(cmd),
+        Command::Completions(args) => commands::completions::run(args),
+    }
+}

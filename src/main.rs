@@ -1,0 +1,25 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use wl_hook::cli::Cli;
+use wl_hook::exit;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    wl_hook::output::init_color(cli.color);
+    match wl_hook::run(cli) {
+        Ok(code) => ExitCode::from(code.code()),
+        Err(err) => {
+            // A closed pipe (e.g. `| head`) is not an error worth a message.
+            if err.chain().any(|e| {
+                e.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("wl-hook: error: {err:#}");
+            ExitCode::from(exit::code_of(&err).code())
+        }
+    }
+}

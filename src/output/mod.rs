@@ -1,0 +1,73 @@
+//! Everything about showing results: the colour decision (made once), semantic styles, and
+//! sanitising text that came from the network before it reaches a terminal.
+
+pub mod sanitize;
+
+use std::io::IsTerminal;
+
+use colored::{ColoredString, Colorize};
+
+pub use sanitize::sanitize;
+
+/// `--color` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Decide once whether stdout gets colour, from the flag, `NO_COLOR`, `CLICOLOR_FORCE`,
+/// `TERM=dumb` and whether stdout is a terminal; then set it on `colored` for the whole run.
+pub fn init_color(choice: ColorChoice) -> bool {
+    let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
+    let on = match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            if env("NO_COLOR").is_some() {
+                false
+            } else if env("CLICOLOR_FORCE").is_some_and(|v| v != "0") {
+                true
+            } else if env("TERM").is_some_and(|t| t == "dumb") {
+                false
+            } else {
+                std::io::stdout().is_terminal()
+            }
+        }
+    };
+    colored::control::set_override(on);
+    on
+}
+
+/// Success.
+pub fn ok(s: &str) -> ColoredString {
+    s.green().bold()
+}
+
+/// Failure.
+pub fn bad(s: &str) -> ColoredString {
+    s.red().bold()
+}
+
+/// Something to look at, not a failure.
+pub fn warn(s: &str) -> ColoredString {
+    s.yellow().bold()
+}
+
+/// Secondary detail.
+pub fn dim(s: &str) -> ColoredString {
+    s.dimmed()
+}
+
+/// Names and headings.
+pub fn strong(s: &str) -> ColoredString {
+    s.bold()
+}
+
+/// The first 8 hex digits of a payload key, as shown next to a delivery.
+pub fn short_key(key: &str) -> &str {
+    key.get(..8).unwrap_or(key)
+}
+
+pub mod request;

@@ -1,0 +1,196 @@
+//! The WL webhook wire format, free of CLI, HTTP-server and terminal code: topics, signing and
+//! verifying, the payload key, timestamps, and the header set of one delivery.
+
+pub mod signature;
+pub mod timestamp;
+pub mod topics;
+
+use chrono::{DateTime, Utc};
+
+pub use signature::{payload_key, sign, verify, Deviation, Secret, SignatureError, Verified};
+pub use timestamp::TimestampForm;
+pub use topics::{Event, Family, UnknownTopic, EVENTS};
+
+/// Header names, sent lower-case and read case-insensitively.
+pub mod header {
+    pub const CONTENT_TYPE: &str = "content-type";
+    pub const TOPIC: &str = "x-topic";
+    pub const SIGNATURE: &str = "x-signature-256";
+    pub const GENERATED_AT: &str = "x-generated-at";
+    pub const SENT_AT: &str = "x-sent-at";
+    pub const PAYLOAD_KEY: &str = "x-payload-key";
+}
+
+/// The content type of every delivery.
+pub const JSON_CONTENT_TYPE: &str = "application/json";
+
+/// WL accepts a delivery only when the receiver answers one of these.
+pub fn is_accepted_status(status: u16) -> bool {
+    status == 200 || status == 201
+}
+
+/// WL retries failed deliveries for up to this long after the first attempt.
+pub const RETRY_WINDOW_HOURS: i64 = 72;
+
+/// The built-in development key, used when the user gives none (with a notice on stderr).
+pub const DEV_KEY: &str = "wl-hook-development-key";
+
+/// The development key as a [`Secret`].
+pub fn dev_secret() -> Secret {
+    Secret::new(DEV_KEY.as_bytes().to_vec()).expect("the development key is not empty")
+}
+
+/// The ordered header set of one delivery attempt.
+pub type Headers = Vec<(String, String)>;
+
+/// Every header WL sends for (topic, body, key, generated-at, sent-at), in wl-hook's order.
+pub fn build_headers(
+    topic: &str,
+    body: &[u8],
+    key: &Secret,
+    generated_at: DateTime<Utc>,
+    sent_at: DateTime<Utc>,
+) -> Headers {
+    vec![
+        (header::CONTENT_TYPE.into(), JSON_CONTENT_TYPE.into()),
+        (header::TOPIC.into(), topic.into()),
+        (header::SIGNATURE.into(), sign(key, body)),
+        (header::GENERATED_AT.into(), timestamp::format(generated_at)),
+        (header::SENT_AT.into(), timestamp::format(sent_at)),
+        (header::PAYLOAD_KEY.into(), payload_key(body)),
+    ]
+}
+
+/// The value of the first header with this name (case-insensitive).
+pub fn header_value<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+}
+
+/// Add a header, or replace every header of that name (case-insensitive) with it.
+pub fn set_header(headers: &mut Headers, name: &str, value: &str) {
+    if let Some(i) = headers
+        .iter()
+        .position(|(n, _)| n.eq_ignore_ascii_case(name))
+    {
+        headers[i].1 = value.to_string();
+        let mut seen = false;
+        headers.retain(|(n, _)| {
+            if !n.eq_ignore_ascii_case(name) {
+                return true;
+            }
+            let keep = !seen;
+            seen = true;
+            keep
+        });
+    } else {
+        headers.push((name.to_ascii_lowercase(), value.to_string()));
+    }
+}
+
+/// Remove every header of that name (case-insensitive).
+pub fn remove_header(headers: &mut Headers, name: &str) {
+    headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+}
+
+/// Why a user-given header cannot be sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HeaderError {
+    #[error("header '{0}' has no ':'; write it as 'Name: value'")]
+    NoColon(String),
+    #[error("header name '{0}' is not a valid HTTP token")]
+    BadName(String),
+    #[error("header '{0}' has a CR, LF or NUL in its value; header values must be one line")]
+    BadValue(String),
+}
+
+/// Parse `Name: value` as given to `--header`, refusing what would break the request framing.
+pub fn parse_header_arg(arg: &str) -> Result<(String, String), HeaderError> {
+    let (name, value) = arg
+        .split_once(':')
+        .ok_or_else(|| HeaderError::NoColon(arg.to_string()))?;
+    let name = name.trim();
+    let token_char = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+    if name.is_empty() || !name.chars().all(token_char) {
+        return Err(HeaderError::BadName(name.to_string()));
+    }
+    check_header_value(name, value.trim())?;
+    Ok((name.to_ascii_lowercase(), value.trim().to_string()))
+}
+
+/// Refuse a header value with CR, LF or NUL: it would split or corrupt the request.
+pub fn check_header_value(name: &str, value: &str) -> Result<(), HeaderError> {
+    if value.contains(['\r', '\n', '\0']) {
+        return Err(HeaderError::BadValue(name.to_string()));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_set_is_complete_and_consistent() {
+        let key = Secret::new(b"k".to_vec()).unwrap();
+        let gen = timestamp::parse("2025-01-20T20:10:00Z").unwrap().0;
+        let sent = timestamp::parse("2025-01-20T20:11:00Z").unwrap().0;
+        let h = build_headers("purchase.created", b"{}", &key, gen, sent);
+        let names: Vec<_> = h.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "content-type",
+                "x-topic",
+                "x-signature-256",
+                "x-generated-at",
+                "x-sent-at",
+                "x-payload-key"
+            ]
+        );
+        assert_eq!(header_value(&h, "X-Topic"), Some("purchase.created"));
+        assert_eq!(
+            header_value(&h, "x-generated-at"),
+            Some("2025-01-20T20:10:00.000Z")
+        );
+        assert_eq!(
+            header_value(&h, "x-sent-at"),
+            Some("2025-01-20T20:11:00.000Z")
+        );
+        // openssl dgst -sha256 -hmac k <<< '{}' (without the newline)
+        assert_eq!(header_value(&h, "x-signature-256").map(str::len), Some(64));
+        assert_eq!(
+            header_value(&h, "x-payload-key"),
+            Some("44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a")
+        );
+    }
+
+    #[test]
+    fn header_args() {
+        assert_eq!(
+            parse_header_arg("X-Trace:  abc "),
+            Ok(("x-trace".into(), "abc".into()))
+        );
+        assert!(matches!(
+            parse_header_arg("novalue"),
+            Err(HeaderError::NoColon(_))
+        ));
+        assert!(matches!(
+            parse_header_arg("bad name: v"),
+            Err(HeaderError::BadName(_))
+        ));
+        assert!(matches!(
+            parse_header_arg("x: a\r\nInjected: 1"),
+            Err(HeaderError::BadValue(_))
+        ));
+        let mut h: Headers = vec![("x-a".into(), "1".into()), ("X-A".into(), "2".into())];
+        set_header(&mut h, "x-a", "3");
+        assert_eq!(h, vec![("x-a".to_string(), "3".to_string())]);
+        set_header(&mut h, "X-B", "4");
+        assert_eq!(h[1], ("x-b".to_string(), "4".to_string()));
+        remove_header(&mut h, "X-A");
+        assert_eq!(h.len(), 1);
+    }
+}

@@ -1,0 +1,9 @@
+//! One integration-test binary: each module drives the real `wl-hook` binary for one command.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+mod completions;
+mod fixtures;
+mod sign;
