@@ -26,10 +26,46 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Deliver signed WL webhooks to an endpoint: one, all topics, or a concurrent burst')
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing')
             [CompletionResult]::new('fixtures', 'fixtures', [CompletionResultType]::ParameterValue, 'List, show and export the bundled fixtures')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'wl-hook;send' {
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Event, family alias, family.* or all (repeatable): purchase.created, purchases, client.*')
+            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Event, family alias, family.* or all (repeatable): purchase.created, purchases, client.*')
+            [CompletionResult]::new('--fixture', '--fixture', [CompletionResultType]::ParameterName, 'Render this JSON file instead of the bundled fixture (x-topic from --topic or its meta_data.topic)')
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'Send this file''s bytes exactly (- for stdin); x-topic from --topic or its meta_data.topic')
+            [CompletionResult]::new('--generated-at', '--generated-at', [CompletionResultType]::ParameterName, 'Back-date the event: meta_data.date and x-generated-at, e.g. 2025-01-18T09:00:00Z')
+            [CompletionResult]::new('--fixtures', '--fixtures', [CompletionResultType]::ParameterName, 'A folder of <event>.json files that add or replace bundled fixtures')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed for generated ids, for byte-for-byte reproducible output')
+            [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Fix the clock (meta_data.date, x-generated-at, x-sent-at), e.g. 2025-01-20T20:10:00Z')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'Set an existing field to a string: --set a_price.m_total=99.00 (repeatable)')
+            [CompletionResult]::new('--set-json', '--set-json', [CompletionResultType]::ParameterName, 'Set an existing field to a JSON value: --set-json is_bookable=false (repeatable)')
+            [CompletionResult]::new('--add', '--add', [CompletionResultType]::ParameterName, 'Create a field on purpose: --add a_price.m_fee=''"2.00"'' (repeatable)')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Webhook key [default: $WL_HOOK_SECRET, else the built-in development key]')
+            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the webhook key from a file (one trailing newline is trimmed)')
+            [CompletionResult]::new('--url', '--url', [CompletionResultType]::ParameterName, 'Where to deliver')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Add or replace a header: --header ''X-Trace: 1'' (repeatable)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Add or replace a header: --header ''X-Trace: 1'' (repeatable)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up on a delivery after this long: 10s, 500ms, 1m')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Deliveries per topic, each a distinct event')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Deliveries in flight at once (one connection pool, keep-alive)')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'At most this many deliveries started per second')
+            [CompletionResult]::new('--sign-with', '--sign-with', [CompletionResultType]::ParameterName, 'Sign with this key instead (a forged delivery the receiver must reject)')
+            [CompletionResult]::new('--repeat-exact', '--repeat-exact', [CompletionResultType]::ParameterName, 'Send the same bytes and headers N more times, as a retry or duplicate would be')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'Accept a --data body that is not JSON')
+            [CompletionResult]::new('--exact', '--exact', [CompletionResultType]::ParameterName, 'Keep the fixture''s meta_data.id and meta_data.date instead of making a new event')
+            [CompletionResult]::new('--no-signature', '--no-signature', [CompletionResultType]::ParameterName, 'Leave out x-signature-256 (the receiver must reject it)')
+            [CompletionResult]::new('--tamper', '--tamper', [CompletionResultType]::ParameterName, 'Change one byte of the body after signing (the receiver must reject it)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per delivery and a summary')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show request and response headers and the response body')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show request and response headers and the response body')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'wl-hook;sign' {
@@ -123,10 +159,14 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
             break
         }
         'wl-hook;help' {
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Deliver signed WL webhooks to an endpoint: one, all topics, or a concurrent burst')
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing')
             [CompletionResult]::new('fixtures', 'fixtures', [CompletionResultType]::ParameterValue, 'List, show and export the bundled fixtures')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'wl-hook;help;send' {
             break
         }
         'wl-hook;help;sign' {

@@ -23,10 +23,45 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand send 'Deliver signed WL webhooks to an endpoint: one, all topics, or a concurrent burst'
             cand sign 'Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing'
             cand fixtures 'List, show and export the bundled fixtures'
             cand completions 'Print a shell completion script to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'wl-hook;send'= {
+            cand -t 'Event, family alias, family.* or all (repeatable): purchase.created, purchases, client.*'
+            cand --topic 'Event, family alias, family.* or all (repeatable): purchase.created, purchases, client.*'
+            cand --fixture 'Render this JSON file instead of the bundled fixture (x-topic from --topic or its meta_data.topic)'
+            cand --data 'Send this file''s bytes exactly (- for stdin); x-topic from --topic or its meta_data.topic'
+            cand --generated-at 'Back-date the event: meta_data.date and x-generated-at, e.g. 2025-01-18T09:00:00Z'
+            cand --fixtures 'A folder of <event>.json files that add or replace bundled fixtures'
+            cand --seed 'Seed for generated ids, for byte-for-byte reproducible output'
+            cand --now 'Fix the clock (meta_data.date, x-generated-at, x-sent-at), e.g. 2025-01-20T20:10:00Z'
+            cand --set 'Set an existing field to a string: --set a_price.m_total=99.00 (repeatable)'
+            cand --set-json 'Set an existing field to a JSON value: --set-json is_bookable=false (repeatable)'
+            cand --add 'Create a field on purpose: --add a_price.m_fee=''"2.00"'' (repeatable)'
+            cand --secret 'Webhook key [default: $WL_HOOK_SECRET, else the built-in development key]'
+            cand --secret-file 'Read the webhook key from a file (one trailing newline is trimmed)'
+            cand --url 'Where to deliver'
+            cand -H 'Add or replace a header: --header ''X-Trace: 1'' (repeatable)'
+            cand --header 'Add or replace a header: --header ''X-Trace: 1'' (repeatable)'
+            cand --timeout 'Give up on a delivery after this long: 10s, 500ms, 1m'
+            cand --count 'Deliveries per topic, each a distinct event'
+            cand --concurrency 'Deliveries in flight at once (one connection pool, keep-alive)'
+            cand --rate 'At most this many deliveries started per second'
+            cand --sign-with 'Sign with this key instead (a forged delivery the receiver must reject)'
+            cand --repeat-exact 'Send the same bytes and headers N more times, as a retry or duplicate would be'
+            cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --raw 'Accept a --data body that is not JSON'
+            cand --exact 'Keep the fixture''s meta_data.id and meta_data.date instead of making a new event'
+            cand --no-signature 'Leave out x-signature-256 (the receiver must reject it)'
+            cand --tamper 'Change one byte of the body after signing (the receiver must reject it)'
+            cand --json 'One JSON object per delivery and a summary'
+            cand -v 'Show request and response headers and the response body'
+            cand --verbose 'Show request and response headers and the response body'
+            cand -h 'Print help'
+            cand --help 'Print help'
         }
         &'wl-hook;sign'= {
             cand -t 'Event, family alias, family.* or all (repeatable): purchase.created, purchases, client.*'
@@ -108,10 +143,13 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand --help 'Print help'
         }
         &'wl-hook;help'= {
+            cand send 'Deliver signed WL webhooks to an endpoint: one, all topics, or a concurrent burst'
             cand sign 'Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing'
             cand fixtures 'List, show and export the bundled fixtures'
             cand completions 'Print a shell completion script to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'wl-hook;help;send'= {
         }
         &'wl-hook;help;sign'= {
         }

@@ -29,10 +29,41 @@ always\t''
 never\t''"
 complete -c wl-hook -n "__fish_wl_hook_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wl-hook -n "__fish_wl_hook_needs_command" -s V -l version -d 'Print version'
+complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "send" -d 'Deliver signed WL webhooks to an endpoint: one, all topics, or a concurrent burst'
 complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "sign" -d 'Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing'
 complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "fixtures" -d 'List, show and export the bundled fixtures'
 complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -s t -l topic -d 'Event, family alias, family.* or all (repeatable): purchase.created, purchases, client.*' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l fixture -d 'Render this JSON file instead of the bundled fixture (x-topic from --topic or its meta_data.topic)' -r -F
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l data -d 'Send this file\'s bytes exactly (- for stdin); x-topic from --topic or its meta_data.topic' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l generated-at -d 'Back-date the event: meta_data.date and x-generated-at, e.g. 2025-01-18T09:00:00Z' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l fixtures -d 'A folder of <event>.json files that add or replace bundled fixtures' -r -F
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l seed -d 'Seed for generated ids, for byte-for-byte reproducible output' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l now -d 'Fix the clock (meta_data.date, x-generated-at, x-sent-at), e.g. 2025-01-20T20:10:00Z' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l set -d 'Set an existing field to a string: --set a_price.m_total=99.00 (repeatable)' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l set-json -d 'Set an existing field to a JSON value: --set-json is_bookable=false (repeatable)' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l add -d 'Create a field on purpose: --add a_price.m_fee=\'"2.00"\' (repeatable)' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l secret -d 'Webhook key [default: $WL_HOOK_SECRET, else the built-in development key]' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l secret-file -d 'Read the webhook key from a file (one trailing newline is trimmed)' -r -F
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l url -d 'Where to deliver' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -s H -l header -d 'Add or replace a header: --header \'X-Trace: 1\' (repeatable)' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l timeout -d 'Give up on a delivery after this long: 10s, 500ms, 1m' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l count -d 'Deliveries per topic, each a distinct event' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l concurrency -d 'Deliveries in flight at once (one connection pool, keep-alive)' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l rate -d 'At most this many deliveries started per second' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l sign-with -d 'Sign with this key instead (a forged delivery the receiver must reject)' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l repeat-exact -d 'Send the same bytes and headers N more times, as a retry or duplicate would be' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l color -d 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l raw -d 'Accept a --data body that is not JSON'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l exact -d 'Keep the fixture\'s meta_data.id and meta_data.date instead of making a new event'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l no-signature -d 'Leave out x-signature-256 (the receiver must reject it)'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l tamper -d 'Change one byte of the body after signing (the receiver must reject it)'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l json -d 'One JSON object per delivery and a summary'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -s v -l verbose -d 'Show request and response headers and the response body'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -s h -l help -d 'Print help'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -s t -l topic -d 'Event, family alias, family.* or all (repeatable): purchase.created, purchases, client.*' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l fixture -d 'Render this JSON file instead of the bundled fixture (x-topic from --topic or its meta_data.topic)' -r -F
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l data -d 'Send this file\'s bytes exactly (- for stdin); x-topic from --topic or its meta_data.topic' -r
@@ -97,10 +128,11 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand completions" -l color -d
 always\t''
 never\t''"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from sign fixtures completions help" -f -a "sign" -d 'Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from sign fixtures completions help" -f -a "fixtures" -d 'List, show and export the bundled fixtures'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from sign fixtures completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from sign fixtures completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send sign fixtures completions help" -f -a "send" -d 'Deliver signed WL webhooks to an endpoint: one, all topics, or a concurrent burst'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send sign fixtures completions help" -f -a "sign" -d 'Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send sign fixtures completions help" -f -a "fixtures" -d 'List, show and export the bundled fixtures'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send sign fixtures completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send sign fixtures completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and __fish_seen_subcommand_from fixtures" -f -a "list" -d 'List the events: family, seed name, aliases, record-id field'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and __fish_seen_subcommand_from fixtures" -f -a "show" -d 'Show fixtures rendered as new events (pretty JSON), or the stored files with --raw'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and __fish_seen_subcommand_from fixtures" -f -a "export" -d 'Write the fixtures in effect to DIR as <event>.json, to edit and use with --fixtures'

@@ -32,6 +32,9 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 pub enum Command {
+    /// Deliver signed WL webhooks to an endpoint: one, all topics, or a concurrent burst
+    #[command(after_help = SEND_HELP)]
+    Send(SendArgs),
     /// Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing
     #[command(after_help = SIGN_HELP)]
     Sign(SignArgs),
@@ -42,6 +45,20 @@ pub enum Command {
     #[command(after_help = COMPLETIONS_HELP)]
     Completions(CompletionsArgs),
 }
+
+const SEND_HELP: &str = "\
+Examples:
+  wl-hook send --topic purchases
+  wl-hook send --topic all --url http://127.0.0.1:3000/webhooks
+  wl-hook send --topic client.* --count 500 --concurrency 20
+  wl-hook send --topic purchase.created --tamper          # must be rejected
+  wl-hook send --topic client --generated-at 2025-01-18T09:00:00Z --repeat-exact 2
+
+Only 200 and 201 count as accepted, as at WL: any other answer, a redirect (never followed), a
+timeout or a refused connection is a failed delivery that WL would retry.
+
+Exit codes: 0 every delivery accepted; 1 any not accepted; 2 input error, found before anything
+is sent; 3 no delivery reached the endpoint at all.";
 
 const SIGN_HELP: &str = "\
 Examples:
@@ -151,6 +168,68 @@ pub struct SignArgs {
     /// Add or replace a header: --header 'X-Trace: 1' (repeatable)
     #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
     pub headers: Vec<String>,
+}
+
+#[derive(Args, Clone)]
+pub struct SendArgs {
+    #[command(flatten)]
+    pub body: BodyArgs,
+
+    #[command(flatten)]
+    pub key: KeyArgs,
+
+    /// Where to deliver
+    #[arg(long, value_name = "URL", env = "WL_HOOK_URL", default_value = DEFAULT_URL)]
+    pub url: String,
+
+    /// Add or replace a header: --header 'X-Trace: 1' (repeatable)
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+
+    /// Give up on a delivery after this long: 10s, 500ms, 1m
+    #[arg(
+        long,
+        value_name = "DURATION",
+        default_value = "10s",
+        env = "WL_HOOK_TIMEOUT"
+    )]
+    pub timeout: String,
+
+    /// Deliveries per topic, each a distinct event
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub count: u64,
+
+    /// Deliveries in flight at once (one connection pool, keep-alive)
+    #[arg(long, value_name = "C", default_value_t = 1)]
+    pub concurrency: usize,
+
+    /// At most this many deliveries started per second
+    #[arg(long, value_name = "R")]
+    pub rate: Option<f64>,
+
+    /// Sign with this key instead (a forged delivery the receiver must reject)
+    #[arg(long, value_name = "KEY", conflicts_with = "no_signature")]
+    pub sign_with: Option<String>,
+
+    /// Leave out x-signature-256 (the receiver must reject it)
+    #[arg(long)]
+    pub no_signature: bool,
+
+    /// Change one byte of the body after signing (the receiver must reject it)
+    #[arg(long)]
+    pub tamper: bool,
+
+    /// Send the same bytes and headers N more times, as a retry or duplicate would be
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub repeat_exact: u32,
+
+    /// One JSON object per delivery and a summary
+    #[arg(long)]
+    pub json: bool,
+
+    /// Show request and response headers and the response body
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

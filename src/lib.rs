@@ -6,6 +6,7 @@
 pub mod capture;
 pub mod cli;
 pub mod commands;
+pub mod delivery;
 pub mod exit;
 pub mod fixture;
 pub mod output;
@@ -19,8 +20,16 @@ use exit::Exit;
 /// Run a parsed command line and return how it ended.
 pub fn run(cli: Cli) -> Result<Exit> {
     match &cli.command {
+        Command::Send(args) => commands::send::run(args),
         Command::Sign(args) => commands::sign::run(args),
         Command::Fixtures(cmd) => commands::fixtures::run(cmd),
         Command::Completions(args) => commands::completions::run(args),
     }
+}
+
+/// The async runtime for commands that do network I/O (the others never start one).
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
 }

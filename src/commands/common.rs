@@ -10,7 +10,9 @@ use serde_json::Value;
 
 use crate::cli::{BodyArgs, KeyArgs, RenderArgs};
 use crate::exit::input_error;
-use crate::fixture::{declared_topic, FixtureSet, Override, OverrideKind, Rendered, Renderer};
+use crate::fixture::{
+    declared_topic, Compiled, FixtureSet, Override, OverrideKind, Rendered, Renderer,
+};
 use crate::protocol::{self, timestamp, Headers, Secret};
 
 /// Where the key in use came from, for messages (never the key itself).
@@ -134,54 +136,53 @@ pub fn read_data(spec: &str) -> Result<Vec<u8>> {
     std::fs::read(spec).map_err(|e| input_error(format!("cannot read --data file {spec}: {e}")))
 }
 
-/// One body source of a plan.
-#[derive(Debug, Clone)]
-enum Template {
-    /// A fixture to render as a new event each time.
-    Json { event: String, value: Value },
-    /// Bytes to send exactly.
-    Bytes { event: String, bytes: Vec<u8> },
-}
-
-/// The checked plan of what bodies to produce, built before anything is sent.
+/// The checked plan of what bodies to produce, built before anything is sent: each event's
+/// body compiled once, and a seeded generator for the fresh ids.
 #[derive(Debug)]
 pub struct BodyPlan {
-    templates: Vec<Template>,
+    compiled: Vec<Compiled>,
     renderer: Renderer,
 }
 
 impl BodyPlan {
-    /// Resolve topics, read `--fixture`/`--data`, parse overrides and the clock.
+    /// Resolve topics, read `--fixture`/`--data`, parse overrides and the clock, and compile
+    /// every body (so a bad override path fails before anything is sent).
     pub fn from_args(args: &BodyArgs, now: DateTime<Utc>) -> Result<BodyPlan> {
         let overrides = overrides(&args.render)?;
         let generated_at = match &args.generated_at {
             Some(v) => parse_time("--generated-at", v)?,
             None => now,
         };
-        let templates = if let Some(spec) = &args.data {
-            if !overrides.is_empty() || args.render.exact {
+        let renderer = Renderer::new(args.render.seed, args.render.exact, generated_at, overrides);
+        let compile = |event: &str, value: &Value| {
+            renderer
+                .compile(event, value)
+                .map_err(|e| input_error(e.to_string()))
+        };
+        let compiled = if let Some(spec) = &args.data {
+            if !renderer_is_plain(&args.render) {
                 return Err(input_error(
                     "--set, --set-json, --add and --exact do not apply to --data, which is sent byte-exact; use --fixture FILE to render a file",
                 ));
             }
             let bytes = read_data(spec)?;
-            let parsed: Option<Value> = serde_json::from_slice(&bytes).ok();
-            if parsed.is_none() && !args.raw {
-                let why = serde_json::from_slice::<Value>(&bytes)
-                    .err()
-                    .map(|e| e.to_string())
-                    .unwrap_or_default();
+            let parsed: Result<Value, _> = serde_json::from_slice(&bytes);
+            if let (Err(why), false) = (&parsed, args.raw) {
                 return Err(input_error(format!(
                     "--data {spec} is not JSON ({why}); WL always sends JSON, pass --raw to send it anyway"
                 )));
             }
-            let event = single_topic(args, parsed.as_ref().and_then(declared_topic), "--data")?;
-            vec![Template::Bytes { event, bytes }]
+            let event = single_topic(
+                args,
+                parsed.as_ref().ok().and_then(declared_topic),
+                "--data",
+            )?;
+            vec![Compiled::constant(&event, bytes)]
         } else if let Some(path) = &args.fixture {
             let value =
                 crate::fixture::read_fixture_file(path).map_err(|e| input_error(e.to_string()))?;
             let event = single_topic(args, declared_topic(&value), "--fixture")?;
-            vec![Template::Json { event, value }]
+            vec![compile(&event, &value)?]
         } else {
             if args.topics.is_empty() {
                 return Err(input_error(
@@ -194,78 +195,44 @@ impl BodyPlan {
                 .map_err(|e| input_error(e.to_string()))?;
             found
                 .into_iter()
-                .map(|f| Template::Json {
-                    event: f.event.clone(),
-                    value: f.value.clone(),
-                })
-                .collect()
+                .map(|f| compile(&f.event, &f.value))
+                .collect::<Result<Vec<_>>>()?
         };
-        let renderer = Renderer::new(args.render.seed, args.render.exact, generated_at, overrides);
-        let plan = BodyPlan {
-            templates,
-            renderer,
-        };
-        // Render each template once now, so a bad override path fails before anything is sent.
-        for i in 0..plan.templates.len() {
-            plan.check(i)?;
-        }
-        Ok(plan)
-    }
-
-    fn check(&self, i: usize) -> Result<()> {
-        if let Template::Json { value, .. } = &self.templates[i] {
-            let mut probe = Renderer::new(
-                Some(0),
-                true,
-                self.renderer.generated_at(),
-                self.overrides(),
-            );
-            probe
-                .render("", value)
-                .map_err(|e| input_error(e.to_string()))?;
-        }
-        Ok(())
-    }
-
-    fn overrides(&self) -> Vec<Override> {
-        self.renderer.overrides().to_vec()
+        Ok(BodyPlan { compiled, renderer })
     }
 
     /// How many distinct templates (events) the plan has.
     pub fn len(&self) -> usize {
-        self.templates.len()
+        self.compiled.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.templates.is_empty()
+        self.compiled.is_empty()
     }
 
-    /// The event name of template `i`.
-    pub fn event(&self, i: usize) -> &str {
-        match &self.templates[i] {
-            Template::Json { event, .. } | Template::Bytes { event, .. } => event,
-        }
+    /// The compiled templates, in order.
+    pub fn compiled(&self) -> &[Compiled] {
+        &self.compiled
     }
 
     /// Produce one body from template `i`: a fresh event, or the exact bytes.
-    pub fn render(&mut self, i: usize) -> Result<Rendered> {
-        match &self.templates[i] {
-            Template::Json { event, value } => self
-                .renderer
-                .render(event, value)
-                .map_err(|e| input_error(e.to_string())),
-            Template::Bytes { event, bytes } => Ok(Rendered {
-                event: event.clone(),
-                body: bytes.clone(),
-                generated_at: self.renderer.generated_at(),
-            }),
-        }
+    pub fn render(&mut self, i: usize) -> Rendered {
+        self.renderer.fill(&self.compiled[i])
     }
 
-    /// The renderer, for commands that need more seeded randomness.
+    /// The event time written into the bodies and `x-generated-at`.
+    pub fn generated_at(&self) -> DateTime<Utc> {
+        self.renderer.generated_at()
+    }
+
+    /// The seeded generator, for commands that need more reproducible ids or choices.
     pub fn renderer_mut(&mut self) -> &mut Renderer {
         &mut self.renderer
     }
+}
+
+fn renderer_is_plain(r: &RenderArgs) -> bool {
+    r.set.is_empty() && r.set_json.is_empty() && r.add.is_empty() && !r.exact
 }
 
 /// The one event a `--data` or `--fixture` body is sent as: from `--topic`, else the body's own
@@ -288,6 +255,39 @@ fn single_topic(args: &BodyArgs, declared: Option<&str>, flag: &str) -> Result<S
             words.join(", ")
         ))),
     }
+}
+
+/// Parse a duration: `10s`, `1.5s`, `500ms`, `2m`, `1h`, `3d`; a bare number is seconds.
+pub fn parse_duration(value: &str) -> std::result::Result<std::time::Duration, String> {
+    let v = value.trim();
+    let split = v
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(v.len());
+    let (num, unit) = v.split_at(split);
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("'{value}' is not a duration; write e.g. 10s, 500ms, 2m, 1h"))?;
+    let secs = match unit.trim() {
+        "" | "s" | "sec" | "secs" => n,
+        "ms" => n / 1000.0,
+        "m" | "min" | "mins" => n * 60.0,
+        "h" | "hr" | "hrs" => n * 3600.0,
+        "d" | "day" | "days" => n * 86_400.0,
+        other => {
+            return Err(format!(
+                "'{value}': unknown unit '{other}'; use ms, s, m, h or d"
+            ))
+        }
+    };
+    if !secs.is_finite() || !(0.0..=1e9).contains(&secs) {
+        return Err(format!("'{value}' is out of range"));
+    }
+    Ok(std::time::Duration::from_secs_f64(secs))
+}
+
+/// Parse a duration flag, naming the flag in the error.
+pub fn duration_flag(flag: &str, value: &str) -> Result<std::time::Duration> {
+    parse_duration(value).map_err(|e| input_error(format!("{flag}: {e}")))
 }
 
 /// Apply `--header 'Name: value'` arguments to a header set.
@@ -321,6 +321,21 @@ mod tests {
             let mut v = input.to_vec();
             trim_one_newline(&mut v);
             assert_eq!(v, want);
+        }
+    }
+
+    #[test]
+    fn durations() {
+        use std::time::Duration;
+        assert_eq!(parse_duration("10s"), Ok(Duration::from_secs(10)));
+        assert_eq!(parse_duration("10"), Ok(Duration::from_secs(10)));
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("1.5s"), Ok(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_duration("12h"), Ok(Duration::from_secs(43_200)));
+        assert_eq!(parse_duration("3d"), Ok(Duration::from_secs(259_200)));
+        for bad in ["", "s", "ten", "5x", "-1s", "1e400"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
         }
     }
 

@@ -4,4 +4,5 @@
 pub mod common;
 pub mod completions;
 pub mod fixtures;
+pub mod send;
 pub mod sign;

@@ -21,7 +21,7 @@ pub fn run(args: &SignArgs) -> Result<Exit> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for i in 0..plan.len() {
-        let r = plan.render(i)?;
+        let r = plan.render(i);
         let mut headers = protocol::build_headers(&r.event, &r.body, &key, r.generated_at, now);
         common::apply_header_args(&mut headers, &args.headers)?;
         let req = PrintedRequest {

@@ -3,7 +3,9 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
+mod server;
 
 mod completions;
 mod fixtures;
+mod send;
 mod sign;

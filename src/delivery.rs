@@ -1,0 +1,436 @@
+//! Delivering one request the way WL does, and judging the answer as WL would: only 200 and
+//! 201 are accepted; redirects are never followed; every failure has a class and a cause.
+//! Shared by send, replay, check and listen's forwarding.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+
+use crate::protocol::is_accepted_status;
+
+/// How to build the HTTP client.
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    /// Whole-request timeout (connect, send, answer).
+    pub timeout: Duration,
+    /// Connections kept open between requests. 0 closes each connection after its answer, which
+    /// single-threaded receivers (Python's `HTTPServer`, `php -S`) need for sequential sends: a
+    /// kept-alive idle connection would hold such a server while the next request waits.
+    pub max_idle_per_host: usize,
+    /// The targets; TLS roots are set up only when one is https, and proxies from the
+    /// environment are ignored when all are loopback.
+    pub urls: Vec<reqwest::Url>,
+}
+
+fn is_loopback(url: &reqwest::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(d)) => {
+            d.eq_ignore_ascii_case("localhost") || d.ends_with(".localhost")
+        }
+        None => false,
+    }
+}
+
+/// A client that never follows redirects and uses rustls (ring) with compiled-in roots.
+pub fn build_client(opts: &ClientOptions) -> anyhow::Result<reqwest::Client> {
+    // Installing twice is harmless: the first provider stays.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let mut roots = rustls::RootCertStore::empty();
+    if opts.urls.iter().any(|u| u.scheme() == "https") {
+        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    }
+    let mut tls = rustls::ClientConfig::builder()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    tls.alpn_protocols = vec![b"http/1.1".to_vec()];
+    let mut builder = reqwest::Client::builder()
+        .tls_backend_preconfigured(tls)
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(opts.timeout)
+        .connect_timeout(opts.timeout)
+        .pool_max_idle_per_host(opts.max_idle_per_host)
+        .tcp_nodelay(true)
+        .user_agent(concat!("wl-hook/", env!("CARGO_PKG_VERSION")));
+    if opts.urls.iter().all(is_loopback) {
+        builder = builder.no_proxy();
+    }
+    Ok(builder.build()?)
+}
+
+/// Why a delivery got no HTTP answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorClass {
+    /// Nothing listens there, or the host could not be reached: the endpoint was never reached.
+    Refused,
+    /// No complete answer within the timeout.
+    Timeout,
+    /// The receiver closed or reset the connection before answering.
+    Reset,
+    /// The receiver answered something that is not HTTP.
+    InvalidResponse,
+    /// Anything else.
+    Other,
+}
+
+impl ErrorClass {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorClass::Refused => "connection refused",
+            ErrorClass::Timeout => "timeout",
+            ErrorClass::Reset => "connection reset",
+            ErrorClass::InvalidResponse => "invalid response",
+            ErrorClass::Other => "error",
+        }
+    }
+}
+
+/// A failed attempt: its class and the underlying cause in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryError {
+    pub class: ErrorClass,
+    pub detail: String,
+}
+
+/// What one attempt gave.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub status: Option<u16>,
+    pub reason: Option<&'static str>,
+    pub latency: Duration,
+    pub error: Option<DeliveryError>,
+    pub response_headers: Vec<(String, String)>,
+    /// The start of the response body (at most [`MAX_RESPONSE_BODY`] bytes).
+    pub response_body: Bytes,
+}
+
+/// How much of a response body is kept for display.
+pub const MAX_RESPONSE_BODY: usize = 4096;
+
+impl Outcome {
+    /// True when WL would count this delivery as done.
+    pub fn accepted(&self) -> bool {
+        self.status.is_some_and(is_accepted_status)
+    }
+
+    /// True when the request got to the endpoint (any HTTP answer, or a failure after connecting).
+    pub fn reached(&self) -> bool {
+        self.error
+            .as_ref()
+            .is_none_or(|e| e.class != ErrorClass::Refused)
+    }
+
+    pub fn location(&self) -> Option<&str> {
+        self.response_headers
+            .iter()
+            .find(|(n, _)| n == "location")
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// "200 OK", or the error class.
+    pub fn status_text(&self) -> String {
+        match (self.status, &self.error) {
+            (Some(s), _) => match self.reason {
+                Some(r) => format!("{s} {r}"),
+                None => s.to_string(),
+            },
+            (None, Some(e)) => e.class.as_str().to_string(),
+            (None, None) => "no answer".into(),
+        }
+    }
+
+    /// The verdict as WL sees it, in words, for anything not accepted.
+    pub fn explanation(&self) -> Option<String> {
+        if self.accepted() {
+            return None;
+        }
+        if let Some(e) = &self.error {
+            return Some(format!("{}; WL would retry", e.detail));
+        }
+        let status = self.status?;
+        Some(match status {
+            200..=299 => "WL only accepts 200 or 201; this delivery would be retried".into(),
+            300..=399 => match self.location() {
+                Some(loc) => format!(
+                    "redirect to {} not followed (WL does not follow redirects); this delivery would be retried",
+                    crate::output::sanitize(loc)
+                ),
+                None => "redirect not followed (WL does not follow redirects); this delivery would be retried".into(),
+            },
+            429 => "rate limited; WL advises exempting webhook traffic from rate limits; this delivery would be retried".into(),
+            _ => "not 200 or 201; this delivery would be retried".into(),
+        })
+    }
+}
+
+/// The innermost cause of an error, which is the useful part of reqwest's chain.
+fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = err;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
+}
+
+fn io_kind(err: &(dyn std::error::Error + 'static)) -> Option<std::io::ErrorKind> {
+    let mut cur = Some(err);
+    while let Some(e) = cur {
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            return Some(io.kind());
+        }
+        cur = e.source();
+    }
+    None
+}
+
+fn classify(err: &reqwest::Error, timeout: Duration) -> DeliveryError {
+    use std::io::ErrorKind as K;
+    let kind = io_kind(err);
+    let cause = root_cause(err);
+    let (class, detail) = if err.is_timeout() || kind == Some(K::TimedOut) {
+        (
+            ErrorClass::Timeout,
+            format!("no answer within {}", human(timeout)),
+        )
+    } else if err.is_connect() {
+        (ErrorClass::Refused, format!("cannot connect: {cause}"))
+    } else if matches!(
+        kind,
+        Some(K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe | K::UnexpectedEof)
+    ) {
+        (
+            ErrorClass::Reset,
+            format!("connection closed before an answer: {cause}"),
+        )
+    } else if cause.contains("connection closed before message completed")
+        || cause.contains("IncompleteMessage")
+    {
+        (
+            ErrorClass::Reset,
+            "connection closed before an answer".to_string(),
+        )
+    } else if cause.contains("invalid HTTP") || cause.contains("parse") || cause.contains("Parse") {
+        (
+            ErrorClass::InvalidResponse,
+            format!("the answer is not valid HTTP: {cause}"),
+        )
+    } else {
+        (ErrorClass::Other, cause)
+    };
+    DeliveryError {
+        class,
+        detail: crate::output::sanitize(&detail).into_owned(),
+    }
+}
+
+/// A duration in words for messages: `10 s`, `250 ms`.
+pub fn human(d: Duration) -> String {
+    if d.as_millis() < 1000 {
+        format!("{} ms", d.as_millis())
+    } else if d.subsec_millis() == 0 {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
+    }
+}
+
+/// Headers to send, converted once and shared by repeated attempts.
+pub fn header_map(headers: &[(String, String)]) -> anyhow::Result<HeaderMap> {
+    let mut map = HeaderMap::with_capacity(headers.len());
+    for (n, v) in headers {
+        let name = HeaderName::from_bytes(n.as_bytes())
+            .map_err(|_| crate::exit::input_error(format!("invalid header name '{n}'")))?;
+        let value = HeaderValue::from_str(v)
+            .map_err(|_| crate::exit::input_error(format!("invalid value for header '{n}'")))?;
+        map.append(name, value);
+    }
+    Ok(map)
+}
+
+/// POST `body` with `headers` to `url` and judge the answer. Never panics and never fails: a
+/// transport problem is an outcome with an error class.
+pub async fn deliver(
+    client: &reqwest::Client,
+    url: &reqwest::Url,
+    headers: HeaderMap,
+    body: Bytes,
+    timeout: Duration,
+) -> Outcome {
+    let start = Instant::now();
+    let sent = client
+        .post(url.clone())
+        .headers(headers)
+        .body(body)
+        .send()
+        .await;
+    let mut resp = match sent {
+        Ok(r) => r,
+        Err(e) => {
+            return Outcome {
+                status: None,
+                reason: None,
+                latency: start.elapsed(),
+                error: Some(classify(&e, timeout)),
+                response_headers: Vec::new(),
+                response_body: Bytes::new(),
+            }
+        }
+    };
+    let status = resp.status();
+    let response_headers = resp
+        .headers()
+        .iter()
+        .map(|(n, v)| {
+            (
+                n.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    // Read the answer (bounded) so the connection can be reused and latency is complete.
+    let mut kept = Vec::new();
+    let mut error = None;
+    loop {
+        match resp.chunk().await {
+            Ok(Some(chunk)) => {
+                let room = MAX_RESPONSE_BODY.saturating_sub(kept.len());
+                kept.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            }
+            Ok(None) => break,
+            Err(e) => {
+                // The status already arrived; a broken body does not change WL's verdict.
+                if e.is_timeout() {
+                    error = Some(classify(&e, timeout));
+                }
+                break;
+            }
+        }
+    }
+    Outcome {
+        status: Some(status.as_u16()),
+        reason: status.canonical_reason(),
+        latency: start.elapsed(),
+        error,
+        response_headers,
+        response_body: Bytes::from(kept),
+    }
+}
+
+/// Latency percentiles over a run, nearest-rank.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+pub struct Percentiles {
+    pub p50: f64,
+    pub p90: f64,
+    pub p99: f64,
+    pub max: f64,
+}
+
+impl Percentiles {
+    /// From latencies in milliseconds (any order).
+    pub fn of(latencies_ms: &mut [f64]) -> Percentiles {
+        if latencies_ms.is_empty() {
+            return Percentiles::default();
+        }
+        latencies_ms.sort_by(f64::total_cmp);
+        let at = |p: f64| {
+            let rank = ((p / 100.0) * latencies_ms.len() as f64).ceil() as usize;
+            latencies_ms[rank.clamp(1, latencies_ms.len()) - 1]
+        };
+        Percentiles {
+            p50: at(50.0),
+            p90: at(90.0),
+            p99: at(99.0),
+            max: latencies_ms[latencies_ms.len() - 1],
+        }
+    }
+}
+
+/// Milliseconds with three decimals, for JSON.
+pub fn ms(d: Duration) -> f64 {
+    (d.as_secs_f64() * 1e6).round() / 1e3
+}
+
+/// A shared pacing gate for `--rate`: at most `per_second` starts per second across all tasks.
+#[derive(Debug, Clone)]
+pub struct Pacer {
+    interval: Option<Arc<tokio::sync::Mutex<tokio::time::Interval>>>,
+}
+
+impl Pacer {
+    pub fn new(per_second: Option<f64>) -> Pacer {
+        let interval = per_second.filter(|r| *r > 0.0).map(|r| {
+            let mut i = tokio::time::interval(Duration::from_secs_f64(1.0 / r));
+            i.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            Arc::new(tokio::sync::Mutex::new(i))
+        });
+        Pacer { interval }
+    }
+
+    pub async fn wait(&self) {
+        if let Some(i) = &self.interval {
+            i.lock().await.tick().await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_nearest_rank() {
+        let mut v: Vec<f64> = (1..=100).map(f64::from).collect();
+        let p = Percentiles::of(&mut v);
+        assert_eq!((p.p50, p.p90, p.p99, p.max), (50.0, 90.0, 99.0, 100.0));
+        let mut one = vec![3.0];
+        let p = Percentiles::of(&mut one);
+        assert_eq!((p.p50, p.p99, p.max), (3.0, 3.0, 3.0));
+        assert_eq!(Percentiles::of(&mut []).max, 0.0);
+    }
+
+    #[test]
+    fn verdicts_in_words() {
+        let o = |status: u16, headers: Vec<(String, String)>| Outcome {
+            status: Some(status),
+            reason: None,
+            latency: Duration::ZERO,
+            error: None,
+            response_headers: headers,
+            response_body: Bytes::new(),
+        };
+        assert!(o(200, vec![]).accepted() && o(201, vec![]).accepted());
+        assert!(o(200, vec![]).explanation().is_none());
+        for s in [202, 204] {
+            assert_eq!(
+                o(s, vec![]).explanation().unwrap(),
+                "WL only accepts 200 or 201; this delivery would be retried"
+            );
+        }
+        let redirect = o(
+            302,
+            vec![("location".into(), "http://elsewhere/\x1b[2J".into())],
+        );
+        let text = redirect.explanation().unwrap();
+        assert!(
+            text.contains("http://elsewhere/\\e[2J") && text.contains("not followed"),
+            "{text}"
+        );
+        assert!(o(429, vec![]).explanation().unwrap().contains("rate limit"));
+    }
+
+    #[test]
+    fn loopback_detection() {
+        for (u, want) in [
+            ("http://127.0.0.1:9000/", true),
+            ("http://localhost/", true),
+            ("http://[::1]:80/", true),
+            ("https://staging.example.com/", false),
+        ] {
+            assert_eq!(is_loopback(&reqwest::Url::parse(u).unwrap()), want, "{u}");
+        }
+    }
+}

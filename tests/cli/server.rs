@@ -1,0 +1,228 @@
+//! A real HTTP test server (hyper) on 127.0.0.1:0 that records every request and answers as the
+//! test says, plus a raw TCP peer for the misbehaviours HTTP servers will not produce.
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+
+/// One request as the server received it.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub method: String,
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Hit {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        crate::common::header(&self.headers, name)
+    }
+}
+
+/// How the server answers one request.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+    pub delay: Duration,
+}
+
+impl Reply {
+    pub fn status(status: u16) -> Reply {
+        Reply {
+            status,
+            headers: Vec::new(),
+            body: String::new(),
+            delay: Duration::ZERO,
+        }
+    }
+    pub fn header(mut self, n: &str, v: &str) -> Reply {
+        self.headers.push((n.into(), v.into()));
+        self
+    }
+    pub fn body(mut self, b: &str) -> Reply {
+        self.body = b.into();
+        self
+    }
+    pub fn delay(mut self, d: Duration) -> Reply {
+        self.delay = d;
+        self
+    }
+}
+
+type Responder = Arc<dyn Fn(&Hit, usize) -> Reply + Send + Sync>;
+
+pub struct TestServer {
+    pub addr: SocketAddr,
+    hits: Arc<Mutex<Vec<Hit>>>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl TestServer {
+    /// Answer every request with `status`.
+    pub fn status(status: u16) -> TestServer {
+        TestServer::start(move |_, _| Reply::status(status))
+    }
+
+    /// Answer with whatever `f(hit, n)` says; `n` counts requests from 0.
+    pub fn start(f: impl Fn(&Hit, usize) -> Reply + Send + Sync + 'static) -> TestServer {
+        let responder: Responder = Arc::new(f);
+        let hits = Arc::new(Mutex::new(Vec::new()));
+        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+        let (stop_tx, mut stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let hits2 = hits.clone();
+        let thread = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                addr_tx.send(listener.local_addr().unwrap()).unwrap();
+                loop {
+                    tokio::select! {
+                        _ = &mut stop_rx => break,
+                        accepted = listener.accept() => {
+                            let Ok((stream, _)) = accepted else { continue };
+                            let (hits, responder) = (hits2.clone(), responder.clone());
+                            tokio::spawn(async move {
+                                let service = service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+                                    let (hits, responder) = (hits.clone(), responder.clone());
+                                    async move {
+                                        let method = req.method().to_string();
+                                        let path = req.uri().to_string();
+                                        let headers = req.headers().iter()
+                                            .map(|(n, v)| (n.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+                                            .collect();
+                                        let body = req.into_body().collect().await.map(|b| b.to_bytes().to_vec()).unwrap_or_default();
+                                        let hit = Hit { method, path, headers, body };
+                                        let n = {
+                                            let mut h = hits.lock().unwrap();
+                                            h.push(hit.clone());
+                                            h.len() - 1
+                                        };
+                                        let reply = responder(&hit, n);
+                                        if !reply.delay.is_zero() {
+                                            tokio::time::sleep(reply.delay).await;
+                                        }
+                                        let mut resp = hyper::Response::builder().status(reply.status);
+                                        for (k, v) in &reply.headers {
+                                            resp = resp.header(k, v);
+                                        }
+                                        Ok::<_, std::convert::Infallible>(resp.body(Full::new(Bytes::from(reply.body))).unwrap())
+                                    }
+                                });
+                                let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+                            });
+                        }
+                    }
+                }
+            });
+        });
+        let addr = addr_rx
+            .recv_timeout(Duration::from_secs(10))
+            .expect("test server started");
+        TestServer {
+            addr,
+            hits,
+            stop: Some(stop_tx),
+            thread: Some(thread),
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}/webhooks", self.addr)
+    }
+
+    pub fn hits(&self) -> Vec<Hit> {
+        self.hits.lock().unwrap().clone()
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// A TCP peer that reads the request, then does `answer` with the raw socket: garbage bytes, an
+/// immediate close, or silence. Serves `max` connections, then stops.
+pub fn raw_peer(
+    max: usize,
+    answer: fn(&mut std::net::TcpStream),
+) -> (SocketAddr, std::thread::JoinHandle<()>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let t = std::thread::spawn(move || {
+        for stream in listener.incoming().take(max) {
+            let Ok(mut s) = stream else { continue };
+            s.set_read_timeout(Some(Duration::from_millis(200))).ok();
+            let mut buf = [0u8; 65536];
+            let _ = std::io::Read::read(&mut s, &mut buf);
+            answer(&mut s);
+        }
+    });
+    (addr, t)
+}
+
+/// A free loopback port with nothing listening on it.
+pub fn closed_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}
+
+/// HMAC-SHA256 hex with the RustCrypto crates, for checks too many for an openssl process each.
+pub fn hmac_hex(key: &[u8], body: &[u8]) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key).unwrap();
+    mac.update(body);
+    crate::common::hex(&mac.finalize().into_bytes())
+}
+
+pub fn sha256_hex(body: &[u8]) -> String {
+    use sha2::Digest;
+    crate::common::hex(&sha2::Sha256::digest(body))
+}
+
+/// Check one received request against WL's protocol, independently of wl-hook's code.
+pub fn check_wl_request(hit: &Hit, key: &[u8], topic: &str) {
+    assert_eq!(hit.method, "POST");
+    assert_eq!(hit.header("content-type"), Some("application/json"));
+    assert_eq!(hit.header("x-topic"), Some(topic));
+    assert_eq!(
+        hit.header("x-signature-256"),
+        Some(hmac_hex(key, &hit.body).as_str()),
+        "signature"
+    );
+    assert_eq!(
+        hit.header("x-payload-key"),
+        Some(sha256_hex(&hit.body).as_str()),
+        "payload key"
+    );
+    for h in ["x-generated-at", "x-sent-at"] {
+        let v = hit.header(h).unwrap_or_else(|| panic!("{h} missing"));
+        assert!(chrono::DateTime::parse_from_rfc3339(v).is_ok(), "{h}: {v}");
+        assert!(
+            v.ends_with('Z') && v.len() == 24,
+            "{h} is RFC 3339 UTC with milliseconds: {v}"
+        );
+    }
+    let body: serde_json::Value = serde_json::from_slice(&hit.body).expect("body is JSON");
+    assert_eq!(body["meta_data"]["topic"], topic);
+}
