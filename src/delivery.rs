@@ -194,7 +194,7 @@ fn classify(err: &reqwest::Error, timeout: Duration) -> DeliveryError {
     let (class, detail) = if err.is_timeout() || kind == Some(K::TimedOut) {
         (
             ErrorClass::Timeout,
-            format!("no answer within {}", human(timeout)),
+            format!("no answer within {}", crate::duration::human(timeout)),
         )
     } else if err.is_connect() {
         (ErrorClass::Refused, format!("cannot connect: {cause}"))
@@ -224,17 +224,6 @@ fn classify(err: &reqwest::Error, timeout: Duration) -> DeliveryError {
     DeliveryError {
         class,
         detail: crate::output::sanitize(&detail).into_owned(),
-    }
-}
-
-/// A duration in words for messages: `10 s`, `250 ms`.
-pub fn human(d: Duration) -> String {
-    if d.as_millis() < 1000 {
-        format!("{} ms", d.as_millis())
-    } else if d.subsec_millis() == 0 {
-        format!("{} s", d.as_secs())
-    } else {
-        format!("{:.1} s", d.as_secs_f64())
     }
 }
 

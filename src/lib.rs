@@ -7,6 +7,7 @@ pub mod capture;
 pub mod cli;
 pub mod commands;
 pub mod delivery;
+pub mod duration;
 pub mod exit;
 pub mod fixture;
 pub mod output;

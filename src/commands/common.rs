@@ -257,37 +257,9 @@ fn single_topic(args: &BodyArgs, declared: Option<&str>, flag: &str) -> Result<S
     }
 }
 
-/// Parse a duration: `10s`, `1.5s`, `500ms`, `2m`, `1h`, `3d`; a bare number is seconds.
-pub fn parse_duration(value: &str) -> std::result::Result<std::time::Duration, String> {
-    let v = value.trim();
-    let split = v
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(v.len());
-    let (num, unit) = v.split_at(split);
-    let n: f64 = num
-        .parse()
-        .map_err(|_| format!("'{value}' is not a duration; write e.g. 10s, 500ms, 2m, 1h"))?;
-    let secs = match unit.trim() {
-        "" | "s" | "sec" | "secs" => n,
-        "ms" => n / 1000.0,
-        "m" | "min" | "mins" => n * 60.0,
-        "h" | "hr" | "hrs" => n * 3600.0,
-        "d" | "day" | "days" => n * 86_400.0,
-        other => {
-            return Err(format!(
-                "'{value}': unknown unit '{other}'; use ms, s, m, h or d"
-            ))
-        }
-    };
-    if !secs.is_finite() || !(0.0..=1e9).contains(&secs) {
-        return Err(format!("'{value}' is out of range"));
-    }
-    Ok(std::time::Duration::from_secs_f64(secs))
-}
-
 /// Parse a duration flag, naming the flag in the error.
 pub fn duration_flag(flag: &str, value: &str) -> Result<std::time::Duration> {
-    parse_duration(value).map_err(|e| input_error(format!("{flag}: {e}")))
+    crate::duration::parse(value).map_err(|e| input_error(format!("{flag}: {e}")))
 }
 
 /// Apply `--header 'Name: value'` arguments to a header set.
@@ -321,21 +293,6 @@ mod tests {
             let mut v = input.to_vec();
             trim_one_newline(&mut v);
             assert_eq!(v, want);
-        }
-    }
-
-    #[test]
-    fn durations() {
-        use std::time::Duration;
-        assert_eq!(parse_duration("10s"), Ok(Duration::from_secs(10)));
-        assert_eq!(parse_duration("10"), Ok(Duration::from_secs(10)));
-        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
-        assert_eq!(parse_duration("1.5s"), Ok(Duration::from_millis(1500)));
-        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
-        assert_eq!(parse_duration("12h"), Ok(Duration::from_secs(43_200)));
-        assert_eq!(parse_duration("3d"), Ok(Duration::from_secs(259_200)));
-        for bad in ["", "s", "ten", "5x", "-1s", "1e400"] {
-            assert!(parse_duration(bad).is_err(), "{bad}");
         }
     }
 
