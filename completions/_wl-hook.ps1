@@ -27,6 +27,7 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Deliver signed WL webhooks to an endpoint: one, all topics, or a concurrent burst')
+            [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Run a local WL receiver that verifies, pretty-prints, records and asserts deliveries')
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing')
             [CompletionResult]::new('fixtures', 'fixtures', [CompletionResultType]::ParameterValue, 'List, show and export the bundled fixtures')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
@@ -66,6 +67,33 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show request and response headers and the response body')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'wl-hook;listen' {
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Address to bind (loopback unless you say otherwise)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to bind; 0 picks a free one (read it from the first line or --ready-file)')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Webhook key [default: $WL_HOOK_SECRET, else the built-in development key]')
+            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the webhook key from a file (one trailing newline is trimmed)')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'The answer to a valid delivery')
+            [CompletionResult]::new('--max-body', '--max-body', [CompletionResultType]::ParameterName, 'Largest body accepted; larger gets 413: 1MiB, 512KiB, 2000000')
+            [CompletionResult]::new('--body', '--body', [CompletionResultType]::ParameterName, 'What to show of each body')
+            [CompletionResult]::new('--fail-first', '--fail-first', [CompletionResultType]::ParameterName, 'Answer 500 to the first N attempts of each payload key, then normally')
+            [CompletionResult]::new('--fail-rate', '--fail-rate', [CompletionResultType]::ParameterName, 'Answer 500 to this fraction of deliveries (0 to 1), seeded by --seed')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed for --fail-rate, for reproducible runs')
+            [CompletionResult]::new('--delay', '--delay', [CompletionResultType]::ParameterName, 'Wait this long before every answer: 2s, 250ms')
+            [CompletionResult]::new('--save', '--save', [CompletionResultType]::ParameterName, 'Write every request as a capture document into DIR (created when missing)')
+            [CompletionResult]::new('--forward-to', '--forward-to', [CompletionResultType]::ParameterName, 'Relay each delivery unchanged to your app and answer with the app''s status')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after N deliveries (POST requests)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Stop after this long; exit 1 if --count or --expect-topic was not met by then')
+            [CompletionResult]::new('--expect-topic', '--expect-topic', [CompletionResultType]::ParameterName, 'An event that must arrive with a valid signature (repeatable, aliases allowed)')
+            [CompletionResult]::new('--ready-file', '--ready-file', [CompletionResultType]::ParameterName, 'Write the URL here (atomically) once connections are accepted')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Connections served at once')
+            [CompletionResult]::new('--read-timeout', '--read-timeout', [CompletionResultType]::ParameterName, 'Time a client has to send its headers, and its body')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('--no-verify', '--no-verify', [CompletionResultType]::ParameterName, 'Do not check signatures: every delivery is answered --status')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per line: listening, each request, summary')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'wl-hook;sign' {
@@ -160,6 +188,7 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
         }
         'wl-hook;help' {
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Deliver signed WL webhooks to an endpoint: one, all topics, or a concurrent burst')
+            [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Run a local WL receiver that verifies, pretty-prints, records and asserts deliveries')
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing')
             [CompletionResult]::new('fixtures', 'fixtures', [CompletionResultType]::ParameterValue, 'List, show and export the bundled fixtures')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
@@ -167,6 +196,9 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
             break
         }
         'wl-hook;help;send' {
+            break
+        }
+        'wl-hook;help;listen' {
             break
         }
         'wl-hook;help;sign' {

@@ -24,6 +24,7 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand send 'Deliver signed WL webhooks to an endpoint: one, all topics, or a concurrent burst'
+            cand listen 'Run a local WL receiver that verifies, pretty-prints, records and asserts deliveries'
             cand sign 'Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing'
             cand fixtures 'List, show and export the bundled fixtures'
             cand completions 'Print a shell completion script to stdout'
@@ -62,6 +63,32 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand --verbose 'Show request and response headers and the response body'
             cand -h 'Print help'
             cand --help 'Print help'
+        }
+        &'wl-hook;listen'= {
+            cand --host 'Address to bind (loopback unless you say otherwise)'
+            cand --port 'Port to bind; 0 picks a free one (read it from the first line or --ready-file)'
+            cand --secret 'Webhook key [default: $WL_HOOK_SECRET, else the built-in development key]'
+            cand --secret-file 'Read the webhook key from a file (one trailing newline is trimmed)'
+            cand --status 'The answer to a valid delivery'
+            cand --max-body 'Largest body accepted; larger gets 413: 1MiB, 512KiB, 2000000'
+            cand --body 'What to show of each body'
+            cand --fail-first 'Answer 500 to the first N attempts of each payload key, then normally'
+            cand --fail-rate 'Answer 500 to this fraction of deliveries (0 to 1), seeded by --seed'
+            cand --seed 'Seed for --fail-rate, for reproducible runs'
+            cand --delay 'Wait this long before every answer: 2s, 250ms'
+            cand --save 'Write every request as a capture document into DIR (created when missing)'
+            cand --forward-to 'Relay each delivery unchanged to your app and answer with the app''s status'
+            cand --count 'Stop after N deliveries (POST requests)'
+            cand --timeout 'Stop after this long; exit 1 if --count or --expect-topic was not met by then'
+            cand --expect-topic 'An event that must arrive with a valid signature (repeatable, aliases allowed)'
+            cand --ready-file 'Write the URL here (atomically) once connections are accepted'
+            cand --max-connections 'Connections served at once'
+            cand --read-timeout 'Time a client has to send its headers, and its body'
+            cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --no-verify 'Do not check signatures: every delivery is answered --status'
+            cand --json 'One JSON object per line: listening, each request, summary'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'wl-hook;sign'= {
             cand -t 'Event, family alias, family.* or all (repeatable): purchase.created, purchases, client.*'
@@ -144,12 +171,15 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
         }
         &'wl-hook;help'= {
             cand send 'Deliver signed WL webhooks to an endpoint: one, all topics, or a concurrent burst'
+            cand listen 'Run a local WL receiver that verifies, pretty-prints, records and asserts deliveries'
             cand sign 'Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing'
             cand fixtures 'List, show and export the bundled fixtures'
             cand completions 'Print a shell completion script to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'wl-hook;help;send'= {
+        }
+        &'wl-hook;help;listen'= {
         }
         &'wl-hook;help;sign'= {
         }

@@ -30,6 +30,7 @@ never\t''"
 complete -c wl-hook -n "__fish_wl_hook_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wl-hook -n "__fish_wl_hook_needs_command" -s V -l version -d 'Print version'
 complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "send" -d 'Deliver signed WL webhooks to an endpoint: one, all topics, or a concurrent burst'
+complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "listen" -d 'Run a local WL receiver that verifies, pretty-prints, records and asserts deliveries'
 complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "sign" -d 'Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing'
 complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "fixtures" -d 'List, show and export the bundled fixtures'
 complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
@@ -64,6 +65,33 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l tamper -d 'Chan
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l json -d 'One JSON object per delivery and a summary'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -s v -l verbose -d 'Show request and response headers and the response body'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -s h -l help -d 'Print help'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l host -d 'Address to bind (loopback unless you say otherwise)' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l port -d 'Port to bind; 0 picks a free one (read it from the first line or --ready-file)' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l secret -d 'Webhook key [default: $WL_HOOK_SECRET, else the built-in development key]' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l secret-file -d 'Read the webhook key from a file (one trailing newline is trimmed)' -r -F
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l status -d 'The answer to a valid delivery' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l max-body -d 'Largest body accepted; larger gets 413: 1MiB, 512KiB, 2000000' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l body -d 'What to show of each body' -r -f -a "full\t'The whole body, pretty-printed when it is JSON'
+summary\t'One line: the record id and a few top-level fields'
+none\t'No body'"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l fail-first -d 'Answer 500 to the first N attempts of each payload key, then normally' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l fail-rate -d 'Answer 500 to this fraction of deliveries (0 to 1), seeded by --seed' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l seed -d 'Seed for --fail-rate, for reproducible runs' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l delay -d 'Wait this long before every answer: 2s, 250ms' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l save -d 'Write every request as a capture document into DIR (created when missing)' -r -F
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l forward-to -d 'Relay each delivery unchanged to your app and answer with the app\'s status' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l count -d 'Stop after N deliveries (POST requests)' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l timeout -d 'Stop after this long; exit 1 if --count or --expect-topic was not met by then' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l expect-topic -d 'An event that must arrive with a valid signature (repeatable, aliases allowed)' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l ready-file -d 'Write the URL here (atomically) once connections are accepted' -r -F
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l max-connections -d 'Connections served at once' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l read-timeout -d 'Time a client has to send its headers, and its body' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l color -d 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l no-verify -d 'Do not check signatures: every delivery is answered --status'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l json -d 'One JSON object per line: listening, each request, summary'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -s t -l topic -d 'Event, family alias, family.* or all (repeatable): purchase.created, purchases, client.*' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l fixture -d 'Render this JSON file instead of the bundled fixture (x-topic from --topic or its meta_data.topic)' -r -F
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l data -d 'Send this file\'s bytes exactly (- for stdin); x-topic from --topic or its meta_data.topic' -r
@@ -128,11 +156,12 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand completions" -l color -d
 always\t''
 never\t''"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send sign fixtures completions help" -f -a "send" -d 'Deliver signed WL webhooks to an endpoint: one, all topics, or a concurrent burst'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send sign fixtures completions help" -f -a "sign" -d 'Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send sign fixtures completions help" -f -a "fixtures" -d 'List, show and export the bundled fixtures'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send sign fixtures completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send sign fixtures completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen sign fixtures completions help" -f -a "send" -d 'Deliver signed WL webhooks to an endpoint: one, all topics, or a concurrent burst'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen sign fixtures completions help" -f -a "listen" -d 'Run a local WL receiver that verifies, pretty-prints, records and asserts deliveries'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen sign fixtures completions help" -f -a "sign" -d 'Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen sign fixtures completions help" -f -a "fixtures" -d 'List, show and export the bundled fixtures'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen sign fixtures completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen sign fixtures completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and __fish_seen_subcommand_from fixtures" -f -a "list" -d 'List the events: family, seed name, aliases, record-id field'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and __fish_seen_subcommand_from fixtures" -f -a "show" -d 'Show fixtures rendered as new events (pretty JSON), or the stored files with --raw'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and __fish_seen_subcommand_from fixtures" -f -a "export" -d 'Write the fixtures in effect to DIR as <event>.json, to edit and use with --fixtures'

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::exit::EXIT_CODES_HELP;
+use crate::output::listen::BodyMode;
 use crate::output::ColorChoice;
 
 /// The default endpoint of send, replay and check, and the address listen binds by default.
@@ -35,6 +36,9 @@ pub enum Command {
     /// Deliver signed WL webhooks to an endpoint: one, all topics, or a concurrent burst
     #[command(after_help = SEND_HELP)]
     Send(SendArgs),
+    /// Run a local WL receiver that verifies, pretty-prints, records and asserts deliveries
+    #[command(after_help = LISTEN_HELP)]
+    Listen(ListenArgs),
     /// Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing
     #[command(after_help = SIGN_HELP)]
     Sign(SignArgs),
@@ -59,6 +63,22 @@ timeout or a refused connection is a failed delivery that WL would retry.
 
 Exit codes: 0 every delivery accepted; 1 any not accepted; 2 input error, found before anything
 is sent; 3 no delivery reached the endpoint at all.";
+
+const LISTEN_HELP: &str = "\
+Examples:
+  wl-hook listen                                   # http://127.0.0.1:9000, any path
+  wl-hook listen --port 0 --ready-file url.txt --save captures/
+  wl-hook listen --fail-first 3                    # watch a sender retry
+  wl-hook listen --forward-to http://127.0.0.1:3000/webhooks
+  wl-hook listen --port 0 --ready-file url.txt --expect-topic purchases --timeout 30s --json > events.ndjson
+
+Answers: a valid delivery gets --status (200); a missing or invalid signature 401; a body that is not
+JSON 400; a body over --max-body 413; any method but POST 405. The first stdout line is
+'Listening on http://HOST:PORT'.
+
+Exit codes: 0 stopped with every expectation met (--count reached, --expect-topic arrived, or a
+plain stop); 1 --timeout passed first, or an expected event did not arrive; 2 input error; 3 the
+address cannot be bound.";
 
 const SIGN_HELP: &str = "\
 Examples:
@@ -230,6 +250,98 @@ pub struct SendArgs {
     /// Show request and response headers and the response body
     #[arg(short, long)]
     pub verbose: bool,
+}
+
+#[derive(Args, Clone)]
+pub struct ListenArgs {
+    /// Address to bind (loopback unless you say otherwise)
+    #[arg(
+        long,
+        value_name = "HOST",
+        default_value = "127.0.0.1",
+        env = "WL_HOOK_HOST"
+    )]
+    pub host: String,
+
+    /// Port to bind; 0 picks a free one (read it from the first line or --ready-file)
+    #[arg(
+        long,
+        value_name = "PORT",
+        default_value_t = 9000,
+        env = "WL_HOOK_PORT"
+    )]
+    pub port: u16,
+
+    #[command(flatten)]
+    pub key: KeyArgs,
+
+    /// Do not check signatures: every delivery is answered --status
+    #[arg(long, conflicts_with_all = ["secret", "secret_file"])]
+    pub no_verify: bool,
+
+    /// The answer to a valid delivery
+    #[arg(long, value_name = "CODE", default_value_t = 200)]
+    pub status: u16,
+
+    /// Largest body accepted; larger gets 413: 1MiB, 512KiB, 2000000
+    #[arg(long, value_name = "SIZE", default_value = "1MiB")]
+    pub max_body: String,
+
+    /// What to show of each body
+    #[arg(long, value_enum, default_value_t = BodyMode::Full)]
+    pub body: BodyMode,
+
+    /// Answer 500 to the first N attempts of each payload key, then normally
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub fail_first: u32,
+
+    /// Answer 500 to this fraction of deliveries (0 to 1), seeded by --seed
+    #[arg(long, value_name = "P", default_value_t = 0.0)]
+    pub fail_rate: f64,
+
+    /// Seed for --fail-rate, for reproducible runs
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+
+    /// Wait this long before every answer: 2s, 250ms
+    #[arg(long, value_name = "DURATION")]
+    pub delay: Option<String>,
+
+    /// Write every request as a capture document into DIR (created when missing)
+    #[arg(long, value_name = "DIR")]
+    pub save: Option<PathBuf>,
+
+    /// Relay each delivery unchanged to your app and answer with the app's status
+    #[arg(long, value_name = "URL")]
+    pub forward_to: Option<String>,
+
+    /// Stop after N deliveries (POST requests)
+    #[arg(long, value_name = "N")]
+    pub count: Option<u64>,
+
+    /// Stop after this long; exit 1 if --count or --expect-topic was not met by then
+    #[arg(long, value_name = "DURATION")]
+    pub timeout: Option<String>,
+
+    /// An event that must arrive with a valid signature (repeatable, aliases allowed)
+    #[arg(long = "expect-topic", value_name = "TOPIC")]
+    pub expect_topics: Vec<String>,
+
+    /// Write the URL here (atomically) once connections are accepted
+    #[arg(long, value_name = "PATH")]
+    pub ready_file: Option<PathBuf>,
+
+    /// One JSON object per line: listening, each request, summary
+    #[arg(long)]
+    pub json: bool,
+
+    /// Connections served at once
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    pub max_connections: usize,
+
+    /// Time a client has to send its headers, and its body
+    #[arg(long, value_name = "DURATION", default_value = "10s")]
+    pub read_timeout: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -30,6 +30,32 @@ pub fn parse(value: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(secs))
 }
 
+/// Parse a size: `1MiB`, `512KiB`, `2MB`, `100kb`, or bytes.
+pub fn parse_size(value: &str) -> Result<usize, String> {
+    let v = value.trim();
+    let split = v.find(|c: char| !c.is_ascii_digit()).unwrap_or(v.len());
+    let (num, unit) = v.split_at(split);
+    let n: usize = num.parse().map_err(|_| {
+        format!("'{value}' is not a size; write e.g. 1MiB, 512KiB or a number of bytes")
+    })?;
+    let mult: usize = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" => 1000,
+        "kib" => 1024,
+        "m" | "mb" => 1_000_000,
+        "mib" => 1024 * 1024,
+        "g" | "gb" => 1_000_000_000,
+        "gib" => 1024 * 1024 * 1024,
+        other => {
+            return Err(format!(
+                "'{value}': unknown unit '{other}'; use B, KiB, MiB, GiB, KB, MB or GB"
+            ))
+        }
+    };
+    n.checked_mul(mult)
+        .ok_or_else(|| format!("'{value}' is too large"))
+}
+
 /// A duration in words for messages: `10 s`, `250 ms`, `1.5 s`.
 pub fn human(d: Duration) -> String {
     if d.as_millis() < 1000 {
@@ -44,6 +70,16 @@ pub fn human(d: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("1MiB"), Ok(1_048_576));
+        assert_eq!(parse_size("512KiB"), Ok(524_288));
+        assert_eq!(parse_size("2mb"), Ok(2_000_000));
+        assert_eq!(parse_size("100"), Ok(100));
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("1TiB").is_err());
+    }
 
     #[test]
     fn durations() {

@@ -12,6 +12,8 @@ pub mod exit;
 pub mod fixture;
 pub mod output;
 pub mod protocol;
+pub mod schedule;
+pub mod server;
 
 use anyhow::Result;
 
@@ -22,6 +24,7 @@ use exit::Exit;
 pub fn run(cli: Cli) -> Result<Exit> {
     match &cli.command {
         Command::Send(args) => commands::send::run(args),
+        Command::Listen(args) => commands::listen::run(args),
         Command::Sign(args) => commands::sign::run(args),
         Command::Fixtures(cmd) => commands::fixtures::run(cmd),
         Command::Completions(args) => commands::completions::run(args),

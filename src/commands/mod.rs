@@ -4,5 +4,6 @@
 pub mod common;
 pub mod completions;
 pub mod fixtures;
+pub mod listen;
 pub mod send;
 pub mod sign;

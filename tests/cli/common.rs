@@ -94,3 +94,160 @@ pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str
         .find(|(n, _)| n.eq_ignore_ascii_case(name))
         .map(|(_, v)| v.as_str())
 }
+
+/// POST with an independent client (reqwest, no wl-hook code): returns status and body.
+pub fn post(url: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, String) {
+    request("POST", url, headers, body)
+}
+
+/// Any request with an independent client.
+pub fn request(method: &str, url: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, String) {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let client = reqwest::Client::builder()
+            .tls_certs_only(Vec::<reqwest::Certificate>::new())
+            .no_proxy()
+            .build()
+            .unwrap();
+        let mut req = client
+            .request(method.parse().unwrap(), url)
+            .body(body.to_vec());
+        for (n, v) in headers {
+            req = req.header(*n, *v);
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status().as_u16();
+        (status, resp.text().await.unwrap_or_default())
+    })
+}
+
+/// Headers of a correctly signed WL delivery, computed independently of wl-hook.
+pub fn wl_headers(
+    key: &[u8],
+    topic: &str,
+    body: &[u8],
+    generated_at: &str,
+) -> Vec<(String, String)> {
+    use hmac::{Hmac, Mac};
+    use sha2::Digest;
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key).unwrap();
+    mac.update(body);
+    vec![
+        ("content-type".into(), "application/json".into()),
+        ("x-topic".into(), topic.into()),
+        ("x-signature-256".into(), hex(&mac.finalize().into_bytes())),
+        ("x-generated-at".into(), generated_at.into()),
+        ("x-sent-at".into(), generated_at.into()),
+        ("x-payload-key".into(), hex(&sha2::Sha256::digest(body))),
+    ]
+}
+
+/// Borrowed view of owned header pairs, for [`post`].
+pub fn refs(h: &[(String, String)]) -> Vec<(&str, &str)> {
+    h.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect()
+}
+
+/// A spawned `wl-hook listen`, its URL read from the first stdout line.
+pub struct Listener {
+    pub child: std::process::Child,
+    pub url: String,
+    lines: std::sync::mpsc::Receiver<String>,
+    reader: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Listener {
+    /// Start `wl-hook listen --port 0 ARGS...` and wait for its first line.
+    pub fn start(args: &[&str]) -> Listener {
+        let bin = assert_cmd::cargo::cargo_bin("wl-hook");
+        let mut cmd = std::process::Command::new(bin);
+        for var in [
+            "WL_HOOK_SECRET",
+            "WL_HOOK_URL",
+            "WL_HOOK_FIXTURES",
+            "WL_HOOK_COLOR",
+            "NO_COLOR",
+            "CLICOLOR_FORCE",
+            "WL_HOOK_PORT",
+            "WL_HOOK_HOST",
+        ] {
+            cmd.env_remove(var);
+        }
+        let mut child = cmd
+            .args(["listen", "--port", "0"])
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let reader = std::thread::spawn(move || {
+            use std::io::BufRead;
+            for line in std::io::BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let first = rx
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect("listen printed its first line");
+        let url = if let Some(u) = first.strip_prefix("Listening on ") {
+            u.to_string()
+        } else {
+            let v: serde_json::Value = serde_json::from_str(&first).expect("first line");
+            assert_eq!(v["type"], "listening");
+            v["url"].as_str().unwrap().to_string()
+        };
+        Listener {
+            child,
+            url,
+            lines: rx,
+            reader: Some(reader),
+        }
+    }
+
+    pub fn hook_url(&self) -> String {
+        format!("{}/webhooks", self.url)
+    }
+
+    /// Send SIGTERM.
+    pub fn terminate(&self) {
+        std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+    }
+
+    /// Wait for the process to exit (at most 30 s) and return its code and the rest of stdout.
+    pub fn finish(mut self) -> (Option<i32>, String) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        let status = loop {
+            if let Some(s) = self.child.try_wait().unwrap() {
+                break s;
+            }
+            if std::time::Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("listen did not exit in time");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        if let Some(r) = self.reader.take() {
+            r.join().unwrap();
+        }
+        let rest: Vec<String> = self.lines.try_iter().collect();
+        (status.code(), rest.join("\n"))
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

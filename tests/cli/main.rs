@@ -7,5 +7,6 @@ mod server;
 
 mod completions;
 mod fixtures;
+mod listen;
 mod send;
 mod sign;

@@ -1,0 +1,253 @@
+//! `wl-hook listen`: a local WL receiver for development and CI, with a verdict on exit.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Result;
+use tokio::sync::{mpsc, watch};
+
+use crate::cli::ListenArgs;
+use crate::commands::common;
+use crate::delivery::{self, ClientOptions};
+use crate::exit::{failure, input_error, Exit};
+use crate::output::listen::ListenView;
+use crate::protocol::topics;
+use crate::server::receiver::{Forward, Received, Receiver, ReceiverConfig, Tally};
+use crate::server::{self, Limits};
+
+/// Everything listen needs, checked before binding.
+pub struct ListenPlan {
+    pub host: String,
+    pub port: u16,
+    pub receiver: ReceiverConfig,
+    pub limits: Limits,
+    pub view: ListenView,
+    pub count: Option<u64>,
+    pub timeout: Option<Duration>,
+    pub expected: Vec<String>,
+    pub ready_file: Option<PathBuf>,
+}
+
+impl ListenPlan {
+    pub fn from_args(args: &ListenArgs) -> Result<ListenPlan> {
+        if !(100..=599).contains(&args.status) {
+            return Err(input_error(format!(
+                "--status {}: use an HTTP status code from 100 to 599",
+                args.status
+            )));
+        }
+        if !(0.0..=1.0).contains(&args.fail_rate) {
+            return Err(input_error(
+                "--fail-rate: use a fraction from 0 to 1, e.g. 0.2",
+            ));
+        }
+        let max_body = crate::duration::parse_size(&args.max_body)
+            .map_err(|e| input_error(format!("--max-body: {e}")))?;
+        let delay = match &args.delay {
+            Some(d) => common::duration_flag("--delay", d)?,
+            None => Duration::ZERO,
+        };
+        let read_timeout = common::duration_flag("--read-timeout", &args.read_timeout)?;
+        if read_timeout.is_zero() {
+            return Err(input_error("--read-timeout must be more than 0"));
+        }
+        let timeout = args
+            .timeout
+            .as_deref()
+            .map(|t| common::duration_flag("--timeout", t))
+            .transpose()?;
+        if args.count == Some(0) {
+            return Err(input_error("--count must be at least 1"));
+        }
+        let expected: Vec<String> = topics::resolve_all(&args.expect_topics)
+            .map_err(|e| input_error(format!("--expect-topic: {e}")))?
+            .iter()
+            .map(|e| e.name.to_string())
+            .collect();
+        let forward = match &args.forward_to {
+            Some(u) => {
+                let url = common::parse_url(u)?;
+                let client = delivery::build_client(&ClientOptions {
+                    timeout: Duration::from_secs(10),
+                    max_idle_per_host: 16,
+                    urls: vec![url.clone()],
+                })?;
+                Some(Forward {
+                    client,
+                    url,
+                    timeout: Duration::from_secs(10),
+                })
+            }
+            None => None,
+        };
+        if let Some(dir) = &args.save {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                input_error(format!(
+                    "--save {}: cannot create the folder: {e}",
+                    dir.display()
+                ))
+            })?;
+        }
+        let key = if args.no_verify {
+            None
+        } else {
+            Some(common::load_key(&args.key)?.0)
+        };
+        Ok(ListenPlan {
+            host: args.host.clone(),
+            port: args.port,
+            receiver: ReceiverConfig {
+                key,
+                status: args.status,
+                max_body,
+                body_timeout: read_timeout,
+                fail_first: args.fail_first,
+                fail_rate: args.fail_rate,
+                seed: args.seed,
+                delay,
+                save_dir: args.save.clone(),
+                forward,
+            },
+            limits: Limits {
+                read_timeout,
+                max_connections: args.max_connections.max(1),
+                ..Limits::default()
+            },
+            view: ListenView {
+                json: args.json,
+                body: args.body,
+            },
+            count: args.count,
+            timeout,
+            expected,
+            ready_file: args.ready_file.clone(),
+        })
+    }
+}
+
+pub fn run(args: &ListenArgs) -> Result<Exit> {
+    let plan = ListenPlan::from_args(args)?;
+    let rt = crate::runtime()?;
+    rt.block_on(async {
+        let stdout = std::io::stdout();
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        listen(plan, &mut out, shutdown_signal()).await
+    })
+}
+
+/// Resolves on SIGINT or SIGTERM with the signal's name.
+async fn shutdown_signal() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut term = match signal(SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => return std::future::pending().await,
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => "interrupted (SIGINT)",
+            _ = term.recv() => "terminated (SIGTERM)",
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+        "interrupted"
+    }
+}
+
+/// Bind, announce, serve until a stop condition, drain, summarise. Used by `listen` and by the
+/// in-process listener of `demo`.
+pub async fn listen(
+    plan: ListenPlan,
+    out: &mut impl Write,
+    stop_signal: impl std::future::Future<Output = &'static str>,
+) -> Result<Exit> {
+    let listener = server::bind(&plan.host, plan.port).await.map_err(|e| {
+        failure(
+            Exit::Unreachable,
+            format!(
+                "cannot listen on {}:{}: {e}; choose another --port (0 picks a free one)",
+                plan.host, plan.port
+            ),
+        )
+    })?;
+    let addr = listener.local_addr()?;
+    let url = format!("http://{addr}");
+    // The ready file first: whoever reads the first line may look for it at once.
+    if let Some(path) = &plan.ready_file {
+        crate::commands::fixtures::write_atomic(path, format!("{url}\n").as_bytes())
+            .map_err(|e| input_error(format!("--ready-file {}: {e}", path.display())))?;
+    }
+    plan.view.write_listening(out, &url)?;
+
+    let (tx, mut rx) = mpsc::channel::<Received>(1024);
+    let receiver = Arc::new(Receiver::new(plan.receiver, tx));
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let mut server = tokio::spawn(server::serve(
+        listener,
+        plan.limits,
+        move |req, remote| receiver.clone().handle(req, remote),
+        stop_rx,
+    ));
+
+    let mut tally = Tally::expecting(&plan.expected);
+    let deadline = plan.timeout.map(|d| tokio::time::Instant::now() + d);
+    let until_deadline = async {
+        match deadline {
+            Some(d) => tokio::time::sleep_until(d).await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::pin!(until_deadline);
+    tokio::pin!(stop_signal);
+    let reason: String = loop {
+        tokio::select! {
+            rec = rx.recv() => {
+                let Some(rec) = rec else { break "server stopped".into() };
+                tally.record(&rec);
+                plan.view.write_request(out, &rec)?;
+                if let Some(n) = plan.count {
+                    if tally.deliveries >= n {
+                        break format!("{n} deliveries received");
+                    }
+                } else if !plan.expected.is_empty() && tally.expectations_met() {
+                    break "every expected event arrived".into();
+                }
+            }
+            _ = &mut until_deadline => break format!("--timeout {} passed", crate::duration::human(plan.timeout.unwrap_or_default())),
+            sig = &mut stop_signal => break sig.to_string(),
+        }
+    };
+
+    // Stop accepting; requests already in flight finish (bounded) and are still shown.
+    let _ = stop_tx.send(true);
+    let drained = loop {
+        tokio::select! {
+            rec = rx.recv() => match rec {
+                Some(rec) => {
+                    tally.record(&rec);
+                    plan.view.write_request(out, &rec)?;
+                }
+                None => break (&mut server).await.unwrap_or(false),
+            },
+            done = &mut server => {
+                while let Ok(rec) = rx.try_recv() {
+                    tally.record(&rec);
+                    plan.view.write_request(out, &rec)?;
+                }
+                break done.unwrap_or(false);
+            }
+        }
+    };
+    if !drained {
+        eprintln!("wl-hook: warning: some requests were still in flight when the stop timed out");
+    }
+
+    let count_met = plan.count.is_none_or(|n| tally.deliveries >= n);
+    let met = count_met && tally.expectations_met();
+    plan.view.write_summary(out, &tally, &reason, met)?;
+    Ok(if met { Exit::Ok } else { Exit::Negative })
+}

@@ -1,0 +1,335 @@
+//! How `listen` shows what arrives: a readable block per request (coloured by family, network
+//! text sanitised), or one JSON object per request; plus the listening line and the summary.
+
+use std::io::{self, Write};
+
+use colored::{ColoredString, Colorize};
+use serde_json::{json, Value};
+
+use crate::output::sanitize::{sanitize, sanitize_bytes, sanitize_with};
+use crate::output::{bad, dim, ok, short_key, strong, warn};
+use crate::protocol::{timestamp, Family};
+use crate::server::receiver::{Received, SigVerdict, Tally};
+
+/// `--body` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BodyMode {
+    /// The whole body, pretty-printed when it is JSON
+    Full,
+    /// One line: the record id and a few top-level fields
+    Summary,
+    /// No body
+    None,
+}
+
+/// How much of a non-JSON body is shown.
+const MAX_TEXT_BODY: usize = 2048;
+
+/// Renders requests as text or NDJSON.
+#[derive(Debug, Clone, Copy)]
+pub struct ListenView {
+    pub json: bool,
+    pub body: BodyMode,
+}
+
+fn family_color(family: Option<Family>, s: &str) -> ColoredString {
+    let s = s.bold();
+    match family {
+        Some(Family::Business) => s.blue(),
+        Some(Family::Location) => s.cyan(),
+        Some(Family::Staff) => s.magenta(),
+        Some(Family::Class) => s.yellow(),
+        Some(Family::Appointment) => s.green(),
+        Some(Family::Client) => s.bright_blue(),
+        Some(Family::Purchase) => s.bright_magenta(),
+        None => s,
+    }
+}
+
+fn ms(d: chrono::Duration) -> i64 {
+    d.num_milliseconds()
+}
+
+impl ListenView {
+    pub fn write_listening(&self, out: &mut impl Write, url: &str) -> io::Result<()> {
+        if self.json {
+            writeln!(out, "{}", json!({"type": "listening", "url": url}))?;
+        } else {
+            writeln!(out, "Listening on {url}")?;
+        }
+        out.flush()
+    }
+
+    pub fn write_request(&self, out: &mut impl Write, r: &Received) -> io::Result<()> {
+        if self.json {
+            serde_json::to_writer(&mut *out, &request_json(r))?;
+            writeln!(out)?;
+        } else {
+            self.write_block(out, r)?;
+        }
+        out.flush()
+    }
+
+    fn write_block(&self, out: &mut impl Write, r: &Received) -> io::Result<()> {
+        let event = r
+            .event
+            .as_deref()
+            .map(sanitize)
+            .unwrap_or("(no x-topic)".into());
+        let sig = match &r.signature {
+            SigVerdict::Valid { deviations } if deviations.is_empty() => ok("✓ valid"),
+            SigVerdict::Valid { .. } => warn("✓ valid (non-canonical)"),
+            SigVerdict::Invalid(_) => bad("✗ invalid signature"),
+            SigVerdict::Missing => bad("✗ no signature"),
+            SigVerdict::Unchecked => dim("· unchecked"),
+        };
+        let key = r
+            .payload_key
+            .as_deref()
+            .map(|k| sanitize(short_key(k)).into_owned())
+            .unwrap_or("-".into());
+        let status_text = format!("→ {}", r.status);
+        let status = if crate::protocol::is_accepted_status(r.status) {
+            ok(&status_text)
+        } else {
+            bad(&status_text)
+        };
+        writeln!(
+            out,
+            "{} {} {} {}  key {}  {}",
+            strong(&format!("#{}", r.seq)),
+            dim(&r.time.format("%H:%M:%S%.3f").to_string()),
+            family_color(r.family, &event),
+            sig,
+            key,
+            status
+        )?;
+        let mut line = format!("    {} {}", sanitize(&r.method), sanitize(&r.path));
+        if let Some(g) = r.generated_at {
+            line.push_str(&format!(
+                "  generated {} ({} ago)",
+                timestamp::format(g),
+                timestamp::human_duration(r.time - g)
+            ));
+        }
+        if let (Some(g), Some(s)) = (r.generated_at, r.sent_at) {
+            line.push_str(&format!("  retry lag {}", timestamp::human_duration(s - g)));
+        }
+        writeln!(out, "{}", dim(&line))?;
+        let mut findings: Vec<String> = Vec::new();
+        if let Some(d) = r.duplicate_of {
+            findings.push(warn(&format!("duplicate of #{d}")).to_string());
+        }
+        if let Some(s) = &r.stale {
+            findings.push(
+                warn(&format!(
+                    "stale: record {} already has a newer event (#{}, generated {})",
+                    sanitize(&s.record_id),
+                    s.newer_seq,
+                    timestamp::format(s.newer_generated_at)
+                ))
+                .to_string(),
+            );
+        }
+        if r.payload_key_ok == Some(false) {
+            findings.push(bad("x-payload-key is not the SHA-256 of the body").to_string());
+        }
+        if !r.note.is_empty() {
+            let note = sanitize(&r.note).into_owned();
+            findings.push(if crate::protocol::is_accepted_status(r.status) {
+                dim(&note).to_string()
+            } else {
+                bad(&note).to_string()
+            });
+        }
+        if let Some(f) = &r.forwarded {
+            if let Some(e) = &f.error {
+                findings.push(bad(&format!("forward failed: {}", sanitize(e))).to_string());
+            }
+        }
+        if let Some(p) = &r.saved_to {
+            findings.push(dim(&format!("saved {}", p.display())).to_string());
+        }
+        if let Some(e) = &r.save_error {
+            findings.push(bad(&format!("NOT SAVED: {}", sanitize(e))).to_string());
+        }
+        for f in findings {
+            writeln!(out, "    {f}")?;
+        }
+        match self.body {
+            BodyMode::None => {}
+            BodyMode::Summary => {
+                if let Some(s) = summary_line(r) {
+                    writeln!(out, "    {}", sanitize(&s))?;
+                }
+            }
+            BodyMode::Full => match (&r.json, &r.body) {
+                (Some(v), _) => {
+                    let pretty = serde_json::to_string_pretty(v).unwrap_or_default();
+                    for line in sanitize_with(&pretty, true).lines() {
+                        writeln!(out, "    {line}")?;
+                    }
+                }
+                (None, Some(b)) if !b.is_empty() => {
+                    let shown = &b[..b.len().min(MAX_TEXT_BODY)];
+                    for line in sanitize_bytes(shown, true).lines() {
+                        writeln!(out, "    {line}")?;
+                    }
+                    if b.len() > MAX_TEXT_BODY {
+                        writeln!(
+                            out,
+                            "    {}",
+                            dim(&format!("... ({} bytes in all)", b.len()))
+                        )?;
+                    }
+                }
+                _ => {}
+            },
+        }
+        writeln!(out)
+    }
+
+    pub fn write_summary(
+        &self,
+        out: &mut impl Write,
+        t: &Tally,
+        stop_reason: &str,
+        met: bool,
+    ) -> io::Result<()> {
+        if self.json {
+            let expected: serde_json::Map<String, Value> = t
+                .expected
+                .iter()
+                .map(|(e, a)| (e.clone(), Value::Bool(*a)))
+                .collect();
+            let line = json!({
+                "type": "summary",
+                "requests": t.requests,
+                "deliveries": t.deliveries,
+                "valid": t.valid,
+                "invalid": t.invalid,
+                "missing": t.missing,
+                "unchecked": t.unchecked,
+                "duplicates": t.duplicates,
+                "stale": t.stale,
+                "saved": t.saved,
+                "save_errors": t.save_errors,
+                "by_status": t.by_status.iter().map(|(k, v)| (k.to_string(), json!(v))).collect::<serde_json::Map<_, _>>(),
+                "expected": expected,
+                "stopped": stop_reason,
+                "ok": met,
+            });
+            writeln!(out, "{line}")?;
+            return out.flush();
+        }
+        let by = t
+            .by_status
+            .iter()
+            .map(|(s, n)| format!("{s}×{n}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        writeln!(
+            out,
+            "{} {} requests ({} valid, {} invalid, {} without signature, {} unchecked); answered {}; {} duplicates, {} stale{}",
+            strong("Summary:"),
+            t.requests,
+            t.valid,
+            t.invalid,
+            t.missing,
+            t.unchecked,
+            if by.is_empty() { "nothing".into() } else { by },
+            t.duplicates,
+            t.stale,
+            if t.saved > 0 || t.save_errors > 0 { format!("; {} saved, {} not saved", t.saved, t.save_errors) } else { String::new() }
+        )?;
+        for (e, arrived) in &t.expected {
+            if *arrived {
+                writeln!(out, "  {} {e} arrived with a valid signature", ok("✓"))?;
+            } else {
+                writeln!(
+                    out,
+                    "  {} {e} did not arrive with a valid signature",
+                    bad("✗")
+                )?;
+            }
+        }
+        writeln!(out, "Stopped: {stop_reason}")?;
+        out.flush()
+    }
+}
+
+/// One line about the body: the record id and a few scalar top-level fields.
+fn summary_line(r: &Received) -> Option<String> {
+    let Value::Object(map) = r.json.as_ref()? else {
+        return r
+            .json
+            .as_ref()
+            .map(|v| v.to_string().chars().take(120).collect());
+    };
+    let mut parts: Vec<String> = Vec::new();
+    for (k, v) in map.iter() {
+        let text = match v {
+            Value::String(s) => s.clone(),
+            Value::Number(n) => n.to_string(),
+            Value::Bool(b) => b.to_string(),
+            _ => continue,
+        };
+        parts.push(format!("{k}={}", text.chars().take(40).collect::<String>()));
+        if parts.len() == 4 {
+            break;
+        }
+    }
+    Some(parts.join("  "))
+}
+
+/// The `{"type":"request", ...}` object of one request.
+pub fn request_json(r: &Received) -> Value {
+    let age_ms = r.generated_at.map(|g| ms(r.time - g));
+    let lag_ms = match (r.generated_at, r.sent_at) {
+        (Some(g), Some(s)) => Some(ms(s - g)),
+        _ => None,
+    };
+    let signature_detail = match &r.signature {
+        SigVerdict::Invalid(e) => Some(e.to_string()),
+        SigVerdict::Valid { deviations } if !deviations.is_empty() => Some(
+            deviations
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        _ => None,
+    };
+    let body_text = match (&r.json, &r.body) {
+        (None, Some(b)) => Some(String::from_utf8_lossy(b).into_owned()),
+        _ => None,
+    };
+    json!({
+        "type": "request",
+        "seq": r.seq,
+        "time": timestamp::format(r.time),
+        "remote_addr": r.remote.to_string(),
+        "method": r.method,
+        "path": r.path,
+        "event": r.event,
+        "signature": r.signature.as_str(),
+        "signature_detail": signature_detail,
+        "payload_key": r.payload_key,
+        "payload_key_ok": r.payload_key_ok,
+        "generated_at": r.generated_at.map(timestamp::format),
+        "sent_at": r.sent_at.map(timestamp::format),
+        "age_ms": age_ms,
+        "retry_lag_ms": lag_ms,
+        "duplicate_of": r.duplicate_of,
+        "stale": r.stale.is_some(),
+        "stale_detail": r.stale.as_ref().map(|s| json!({"record_id": s.record_id, "newer_seq": s.newer_seq})),
+        "record_id": r.record_id,
+        "status": r.status,
+        "note": r.note,
+        "saved_to": r.saved_to.as_ref().map(|p| p.display().to_string()),
+        "save_error": r.save_error,
+        "forwarded": r.forwarded.as_ref().map(|f| json!({"status": f.status, "error": f.error, "latency_ms": crate::delivery::ms(f.latency)})),
+        "body": r.json,
+        "body_text": body_text,
+    })
+}
