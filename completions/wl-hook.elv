@@ -25,6 +25,8 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand --version 'Print version'
             cand send 'Deliver signed WL webhooks to an endpoint: one, all topics, or a concurrent burst'
             cand listen 'Run a local WL receiver that verifies, pretty-prints, records and asserts deliveries'
+            cand replay 'Re-deliver captured requests the way WL''s retry engine would, on a simulated clock'
+            cand verify 'Check captured requests and explain every failure'
             cand sign 'Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing'
             cand fixtures 'List, show and export the bundled fixtures'
             cand completions 'Print a shell completion script to stdout'
@@ -89,6 +91,41 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand --json 'One JSON object per line: listening, each request, summary'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
+        }
+        &'wl-hook;replay'= {
+            cand --url 'Where to deliver (never a host taken from a capture)'
+            cand --schedule 'Retry schedule: wellnessliving, svix, standard-webhooks, exponential:..., list:...'
+            cand --max-attempts 'Give up after this many attempts'
+            cand --jitter 'Vary each delay by up to this many percent (reproducible with --seed)'
+            cand --seed 'Seed for --jitter and --order shuffle'
+            cand --start 'Start the simulated clock here instead of now'
+            cand --speed 'Really wait delay/X between attempts (3600 = one simulated hour per second)'
+            cand --secret 'Webhook key [default: $WL_HOOK_SECRET, else the built-in development key]'
+            cand --secret-file 'Read the webhook key from a file (one trailing newline is trimmed)'
+            cand --duplicates 'After success, deliver N more identical copies and check each is acknowledged'
+            cand --order 'Order of several captures'
+            cand --timeout 'Give up on one attempt after this long'
+            cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --realtime 'Really wait the full delays'
+            cand --resign 'Re-sign each capture with the key (--secret, --secret-file, WL_HOOK_SECRET)'
+            cand --json 'One JSON object per attempt, per capture, and a summary'
+            cand --print-schedule 'Print the schedule (attempt, delay, cumulative time) and exit'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'wl-hook;verify'= {
+            cand --secret 'A key to try (repeatable); the report names the one that matched, never its value'
+            cand --secret-file 'Read a key from a file (repeatable; one trailing newline is trimmed)'
+            cand --now 'The clock for the age checks, e.g. 2026-01-01T00:00:00Z [default: now]'
+            cand --max-age 'Fail events older than this (without it, older than WL''s 72 h retry window is a warning)'
+            cand --skew 'How far in the future x-generated-at may be'
+            cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --show-expected 'Show the signature the first key gives over the body'
+            cand -q 'Print nothing; only the exit code tells'
+            cand --quiet 'Print nothing; only the exit code tells'
+            cand --json 'One JSON object per input'
+            cand -h 'Print help'
+            cand --help 'Print help'
         }
         &'wl-hook;sign'= {
             cand -t 'Event, family alias, family.* or all (repeatable): purchase.created, purchases, client.*'
@@ -172,6 +209,8 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
         &'wl-hook;help'= {
             cand send 'Deliver signed WL webhooks to an endpoint: one, all topics, or a concurrent burst'
             cand listen 'Run a local WL receiver that verifies, pretty-prints, records and asserts deliveries'
+            cand replay 'Re-deliver captured requests the way WL''s retry engine would, on a simulated clock'
+            cand verify 'Check captured requests and explain every failure'
             cand sign 'Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing'
             cand fixtures 'List, show and export the bundled fixtures'
             cand completions 'Print a shell completion script to stdout'
@@ -180,6 +219,10 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
         &'wl-hook;help;send'= {
         }
         &'wl-hook;help;listen'= {
+        }
+        &'wl-hook;help;replay'= {
+        }
+        &'wl-hook;help;verify'= {
         }
         &'wl-hook;help;sign'= {
         }

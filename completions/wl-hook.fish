@@ -31,6 +31,8 @@ complete -c wl-hook -n "__fish_wl_hook_needs_command" -s h -l help -d 'Print hel
 complete -c wl-hook -n "__fish_wl_hook_needs_command" -s V -l version -d 'Print version'
 complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "send" -d 'Deliver signed WL webhooks to an endpoint: one, all topics, or a concurrent burst'
 complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "listen" -d 'Run a local WL receiver that verifies, pretty-prints, records and asserts deliveries'
+complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "replay" -d 'Re-deliver captured requests the way WL\'s retry engine would, on a simulated clock'
+complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "verify" -d 'Check captured requests and explain every failure'
 complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "sign" -d 'Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing'
 complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "fixtures" -d 'List, show and export the bundled fixtures'
 complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
@@ -92,6 +94,40 @@ never\t''"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l no-verify -d 'Do not check signatures: every delivery is answered --status'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l json -d 'One JSON object per line: listening, each request, summary'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l url -d 'Where to deliver (never a host taken from a capture)' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l schedule -d 'Retry schedule: wellnessliving, svix, standard-webhooks, exponential:..., list:...' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l max-attempts -d 'Give up after this many attempts' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l jitter -d 'Vary each delay by up to this many percent (reproducible with --seed)' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l seed -d 'Seed for --jitter and --order shuffle' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l start -d 'Start the simulated clock here instead of now' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l speed -d 'Really wait delay/X between attempts (3600 = one simulated hour per second)' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l secret -d 'Webhook key [default: $WL_HOOK_SECRET, else the built-in development key]' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l secret-file -d 'Read the webhook key from a file (one trailing newline is trimmed)' -r -F
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l duplicates -d 'After success, deliver N more identical copies and check each is acknowledged' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l order -d 'Order of several captures' -r -f -a "given\t'As given on the command line (folders sorted by name)'
+generated\t'Oldest x-generated-at first'
+shuffle\t'Shuffled (reproducible with --seed)'"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l timeout -d 'Give up on one attempt after this long' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l color -d 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l realtime -d 'Really wait the full delays'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l resign -d 'Re-sign each capture with the key (--secret, --secret-file, WL_HOOK_SECRET)'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l json -d 'One JSON object per attempt, per capture, and a summary'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l print-schedule -d 'Print the schedule (attempt, delay, cumulative time) and exit'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l secret -d 'A key to try (repeatable); the report names the one that matched, never its value' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l secret-file -d 'Read a key from a file (repeatable; one trailing newline is trimmed)' -r -F
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l now -d 'The clock for the age checks, e.g. 2026-01-01T00:00:00Z [default: now]' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l max-age -d 'Fail events older than this (without it, older than WL\'s 72 h retry window is a warning)' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l skew -d 'How far in the future x-generated-at may be' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l color -d 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l show-expected -d 'Show the signature the first key gives over the body'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -s q -l quiet -d 'Print nothing; only the exit code tells'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l json -d 'One JSON object per input'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -s h -l help -d 'Print help'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -s t -l topic -d 'Event, family alias, family.* or all (repeatable): purchase.created, purchases, client.*' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l fixture -d 'Render this JSON file instead of the bundled fixture (x-topic from --topic or its meta_data.topic)' -r -F
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l data -d 'Send this file\'s bytes exactly (- for stdin); x-topic from --topic or its meta_data.topic' -r
@@ -156,12 +192,14 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand completions" -l color -d
 always\t''
 never\t''"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen sign fixtures completions help" -f -a "send" -d 'Deliver signed WL webhooks to an endpoint: one, all topics, or a concurrent burst'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen sign fixtures completions help" -f -a "listen" -d 'Run a local WL receiver that verifies, pretty-prints, records and asserts deliveries'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen sign fixtures completions help" -f -a "sign" -d 'Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen sign fixtures completions help" -f -a "fixtures" -d 'List, show and export the bundled fixtures'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen sign fixtures completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen sign fixtures completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen replay verify sign fixtures completions help" -f -a "send" -d 'Deliver signed WL webhooks to an endpoint: one, all topics, or a concurrent burst'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen replay verify sign fixtures completions help" -f -a "listen" -d 'Run a local WL receiver that verifies, pretty-prints, records and asserts deliveries'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen replay verify sign fixtures completions help" -f -a "replay" -d 'Re-deliver captured requests the way WL\'s retry engine would, on a simulated clock'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen replay verify sign fixtures completions help" -f -a "verify" -d 'Check captured requests and explain every failure'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen replay verify sign fixtures completions help" -f -a "sign" -d 'Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen replay verify sign fixtures completions help" -f -a "fixtures" -d 'List, show and export the bundled fixtures'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen replay verify sign fixtures completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen replay verify sign fixtures completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and __fish_seen_subcommand_from fixtures" -f -a "list" -d 'List the events: family, seed name, aliases, record-id field'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and __fish_seen_subcommand_from fixtures" -f -a "show" -d 'Show fixtures rendered as new events (pretty JSON), or the stored files with --raw'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and __fish_seen_subcommand_from fixtures" -f -a "export" -d 'Write the fixtures in effect to DIR as <event>.json, to edit and use with --fixtures'

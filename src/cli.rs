@@ -39,6 +39,12 @@ pub enum Command {
     /// Run a local WL receiver that verifies, pretty-prints, records and asserts deliveries
     #[command(after_help = LISTEN_HELP)]
     Listen(ListenArgs),
+    /// Re-deliver captured requests the way WL's retry engine would, on a simulated clock
+    #[command(after_help = REPLAY_HELP)]
+    Replay(ReplayArgs),
+    /// Check captured requests and explain every failure
+    #[command(after_help = VERIFY_HELP)]
+    Verify(VerifyArgs),
     /// Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing
     #[command(after_help = SIGN_HELP)]
     Sign(SignArgs),
@@ -79,6 +85,39 @@ JSON 400; a body over --max-body 413; any method but POST 405. The first stdout 
 Exit codes: 0 stopped with every expectation met (--count reached, --expect-topic arrived, or a
 plain stop); 1 --timeout passed first, or an expected event did not arrive; 2 input error; 3 the
 address cannot be bound.";
+
+const REPLAY_HELP: &str = "\
+Examples:
+  wl-hook replay captures/000001-purchase.created-1a2b3c4d.json
+  wl-hook replay captures/ --url http://127.0.0.1:3000/webhooks --duplicates 2
+  wl-hook replay captures/ --order shuffle --seed 7
+  wl-hook replay capture.json --schedule svix --speed 3600     # one simulated hour per second
+  wl-hook replay --print-schedule --schedule wellnessliving
+
+Schedules: wellnessliving (modelled: first retry after 1 min, doubling, capped at 12 h, nothing
+after 72 h; WL does not publish its intervals), svix, standard-webhooks,
+exponential:base=1m,factor=2,cap=12h,horizon=72h, list:5s,5m,30m.
+
+Each attempt sends the capture's exact body and headers; only x-sent-at changes, set from a
+simulated clock. Nothing waits unless --speed or --realtime is given. Deliveries go only to --url.
+
+Exit codes: 0 every capture delivered (and every duplicate acknowledged); 1 a capture gave up or a
+duplicate was not acknowledged; 2 input error; 3 no attempt reached the endpoint at all.";
+
+const VERIFY_HELP: &str = "\
+Examples:
+  wl-hook verify captures/                              # every *.json and *.http in the folder
+  wl-hook verify request.http --secret \"$WL_KEY\"
+  wl-hook verify capture.json --secret old-key --secret new-key
+  wl-hook sign --topic purchases --format http | wl-hook verify -
+  wl-hook verify capture.json --now 2026-01-01T00:00:00Z --max-age 24h --json
+
+Inputs: wl-hook capture documents (listen --save, sign --format json), raw HTTP/1.1 request dumps,
+or the loose form {\"headers\": {...}, \"body\": ...}. When the signature fails, verify tries the known
+causes (re-formatted body, stray whitespace in the key, base64, a prefix, a timestamp signed with
+the body, another key) and says which one fits.
+
+Exit codes: 0 every input valid; 1 any invalid; 2 any input unreadable or malformed (2 wins).";
 
 const SIGN_HELP: &str = "\
 Examples:
@@ -342,6 +381,126 @@ pub struct ListenArgs {
     /// Time a client has to send its headers, and its body
     #[arg(long, value_name = "DURATION", default_value = "10s")]
     pub read_timeout: String,
+}
+
+#[derive(Args, Clone)]
+pub struct VerifyArgs {
+    /// Captures, raw HTTP dumps, loose JSON, folders of them, or - for stdin
+    #[arg(value_name = "INPUT", required = true)]
+    pub inputs: Vec<String>,
+
+    /// A key to try (repeatable); the report names the one that matched, never its value
+    #[arg(long = "secret", value_name = "KEY")]
+    pub secrets: Vec<String>,
+
+    /// Read a key from a file (repeatable; one trailing newline is trimmed)
+    #[arg(long = "secret-file", value_name = "PATH")]
+    pub secret_files: Vec<PathBuf>,
+
+    /// The clock for the age checks, e.g. 2026-01-01T00:00:00Z [default: now]
+    #[arg(long, value_name = "TS")]
+    pub now: Option<String>,
+
+    /// Fail events older than this (without it, older than WL's 72 h retry window is a warning)
+    #[arg(long, value_name = "DURATION")]
+    pub max_age: Option<String>,
+
+    /// How far in the future x-generated-at may be
+    #[arg(long, value_name = "DURATION", default_value = "5m")]
+    pub skew: String,
+
+    /// Show the signature the first key gives over the body
+    #[arg(long)]
+    pub show_expected: bool,
+
+    /// Print nothing; only the exit code tells
+    #[arg(short, long, conflicts_with = "json")]
+    pub quiet: bool,
+
+    /// One JSON object per input
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Clone)]
+pub struct ReplayArgs {
+    /// Captures: wl-hook capture files, raw HTTP dumps, loose JSON, folders of them, or - for stdin
+    #[arg(value_name = "CAPTURE", required_unless_present = "print_schedule")]
+    pub captures: Vec<String>,
+
+    /// Where to deliver (never a host taken from a capture)
+    #[arg(long, value_name = "URL", env = "WL_HOOK_URL", default_value = DEFAULT_URL)]
+    pub url: String,
+
+    /// Retry schedule: wellnessliving, svix, standard-webhooks, exponential:..., list:...
+    #[arg(
+        long,
+        value_name = "SCHEDULE",
+        default_value = "wellnessliving",
+        env = "WL_HOOK_SCHEDULE"
+    )]
+    pub schedule: String,
+
+    /// Give up after this many attempts
+    #[arg(long, value_name = "N")]
+    pub max_attempts: Option<u32>,
+
+    /// Vary each delay by up to this many percent (reproducible with --seed)
+    #[arg(long, value_name = "PCT", default_value_t = 0.0)]
+    pub jitter: f64,
+
+    /// Seed for --jitter and --order shuffle
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+
+    /// Start the simulated clock here instead of now
+    #[arg(long, value_name = "TS")]
+    pub start: Option<String>,
+
+    /// Really wait delay/X between attempts (3600 = one simulated hour per second)
+    #[arg(long, value_name = "X", conflicts_with = "realtime")]
+    pub speed: Option<f64>,
+
+    /// Really wait the full delays
+    #[arg(long)]
+    pub realtime: bool,
+
+    /// Re-sign each capture with the key (--secret, --secret-file, WL_HOOK_SECRET)
+    #[arg(long)]
+    pub resign: bool,
+
+    #[command(flatten)]
+    pub key: KeyArgs,
+
+    /// After success, deliver N more identical copies and check each is acknowledged
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub duplicates: u32,
+
+    /// Order of several captures
+    #[arg(long, value_enum, default_value_t = ReplayOrder::Given)]
+    pub order: ReplayOrder,
+
+    /// Give up on one attempt after this long
+    #[arg(long, value_name = "DURATION", default_value = "10s")]
+    pub timeout: String,
+
+    /// One JSON object per attempt, per capture, and a summary
+    #[arg(long)]
+    pub json: bool,
+
+    /// Print the schedule (attempt, delay, cumulative time) and exit
+    #[arg(long)]
+    pub print_schedule: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReplayOrder {
+    /// As given on the command line (folders sorted by name)
+    Given,
+    /// Oldest x-generated-at first
+    Generated,
+    /// Shuffled (reproducible with --seed)
+    Shuffle,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -14,6 +14,7 @@ pub mod output;
 pub mod protocol;
 pub mod schedule;
 pub mod server;
+pub mod verify;
 
 use anyhow::Result;
 
@@ -25,7 +26,9 @@ pub fn run(cli: Cli) -> Result<Exit> {
     match &cli.command {
         Command::Send(args) => commands::send::run(args),
         Command::Listen(args) => commands::listen::run(args),
+        Command::Replay(args) => commands::replay::run(args),
         Command::Sign(args) => commands::sign::run(args),
+        Command::Verify(args) => commands::verify::run(args),
         Command::Fixtures(cmd) => commands::fixtures::run(cmd),
         Command::Completions(args) => commands::completions::run(args),
     }

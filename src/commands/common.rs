@@ -257,6 +257,73 @@ fn single_topic(args: &BodyArgs, declared: Option<&str>, flag: &str) -> Result<S
     }
 }
 
+/// One input named on the command line (a file, a file found in a folder, or stdin).
+#[derive(Debug)]
+pub struct InputFile {
+    pub name: String,
+    pub bytes: std::result::Result<Vec<u8>, String>,
+}
+
+/// Expand inputs: `-` is stdin, a folder gives its `*.json` and `*.http` files sorted by name,
+/// anything else is a file. Unreadable inputs are kept with their error, so a caller can report
+/// every one.
+pub fn read_inputs(specs: &[String]) -> Vec<InputFile> {
+    let mut out = Vec::new();
+    for spec in specs {
+        if spec == "-" {
+            let mut buf = Vec::new();
+            let bytes = std::io::stdin()
+                .read_to_end(&mut buf)
+                .map(|_| buf)
+                .map_err(|e| format!("cannot read stdin: {e}"));
+            out.push(InputFile {
+                name: "-".into(),
+                bytes,
+            });
+            continue;
+        }
+        let path = Path::new(spec);
+        if path.is_dir() {
+            let listed = std::fs::read_dir(path).map(|entries| {
+                let mut files: Vec<_> = entries
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| {
+                        p.is_file() && p.extension().is_some_and(|x| x == "json" || x == "http")
+                    })
+                    .collect();
+                files.sort();
+                files
+            });
+            match listed {
+                Ok(files) if files.is_empty() => out.push(InputFile {
+                    name: spec.clone(),
+                    bytes: Err("the folder has no *.json or *.http files".into()),
+                }),
+                Ok(files) => {
+                    for f in files {
+                        let bytes = std::fs::read(&f).map_err(|e| format!("cannot read: {e}"));
+                        out.push(InputFile {
+                            name: f.display().to_string(),
+                            bytes,
+                        });
+                    }
+                }
+                Err(e) => out.push(InputFile {
+                    name: spec.clone(),
+                    bytes: Err(format!("cannot read the folder: {e}")),
+                }),
+            }
+            continue;
+        }
+        let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"));
+        out.push(InputFile {
+            name: spec.clone(),
+            bytes,
+        });
+    }
+    out
+}
+
 /// Parse a duration flag, naming the flag in the error.
 pub fn duration_flag(flag: &str, value: &str) -> Result<std::time::Duration> {
     crate::duration::parse(value).map_err(|e| input_error(format!("{flag}: {e}")))

@@ -5,5 +5,7 @@ pub mod common;
 pub mod completions;
 pub mod fixtures;
 pub mod listen;
+pub mod replay;
 pub mod send;
 pub mod sign;
+pub mod verify;

@@ -8,5 +8,7 @@ mod server;
 mod completions;
 mod fixtures;
 mod listen;
+mod replay;
 mod send;
 mod sign;
+mod verify;

@@ -1,0 +1,476 @@
+//! The checks `verify` runs on one request, each a pass, fail, warning or skip with a one-line
+//! reason, gathered into a [`Report`].
+
+use std::fmt;
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{diagnose, shown, BodyForm, Request};
+use crate::protocol::signature::{self, SignatureError};
+use crate::protocol::timestamp::{self, human_duration, TimestampForm};
+use crate::protocol::{
+    header, header_value, topics, Secret, JSON_CONTENT_TYPE, RETRY_WINDOW_HOURS,
+};
+
+/// The checks in the order they run and are reported.
+pub const CHECK_NAMES: [&str; 9] = [
+    "signature",
+    "payload-key",
+    "event",
+    "content-type",
+    "body-json",
+    "generated-at",
+    "sent-at-order",
+    "age",
+    "future",
+];
+
+/// A key to verify with, and how to name it in reports (never by its value).
+#[derive(Debug, Clone)]
+pub struct NamedKey {
+    /// Where the key came from, e.g. `--secret #2` or `WL_HOOK_SECRET`.
+    pub label: String,
+    pub key: Secret,
+}
+
+/// The clock and limits the time checks use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckOptions {
+    pub now: DateTime<Utc>,
+    /// Fail events older than this; without it, age past WL's retry window is only a warning.
+    pub max_age: Option<Duration>,
+    /// How far in the future `x-generated-at` may be before it fails (clock skew).
+    pub skew: Duration,
+}
+
+impl CheckOptions {
+    /// The default allowed clock skew.
+    pub const DEFAULT_SKEW: Duration = Duration::minutes(5);
+
+    /// Options with the clock at `now`, no maximum age and the default skew.
+    pub fn at(now: DateTime<Utc>) -> CheckOptions {
+        CheckOptions {
+            now,
+            max_age: None,
+            skew: Self::DEFAULT_SKEW,
+        }
+    }
+}
+
+impl Default for CheckOptions {
+    fn default() -> CheckOptions {
+        CheckOptions::at(Utc::now())
+    }
+}
+
+/// The verdict of one check. Only `Fail` makes a request invalid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pass,
+    Fail,
+    Warn,
+    Skip,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::Warn => "warn",
+            Status::Skip => "skip",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One check's verdict and its one-line reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    pub name: &'static str,
+    pub status: Status,
+    pub detail: String,
+}
+
+/// Everything `verify` found about one request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// False iff any check failed.
+    pub valid: bool,
+    pub checks: Vec<Check>,
+    /// When the signature fails: what cause fits, in sentences a user can act on.
+    pub diagnosis: Vec<String>,
+    /// The label of the key the signature matched.
+    pub matched_key: Option<String>,
+    /// The signature the first key gives over the body. Not secret, but shown only on request
+    /// (`--show-expected`): printing it by default invites pasting it into the request.
+    pub expected_signature: Option<String>,
+}
+
+impl Report {
+    /// The check with this name.
+    pub fn check(&self, name: &str) -> Option<&Check> {
+        self.checks.iter().find(|c| c.name == name)
+    }
+}
+
+/// Run every check on `req`. With no keys, wl-hook's development key is used, as elsewhere.
+pub fn check(req: &Request, keys: &[NamedKey], opts: &CheckOptions) -> Report {
+    let dev;
+    let keys = if keys.is_empty() {
+        dev = [diagnose::dev_named_key()];
+        &dev[..]
+    } else {
+        keys
+    };
+    let get = |name| header_value(&req.headers, name);
+    let generated = get(header::GENERATED_AT).map(timestamp::parse);
+    let generated_at = generated
+        .as_ref()
+        .and_then(|g| g.as_ref().ok())
+        .map(|g| g.0);
+
+    let (signature, matched_key) = signature_check(req, keys);
+    let diagnosis = if signature.status == Status::Fail {
+        diagnose::diagnose(req, keys)
+    } else {
+        Vec::new()
+    };
+    let checks = vec![
+        signature,
+        payload_key_check(req),
+        event_check(get(header::TOPIC)),
+        content_type_check(get(header::CONTENT_TYPE)),
+        body_json_check(&req.body),
+        generated_at_check(get(header::GENERATED_AT), &generated),
+        sent_at_order_check(generated_at, get(header::SENT_AT)),
+        age_check(generated_at, opts),
+        future_check(generated_at, opts),
+    ];
+    Report {
+        valid: checks.iter().all(|c| c.status != Status::Fail),
+        checks,
+        diagnosis,
+        matched_key,
+        expected_signature: keys.first().map(|k| signature::sign(&k.key, &req.body)),
+    }
+}
+
+fn make(name: &'static str, status: Status, detail: impl Into<String>) -> Check {
+    Check {
+        name,
+        status,
+        detail: detail.into(),
+    }
+}
+
+fn labels(keys: &[NamedKey]) -> String {
+    keys.iter()
+        .map(|k| k.label.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn signature_check(req: &Request, keys: &[NamedKey]) -> (Check, Option<String>) {
+    let name = "signature";
+    let Some(value) = header_value(&req.headers, header::SIGNATURE) else {
+        return (make(name, Status::Fail, "no x-signature-256 header"), None);
+    };
+    // A loose form's JSON-value body has no known exact bytes: say what was checked.
+    let over = match req.body_form {
+        BodyForm::Exact => String::new(),
+        BodyForm::CompactJson => format!(
+            "; the loose form's JSON-value body was checked as {}",
+            req.body_form
+        ),
+    };
+    let secrets: Vec<Secret> = keys.iter().map(|k| k.key.clone()).collect();
+    match signature::verify(&secrets, &req.body, value) {
+        Ok(v) => {
+            let label = keys[v.key_index].label.clone();
+            let check = if v.deviations.is_empty() {
+                make(
+                    name,
+                    Status::Pass,
+                    format!("HMAC-SHA256 of the body matches with {label}{over}"),
+                )
+            } else {
+                let devs: Vec<String> = v.deviations.iter().map(ToString::to_string).collect();
+                make(
+                    name,
+                    Status::Warn,
+                    format!(
+                        "matches with {label}, but the value {}{over}",
+                        devs.join(" and ")
+                    ),
+                )
+            };
+            (check, Some(label))
+        }
+        Err(SignatureError::Mismatch) => (
+            make(
+                name,
+                Status::Fail,
+                format!("does not match the body with {}{over}", labels(keys)),
+            ),
+            None,
+        ),
+        Err(e) => (make(name, Status::Fail, e.to_string()), None),
+    }
+}
+
+fn payload_key_check(req: &Request) -> Check {
+    let name = "payload-key";
+    let Some(value) = header_value(&req.headers, header::PAYLOAD_KEY) else {
+        return make(
+            name,
+            Status::Warn,
+            "no x-payload-key header (receivers de-duplicate by it)",
+        );
+    };
+    let want = signature::payload_key(&req.body);
+    let value = value.trim();
+    if value == want {
+        make(name, Status::Pass, "equals the SHA-256 of the body")
+    } else if value.eq_ignore_ascii_case(&want) {
+        make(
+            name,
+            Status::Warn,
+            "equals the SHA-256 of the body, but in upper-case hex (wl-hook sends lower-case)",
+        )
+    } else {
+        make(
+            name,
+            Status::Fail,
+            format!("is {}, but the SHA-256 of the body is {want}", shown(value)),
+        )
+    }
+}
+
+fn event_check(topic: Option<&str>) -> Check {
+    let name = "event";
+    let Some(topic) = topic else {
+        return make(name, Status::Fail, "no x-topic header");
+    };
+    match topics::event(topic) {
+        Some(e) if e.name == topic => make(
+            name,
+            Status::Pass,
+            format!("{} ({})", e.name, e.family.seed_name()),
+        ),
+        Some(e) => make(
+            name,
+            Status::Warn,
+            format!(
+                "'{}' names {} only when read case-insensitively",
+                shown(topic),
+                e.name
+            ),
+        ),
+        None => make(
+            name,
+            Status::Warn,
+            format!("unknown event '{}' (not one of WL's 13)", shown(topic)),
+        ),
+    }
+}
+
+fn content_type_check(value: Option<&str>) -> Check {
+    let name = "content-type";
+    let Some(value) = value else {
+        return make(
+            name,
+            Status::Fail,
+            "no content-type header (WL sends application/json)",
+        );
+    };
+    // Parameters such as `charset=utf-8` do not change the media type.
+    let media = value.split(';').next().unwrap_or("").trim();
+    if media.eq_ignore_ascii_case(JSON_CONTENT_TYPE) {
+        make(name, Status::Pass, shown(value))
+    } else if media.to_ascii_lowercase().ends_with("+json") {
+        make(
+            name,
+            Status::Warn,
+            format!("{} is JSON, but WL sends application/json", shown(value)),
+        )
+    } else {
+        make(
+            name,
+            Status::Fail,
+            format!("{} is not application/json", shown(value)),
+        )
+    }
+}
+
+fn body_json_check(body: &[u8]) -> Check {
+    let name = "body-json";
+    if body.is_empty() {
+        return make(name, Status::Fail, "the body is empty");
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(map)) => make(
+            name,
+            Status::Pass,
+            format!("a JSON object with {} top-level fields", map.len()),
+        ),
+        Ok(_) => make(
+            name,
+            Status::Warn,
+            "valid JSON, but not an object (WL bodies are objects)",
+        ),
+        Err(e) => make(name, Status::Fail, format!("not JSON: {e}")),
+    }
+}
+
+type Parsed = Result<(DateTime<Utc>, TimestampForm), timestamp::TimestampError>;
+
+/// `raw (form)`, plus wl-hook's own form when the raw text differs from it.
+fn describe_time(raw: &str, t: DateTime<Utc>, form: TimestampForm) -> String {
+    let raw = raw.trim();
+    let canonical = timestamp::format(t);
+    if raw == canonical {
+        format!("{raw} ({form})")
+    } else {
+        format!("{} ({form}) = {canonical}", shown(raw))
+    }
+}
+
+fn generated_at_check(raw: Option<&str>, parsed: &Option<Parsed>) -> Check {
+    let name = "generated-at";
+    match (raw, parsed) {
+        (Some(raw), Some(Ok((t, form)))) => make(name, Status::Pass, describe_time(raw, *t, *form)),
+        (_, Some(Err(e))) => make(name, Status::Fail, format!("x-generated-at {e}")),
+        _ => make(name, Status::Fail, "no x-generated-at header"),
+    }
+}
+
+fn sent_at_order_check(generated: Option<DateTime<Utc>>, sent: Option<&str>) -> Check {
+    let name = "sent-at-order";
+    let Some(raw) = sent else {
+        return make(
+            name,
+            Status::Warn,
+            "no x-sent-at header (WL sends one on every attempt)",
+        );
+    };
+    let (sent, form) = match timestamp::parse(raw) {
+        Ok(p) => p,
+        Err(e) => return make(name, Status::Fail, format!("x-sent-at {e}")),
+    };
+    let Some(generated) = generated else {
+        return make(
+            name,
+            Status::Skip,
+            "x-generated-at is missing or unreadable",
+        );
+    };
+    let sent_text = describe_time(raw, sent, form);
+    let gap = sent - generated;
+    if gap < Duration::zero() {
+        make(
+            name,
+            Status::Fail,
+            format!(
+                "x-sent-at {sent_text} is {} before x-generated-at",
+                human_duration(-gap)
+            ),
+        )
+    } else if gap.is_zero() {
+        make(
+            name,
+            Status::Pass,
+            format!("x-sent-at {sent_text} is the same time as x-generated-at"),
+        )
+    } else {
+        make(
+            name,
+            Status::Pass,
+            format!(
+                "x-sent-at {sent_text} is {} after x-generated-at",
+                human_duration(gap)
+            ),
+        )
+    }
+}
+
+fn age_check(generated: Option<DateTime<Utc>>, opts: &CheckOptions) -> Check {
+    let name = "age";
+    let Some(generated) = generated else {
+        return make(
+            name,
+            Status::Skip,
+            "x-generated-at is missing or unreadable",
+        );
+    };
+    let age = opts.now - generated;
+    let window = Duration::hours(RETRY_WINDOW_HOURS);
+    if age <= Duration::zero() {
+        return make(name, Status::Pass, "generated now or later (see future)");
+    }
+    let ago = human_duration(age);
+    match opts.max_age {
+        Some(max) if age > max => make(
+            name,
+            Status::Fail,
+            format!(
+                "generated {ago} ago, older than the maximum age of {}",
+                human_duration(max)
+            ),
+        ),
+        _ if age > window => make(
+            name,
+            Status::Warn,
+            format!(
+                "generated {ago} ago, older than WL's {RETRY_WINDOW_HOURS}-hour retry window: not even a retry arrives this late"
+            ),
+        ),
+        _ => make(
+            name,
+            Status::Pass,
+            format!("generated {ago} ago, inside WL's {RETRY_WINDOW_HOURS}-hour retry window"),
+        ),
+    }
+}
+
+fn future_check(generated: Option<DateTime<Utc>>, opts: &CheckOptions) -> Check {
+    let name = "future";
+    let Some(generated) = generated else {
+        return make(
+            name,
+            Status::Skip,
+            "x-generated-at is missing or unreadable",
+        );
+    };
+    let ahead = generated - opts.now;
+    let skew = human_duration(opts.skew);
+    if ahead > opts.skew {
+        make(
+            name,
+            Status::Fail,
+            format!(
+                "generated {} in the future, beyond the allowed clock skew of {skew}",
+                human_duration(ahead)
+            ),
+        )
+    } else if ahead > Duration::zero() {
+        make(
+            name,
+            Status::Pass,
+            format!(
+                "generated {} in the future, within the allowed clock skew of {skew}",
+                human_duration(ahead)
+            ),
+        )
+    } else {
+        make(name, Status::Pass, "not in the future")
+    }
+}

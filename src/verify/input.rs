@@ -1,0 +1,897 @@
+//! Reading one `verify` input into a [`Request`]: a wl-hook capture document, a raw HTTP/1.1
+//! request dump (parsed with httparse), or the loose `{"headers": ..., "body": ...}` JSON form.
+
+use std::fmt;
+
+use base64::Engine;
+use serde_json::{Map, Value};
+
+use super::{shown, BodyForm, Request};
+use crate::capture::{Capture, CAPTURE_VERSION};
+
+/// What an input is, judged from its content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A JSON object with a top-level `wl_hook_capture`.
+    Capture,
+    /// Starts with an HTTP/1.x request line such as `POST /webhooks HTTP/1.1`.
+    RawHttp,
+    /// Any other JSON object (the loose `{"headers": ..., "body": ...}` form, or a mistake).
+    LooseForm,
+    /// Nothing wl-hook reads (including JSON that does not parse).
+    Unknown,
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Kind::Capture => "wl-hook capture",
+            Kind::RawHttp => "raw HTTP request",
+            Kind::LooseForm => "loose JSON form",
+            Kind::Unknown => "unrecognised input",
+        })
+    }
+}
+
+/// Why an input cannot be read. Each message is one line and names what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InputError {
+    #[error("empty file")]
+    Empty,
+    #[error("the file holds only whitespace")]
+    Blank,
+    #[error("not a capture, raw HTTP request or loose JSON form (starts with {start})")]
+    Unrecognised { start: String },
+    #[error("truncated JSON at line {line} column {column}")]
+    TruncatedJson { line: usize, column: usize },
+    #[error("invalid JSON at line {line} column {column}: {reason}")]
+    InvalidJson {
+        line: usize,
+        column: usize,
+        reason: String,
+    },
+    #[error("the JSON document is {found}, not an object (a capture, or {{\"headers\": ..., \"body\": ...}})")]
+    NotAnObject { found: &'static str },
+    #[error("a JSON object with no \"headers\" or \"body\": not a capture or loose form (a bare body? wrap it as {{\"headers\": {{...}}, \"body\": ...}})")]
+    BareJson,
+    #[error("missing \"headers\" ({expected})")]
+    MissingHeaders { expected: &'static str },
+    #[error("missing \"body\" (or \"body_base64\" for bytes that are not UTF-8)")]
+    MissingBody,
+    #[error("headers must be a list of [name, value] pairs ({detail})")]
+    HeaderPairs { detail: String },
+    #[error("headers must be an object of name: value strings, or a list of [name, value] pairs ({detail})")]
+    HeaderObject { detail: String },
+    #[error("\"body\" and \"body_base64\" are both given; keep one")]
+    BothBodies,
+    #[error("\"{field}\" must be a string, not {found}")]
+    NotAString {
+        field: &'static str,
+        found: &'static str,
+    },
+    #[error("invalid base64 in body_base64: {reason}")]
+    Base64 { reason: String },
+    #[error("capture format version {found} is newer than this wl-hook reads ({CAPTURE_VERSION})")]
+    CaptureVersion { found: u64 },
+    #[error("not a valid capture: {reason}")]
+    Capture { reason: String },
+    #[error("invalid raw HTTP request: {reason}")]
+    Http { reason: String },
+    #[error("the raw HTTP request has no blank line after its headers (truncated?)")]
+    HttpIncomplete,
+    #[error("Content-Length says {declared} but {present} bytes follow")]
+    ContentLength { declared: u64, present: usize },
+    #[error("Content-Length '{value}' is not a number of bytes")]
+    BadContentLength { value: String },
+    #[error("conflicting Content-Length headers ({first} and {second})")]
+    ConflictingContentLength { first: String, second: String },
+    #[error("invalid chunked body: {reason}")]
+    Chunked { reason: String },
+    #[error("Transfer-Encoding '{value}' is not supported (only chunked)")]
+    TransferEncoding { value: String },
+}
+
+/// How far into a file the request line is looked for; a real one is far shorter.
+const REQUEST_LINE_SCAN: usize = 8192;
+/// Header slots for httparse; a webhook has a dozen, a proxy may add a few dozen more.
+const MAX_HEADERS: usize = 256;
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// What the bytes would be read as. JSON is parsed in full to find the top-level key.
+pub fn detect_kind(bytes: &[u8]) -> Kind {
+    match sniff(bytes) {
+        Sniff::Json(text) => match serde_json::from_slice::<Value>(text) {
+            Ok(Value::Object(map)) if map.contains_key("wl_hook_capture") => Kind::Capture,
+            Ok(Value::Object(_)) => Kind::LooseForm,
+            _ => Kind::Unknown,
+        },
+        Sniff::Http(_) => Kind::RawHttp,
+        Sniff::Empty | Sniff::Blank | Sniff::Other(_) => Kind::Unknown,
+    }
+}
+
+/// Read one input. `name` (a file name, or `-`) only steers the error message for files that
+/// are neither: a `.json` file gets the JSON parser's complaint.
+pub fn parse_input(name: &str, bytes: &[u8]) -> Result<Request, InputError> {
+    match sniff(bytes) {
+        Sniff::Empty => Err(InputError::Empty),
+        Sniff::Blank => Err(InputError::Blank),
+        Sniff::Json(text) => parse_json(text),
+        Sniff::Http(text) => parse_http(text),
+        Sniff::Other(text) => {
+            if name.to_ascii_lowercase().ends_with(".json") && looks_like_text(text) {
+                parse_json(text)
+            } else {
+                Err(InputError::Unrecognised {
+                    start: describe_start(text),
+                })
+            }
+        }
+    }
+}
+
+enum Sniff<'a> {
+    Empty,
+    Blank,
+    Json(&'a [u8]),
+    Http(&'a [u8]),
+    Other(&'a [u8]),
+}
+
+/// Classify by the first bytes only, so a large binary file is refused without being read.
+fn sniff(bytes: &[u8]) -> Sniff<'_> {
+    if bytes.is_empty() {
+        return Sniff::Empty;
+    }
+    // Editors on Windows save a BOM, and hand-written files often start with a blank line.
+    let text = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
+    let text = &text[text
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(text.len())..];
+    match text.first() {
+        None => Sniff::Blank,
+        Some(b'{' | b'[') => Sniff::Json(text),
+        Some(_) if is_request_line(text) => Sniff::Http(text),
+        Some(_) => Sniff::Other(text),
+    }
+}
+
+/// `METHOD target HTTP/x`: an upper-case token, a space, and an HTTP version on the first line.
+fn is_request_line(text: &[u8]) -> bool {
+    let scan = &text[..text.len().min(REQUEST_LINE_SCAN)];
+    let line = scan.split(|&b| b == b'\n').next().unwrap_or(scan);
+    let method_len = line.iter().take_while(|b| b.is_ascii_uppercase()).count();
+    (1..=16).contains(&method_len)
+        && line.get(method_len) == Some(&b' ')
+        && line.windows(6).any(|w| w == b" HTTP/")
+}
+
+fn looks_like_text(text: &[u8]) -> bool {
+    let head = &text[..text.len().min(512)];
+    // A character cut at the end of the sample is not a sign of binary.
+    let utf8 = std::str::from_utf8(head).map_or_else(|e| e.error_len().is_none(), |_| true);
+    utf8 && !head.contains(&0)
+}
+
+/// The first bytes, as text when they are printable ASCII and as hex otherwise.
+fn describe_start(text: &[u8]) -> String {
+    let head = &text[..text.len().min(16)];
+    let more = if text.len() > head.len() { "..." } else { "" };
+    if head.iter().all(|b| b.is_ascii_graphic() || *b == b' ') {
+        format!("\"{}{more}\"", String::from_utf8_lossy(head))
+    } else {
+        let bytes: Vec<String> = head[..head.len().min(4)]
+            .iter()
+            .map(|b| format!("0x{b:02x}"))
+            .collect();
+        let more = if text.len() > 4 { "..." } else { "" };
+        format!("bytes {}{more}", bytes.join(" "))
+    }
+}
+
+// ---- JSON: capture and loose form ----
+
+fn parse_json(text: &[u8]) -> Result<Request, InputError> {
+    let map = match serde_json::from_slice::<Value>(text).map_err(json_error)? {
+        Value::Object(map) => map,
+        other => {
+            return Err(InputError::NotAnObject {
+                found: type_name(&other),
+            })
+        }
+    };
+    if map.contains_key("wl_hook_capture") {
+        parse_capture(map)
+    } else {
+        parse_loose(map)
+    }
+}
+
+fn json_error(e: serde_json::Error) -> InputError {
+    let (line, column) = (e.line(), e.column());
+    if e.is_eof() {
+        return InputError::TruncatedJson { line, column };
+    }
+    // serde_json appends the position to its message; it is reported separately.
+    let full = e.to_string();
+    let suffix = format!(" at line {line} column {column}");
+    let reason = full.strip_suffix(&suffix).unwrap_or(&full).to_string();
+    InputError::InvalidJson {
+        line,
+        column,
+        reason,
+    }
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn parse_capture(map: Map<String, Value>) -> Result<Request, InputError> {
+    // Shape checks first: serde's own messages name Rust types, not what to fix in the file.
+    if let Some(found) = map.get("wl_hook_capture").and_then(Value::as_u64) {
+        if found > u64::from(CAPTURE_VERSION) {
+            return Err(InputError::CaptureVersion { found });
+        }
+    }
+    match map.get("headers") {
+        None => {
+            return Err(InputError::MissingHeaders {
+                expected: "a list of [name, value] pairs",
+            })
+        }
+        Some(h) => {
+            header_pairs(h)?;
+        }
+    }
+    if let BodySource::Value(v) = body_source(&map)? {
+        return Err(InputError::NotAString {
+            field: "body",
+            found: type_name(v),
+        });
+    }
+    let capture: Capture =
+        serde_json::from_value(Value::Object(map)).map_err(|e| InputError::Capture {
+            reason: e.to_string(),
+        })?;
+    let body = match (capture.body, capture.body_base64) {
+        (Some(text), _) => text.into_bytes(),
+        (None, Some(b64)) => decode_base64(&b64)?,
+        (None, None) => return Err(InputError::MissingBody),
+    };
+    Ok(Request {
+        method: capture.method,
+        path: capture.path,
+        headers: capture.headers,
+        body,
+        body_form: BodyForm::Exact,
+    })
+}
+
+fn parse_loose(map: Map<String, Value>) -> Result<Request, InputError> {
+    let has_body = map.contains_key("body") || map.contains_key("body_base64");
+    let headers = match map.get("headers") {
+        None if !has_body => return Err(InputError::BareJson),
+        None => {
+            return Err(InputError::MissingHeaders {
+                expected: "an object of name: value strings",
+            })
+        }
+        Some(pairs @ Value::Array(_)) => header_pairs(pairs)?,
+        Some(Value::Object(obj)) => header_object(obj)?,
+        Some(other) => {
+            return Err(InputError::HeaderObject {
+                detail: format!("found {}", type_name(other)),
+            })
+        }
+    };
+    let (body, body_form) = match body_source(&map)? {
+        BodySource::Text(text) => (text.as_bytes().to_vec(), BodyForm::Exact),
+        BodySource::Base64(b64) => (decode_base64(b64)?, BodyForm::Exact),
+        // The exact bytes are unknown; checks run over this serialisation and say so.
+        BodySource::Value(v) => (v.to_string().into_bytes(), BodyForm::CompactJson),
+    };
+    Ok(Request {
+        method: optional_string(&map, "method")?
+            .unwrap_or("POST")
+            .to_string(),
+        path: optional_string(&map, "path")?.unwrap_or("/").to_string(),
+        headers,
+        body,
+        body_form,
+    })
+}
+
+enum BodySource<'a> {
+    Text(&'a str),
+    Base64(&'a str),
+    Value(&'a Value),
+}
+
+fn body_source(map: &Map<String, Value>) -> Result<BodySource<'_>, InputError> {
+    match (map.get("body"), map.get("body_base64")) {
+        (Some(_), Some(_)) => Err(InputError::BothBodies),
+        (None, None) => Err(InputError::MissingBody),
+        (Some(Value::String(s)), None) => Ok(BodySource::Text(s)),
+        (Some(v), None) => Ok(BodySource::Value(v)),
+        (None, Some(Value::String(s))) => Ok(BodySource::Base64(s)),
+        (None, Some(v)) => Err(InputError::NotAString {
+            field: "body_base64",
+            found: type_name(v),
+        }),
+    }
+}
+
+fn optional_string<'a>(
+    map: &'a Map<String, Value>,
+    field: &'static str,
+) -> Result<Option<&'a str>, InputError> {
+    match map.get(field) {
+        None => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(v) => Err(InputError::NotAString {
+            field,
+            found: type_name(v),
+        }),
+    }
+}
+
+fn decode_base64(b64: &str) -> Result<Vec<u8>, InputError> {
+    base64::engine::general_purpose::STANDARD
+        .decode(b64.trim())
+        .map_err(|e| InputError::Base64 {
+            reason: e.to_string(),
+        })
+}
+
+/// `[["name", "value"], ...]`, the capture's shape (duplicates and order kept).
+fn header_pairs(v: &Value) -> Result<Vec<(String, String)>, InputError> {
+    let err = |detail: String| InputError::HeaderPairs { detail };
+    let Value::Array(items) = v else {
+        return Err(err(format!("found {}", type_name(v))));
+    };
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| match item.as_array().map(Vec::as_slice) {
+            Some([Value::String(n), Value::String(v)]) => Ok((n.clone(), v.clone())),
+            Some([_, _]) => Err(err(format!("item {} is not a pair of strings", i + 1))),
+            Some(other) => Err(err(format!(
+                "item {} has {} elements, not 2",
+                i + 1,
+                other.len()
+            ))),
+            None => Err(err(format!("item {} is {}", i + 1, type_name(item)))),
+        })
+        .collect()
+}
+
+/// `{"name": "value", ...}`, the loose form's shape. Numbers and booleans are taken as their
+/// JSON text, since hand-written files put Unix timestamps in unquoted.
+fn header_object(obj: &Map<String, Value>) -> Result<Vec<(String, String)>, InputError> {
+    obj.iter()
+        .map(|(name, value)| match value {
+            Value::String(s) => Ok((name.clone(), s.clone())),
+            Value::Number(_) | Value::Bool(_) => Ok((name.clone(), value.to_string())),
+            other => Err(InputError::HeaderObject {
+                detail: format!("header \"{}\" is {}", shown(name), type_name(other)),
+            }),
+        })
+        .collect()
+}
+
+// ---- raw HTTP/1.x ----
+
+fn parse_http(text: &[u8]) -> Result<Request, InputError> {
+    let http_err = |reason: String| InputError::Http { reason };
+    // httparse reads bare-LF line ends as well as CRLF, so hand-saved files parse as they are
+    // and the body after the head is never touched.
+    let mut slots = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut parsed = httparse::Request::new(&mut slots);
+    let head_len = match parsed.parse(text) {
+        Ok(httparse::Status::Complete(n)) => n,
+        Ok(httparse::Status::Partial) => return Err(InputError::HttpIncomplete),
+        Err(httparse::Error::TooManyHeaders) => {
+            return Err(http_err(format!("more than {MAX_HEADERS} headers")))
+        }
+        Err(e) => return Err(http_err(e.to_string())),
+    };
+    if parsed.version != Some(1) && parsed.version != Some(0) {
+        return Err(http_err("only HTTP/1.0 and HTTP/1.1 dumps are read".into()));
+    }
+    let headers: Vec<(String, String)> = parsed
+        .headers
+        .iter()
+        .map(|h| {
+            (
+                h.name.to_string(),
+                String::from_utf8_lossy(h.value).into_owned(),
+            )
+        })
+        .collect();
+    let rest = &text[head_len..];
+    let body = http_body(&headers, rest)?;
+    Ok(Request {
+        method: parsed.method.unwrap_or("POST").to_string(),
+        path: parsed.path.unwrap_or("/").to_string(),
+        headers,
+        body,
+        body_form: BodyForm::Exact,
+    })
+}
+
+/// The body as framed by the head: chunked, Content-Length, or (hand-written dumps often have
+/// neither) everything after the blank line.
+fn http_body(headers: &[(String, String)], rest: &[u8]) -> Result<Vec<u8>, InputError> {
+    fn values<'a>(headers: &'a [(String, String)], name: &'a str) -> impl Iterator<Item = &'a str> {
+        headers
+            .iter()
+            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.trim())
+    }
+    if let Some(te) = values(headers, "transfer-encoding").last() {
+        // Transfer-Encoding overrides Content-Length (RFC 9112 §6.3).
+        return if te.eq_ignore_ascii_case("chunked") {
+            decode_chunked(rest)
+        } else {
+            Err(InputError::TransferEncoding { value: shown(te) })
+        };
+    }
+    let mut lengths = values(headers, "content-length");
+    let Some(first) = lengths.next() else {
+        return Ok(rest.to_vec());
+    };
+    if let Some(second) = lengths.find(|v| *v != first) {
+        return Err(InputError::ConflictingContentLength {
+            first: shown(first),
+            second: shown(second),
+        });
+    }
+    let declared: u64 = first.parse().map_err(|_| InputError::BadContentLength {
+        value: shown(first),
+    })?;
+    let mismatch = || InputError::ContentLength {
+        declared,
+        present: rest.len(),
+    };
+    let len = usize::try_from(declared).map_err(|_| mismatch())?;
+    // A final newline after the body is the editor's or `echo`'s, outside the framing.
+    let tail = rest.get(len..).ok_or_else(mismatch)?;
+    if tail.is_empty() || tail == b"\n" || tail == b"\r\n" {
+        Ok(rest[..len].to_vec())
+    } else {
+        Err(mismatch())
+    }
+}
+
+fn decode_chunked(mut rest: &[u8]) -> Result<Vec<u8>, InputError> {
+    let err = |reason: String| InputError::Chunked { reason };
+    let mut body = Vec::new();
+    loop {
+        let (used, size) = match httparse::parse_chunk_size(rest) {
+            Ok(httparse::Status::Complete(found)) => found,
+            Ok(httparse::Status::Partial) => {
+                return Err(err("the body ends inside a chunk-size line".into()))
+            }
+            Err(_) => return Err(err("a chunk-size line is not hex followed by CRLF".into())),
+        };
+        rest = &rest[used..];
+        if size == 0 {
+            // Trailers, if any, carry nothing the checks use.
+            return Ok(body);
+        }
+        let chunk = usize::try_from(size)
+            .ok()
+            .and_then(|n| rest.get(..n))
+            .ok_or_else(|| {
+                err(format!(
+                    "a chunk says {size} bytes but {} follow",
+                    rest.len()
+                ))
+            })?;
+        body.extend_from_slice(chunk);
+        rest = rest[chunk.len()..]
+            .strip_prefix(b"\r\n")
+            .ok_or_else(|| err("a chunk is not followed by CRLF".into()))?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+
+    const BODY: &str = r#"{"uid":"2976050","s_first_name":"Ann"}"#;
+
+    fn capture_json() -> String {
+        let c = Capture::new(
+            "POST",
+            "/webhooks",
+            vec![
+                ("content-type".into(), "application/json".into()),
+                ("x-topic".into(), "client.created".into()),
+            ],
+            BODY.as_bytes(),
+        );
+        serde_json::to_string_pretty(&c).unwrap()
+    }
+
+    fn raw(line_end: &str, body: &str) -> String {
+        [
+            "POST /webhooks?x=1 HTTP/1.1",
+            "Host: 127.0.0.1:9000",
+            "content-type: application/json",
+            "x-topic: client.created",
+            &format!("content-length: {}", body.len()),
+            "",
+            "",
+        ]
+        .join(line_end)
+            + body
+    }
+
+    fn err(name: &str, input: &[u8]) -> String {
+        parse_input(name, input).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn reads_a_capture_document() {
+        let json = capture_json();
+        assert_eq!(detect_kind(json.as_bytes()), Kind::Capture);
+        let r = parse_input("c.json", json.as_bytes()).unwrap();
+        assert_eq!(r.method, "POST");
+        assert_eq!(r.path, "/webhooks");
+        assert_eq!(r.headers[1], ("x-topic".into(), "client.created".into()));
+        assert_eq!(r.body, BODY.as_bytes());
+        assert_eq!(r.body_form, BodyForm::Exact);
+    }
+
+    #[test]
+    fn reads_a_binary_capture_body_from_base64() {
+        let c = Capture::new("POST", "/", vec![], b"\xff\x00{}");
+        let json = serde_json::to_vec(&c).unwrap();
+        assert_eq!(parse_input("x", &json).unwrap().body, b"\xff\x00{}");
+    }
+
+    #[test]
+    fn reads_a_capture_with_bom_and_leading_blank_lines() {
+        let mut bytes = b"\xEF\xBB\xBF\n\n".to_vec();
+        bytes.extend_from_slice(capture_json().as_bytes());
+        assert_eq!(parse_input("c", &bytes).unwrap().body, BODY.as_bytes());
+    }
+
+    #[test]
+    fn reads_raw_http_with_crlf_and_bare_lf() {
+        for end in ["\r\n", "\n"] {
+            let text = raw(end, BODY);
+            assert_eq!(detect_kind(text.as_bytes()), Kind::RawHttp);
+            let r = parse_input("r.http", text.as_bytes()).unwrap();
+            assert_eq!(r.method, "POST");
+            assert_eq!(r.path, "/webhooks?x=1");
+            assert_eq!(r.headers.len(), 4);
+            assert_eq!(r.headers[2], ("x-topic".into(), "client.created".into()));
+            assert_eq!(r.body, BODY.as_bytes(), "{end:?}");
+        }
+    }
+
+    #[test]
+    fn raw_http_body_is_never_normalised() {
+        let body = "{\"a\":\"x\"}\r\n\n  \r\n";
+        for end in ["\r\n", "\n"] {
+            let r = parse_input("r", raw(end, body).as_bytes()).unwrap();
+            assert_eq!(r.body, body.as_bytes());
+        }
+    }
+
+    #[test]
+    fn raw_http_tolerates_one_final_newline_outside_the_framing() {
+        for tail in ["\n", "\r\n"] {
+            let text = raw("\r\n", BODY) + tail;
+            assert_eq!(
+                parse_input("r", text.as_bytes()).unwrap().body,
+                BODY.as_bytes()
+            );
+        }
+        let text = raw("\r\n", BODY) + "\n\n";
+        assert!(err("r", text.as_bytes()).contains("Content-Length says"));
+    }
+
+    #[test]
+    fn raw_http_without_content_length_takes_the_rest() {
+        let text = format!("POST / HTTP/1.1\r\nx-topic: a.b\r\n\r\n{BODY}");
+        assert_eq!(
+            parse_input("r", text.as_bytes()).unwrap().body,
+            BODY.as_bytes()
+        );
+    }
+
+    #[test]
+    fn raw_http_chunked_is_decoded() {
+        let text = "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n\
+                    5\r\n{\"a\":\r\n3;ext=1\r\n1}\n\r\n0\r\nx-trailer: 1\r\n\r\n";
+        assert_eq!(
+            parse_input("r", text.as_bytes()).unwrap().body,
+            b"{\"a\":1}\n"
+        );
+        let bad = "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nshort";
+        assert_eq!(
+            err("r", bad.as_bytes()),
+            "invalid chunked body: a chunk says 16 bytes but 5 follow"
+        );
+        let bad = "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n";
+        assert!(err("r", bad.as_bytes()).starts_with("invalid chunked body"));
+        let bad = "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc";
+        assert!(err("r", bad.as_bytes()).contains("not followed by CRLF"));
+        let gz = "POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n";
+        assert_eq!(
+            err("r", gz.as_bytes()),
+            "Transfer-Encoding 'gzip' is not supported (only chunked)"
+        );
+    }
+
+    #[test]
+    fn raw_http_content_length_errors() {
+        let text = raw("\r\n", BODY).replace("content-length: 38", "content-length: 120");
+        assert_eq!(
+            err("r", text.as_bytes()),
+            "Content-Length says 120 but 38 bytes follow"
+        );
+        let short = raw("\r\n", BODY).replace("content-length: 38", "content-length: 10");
+        assert_eq!(
+            err("r", short.as_bytes()),
+            "Content-Length says 10 but 38 bytes follow"
+        );
+        let bad = raw("\r\n", BODY).replace("content-length: 38", "content-length: ten");
+        assert_eq!(
+            err("r", bad.as_bytes()),
+            "Content-Length 'ten' is not a number of bytes"
+        );
+        let two = raw("\r\n", BODY).replace(
+            "content-length: 38",
+            "content-length: 38\r\nContent-Length: 40",
+        );
+        assert!(err("r", two.as_bytes()).starts_with("conflicting Content-Length"));
+        let huge =
+            raw("\r\n", BODY).replace("content-length: 38", "content-length: 99999999999999999999");
+        assert!(err("r", huge.as_bytes()).contains("not a number"));
+    }
+
+    #[test]
+    fn raw_http_head_errors() {
+        assert_eq!(
+            err("r", b"POST / HTTP/1.1\r\nx-topic: a"),
+            "the raw HTTP request has no blank line after its headers (truncated?)"
+        );
+        assert!(err("r", b"POST / HTTP/1.1\r\nbad header\r\n\r\n")
+            .starts_with("invalid raw HTTP request"));
+        assert!(err("r", b"POST / HTTP/2.0\r\n\r\n").starts_with("invalid raw HTTP request"));
+        let many: String = (0..300).map(|i| format!("x-{i}: v\r\n")).collect();
+        let text = format!("POST / HTTP/1.1\r\n{many}\r\n");
+        assert!(err("r", text.as_bytes()).contains("more than 256 headers"));
+    }
+
+    #[test]
+    fn reads_the_loose_form_with_a_string_body() {
+        let text = r#"{"headers": {"X-Topic": "client.created", "x-generated-at": 1737403800},
+                       "body": "{\"a\": 1}\n"}"#;
+        assert_eq!(detect_kind(text.as_bytes()), Kind::LooseForm);
+        let r = parse_input("l.json", text.as_bytes()).unwrap();
+        assert_eq!(r.method, "POST");
+        assert_eq!(r.path, "/");
+        assert_eq!(
+            r.headers,
+            [
+                ("X-Topic".to_string(), "client.created".to_string()),
+                ("x-generated-at".to_string(), "1737403800".to_string())
+            ]
+        );
+        assert_eq!(r.body, b"{\"a\": 1}\n");
+        assert_eq!(r.body_form, BodyForm::Exact);
+    }
+
+    #[test]
+    fn loose_json_value_body_is_serialised_compactly_in_written_order() {
+        let text = r#"{"method": "PUT", "path": "/in", "headers": [["x-topic", "a.b"]],
+                       "body": {"z": 1, "a": [true, null, "é/"], "m": {"y": 2.5}}}"#;
+        let r = parse_input("l", text.as_bytes()).unwrap();
+        assert_eq!((r.method.as_str(), r.path.as_str()), ("PUT", "/in"));
+        assert_eq!(
+            r.body,
+            r#"{"z":1,"a":[true,null,"é/"],"m":{"y":2.5}}"#.as_bytes()
+        );
+        assert_eq!(r.body_form, BodyForm::CompactJson);
+        let b64 = r#"{"headers": {}, "body_base64": "/wA="}"#;
+        assert_eq!(parse_input("l", b64.as_bytes()).unwrap().body, b"\xff\x00");
+    }
+
+    #[test]
+    fn json_errors_name_what_is_wrong() {
+        let json = capture_json();
+        let cut = &json.as_bytes()[..json.find("\"path\"").unwrap()];
+        let e = err("c.json", cut);
+        assert!(e.starts_with("truncated JSON at line "), "{e}");
+        assert_eq!(
+            err("c", b"{\n  \"a\": 1,\n  \"b\" 2\n}"),
+            "invalid JSON at line 3 column 7: expected `:`"
+        );
+        assert_eq!(
+            err("c", b"[1, 2]"),
+            "the JSON document is an array, not an object (a capture, or {\"headers\": ..., \"body\": ...})"
+        );
+        assert!(err("c", br#"{"uid": "1"}"#).contains("a bare body?"));
+    }
+
+    #[test]
+    fn capture_shape_errors() {
+        let base = serde_json::from_str::<Value>(&capture_json()).unwrap();
+        let with = |f: &dyn Fn(&mut Map<String, Value>)| {
+            let mut v = base.clone();
+            f(v.as_object_mut().unwrap());
+            err("c", v.to_string().as_bytes())
+        };
+        assert_eq!(
+            with(&|m| {
+                m.remove("body");
+            }),
+            "missing \"body\" (or \"body_base64\" for bytes that are not UTF-8)"
+        );
+        assert_eq!(
+            with(&|m| {
+                m.remove("headers");
+            }),
+            "missing \"headers\" (a list of [name, value] pairs)"
+        );
+        let shape = |h: Value| {
+            with(&|m| {
+                m.insert("headers".into(), h.clone());
+            })
+        };
+        assert_eq!(
+            shape(serde_json::json!({"x-topic": "a.b"})),
+            "headers must be a list of [name, value] pairs (found an object)"
+        );
+        assert_eq!(
+            shape(serde_json::json!([["a", "b"], "x-topic: a.b"])),
+            "headers must be a list of [name, value] pairs (item 2 is a string)"
+        );
+        assert_eq!(
+            shape(serde_json::json!([["a", "b", "c"]])),
+            "headers must be a list of [name, value] pairs (item 1 has 3 elements, not 2)"
+        );
+        assert_eq!(
+            shape(serde_json::json!([["a", 1]])),
+            "headers must be a list of [name, value] pairs (item 1 is not a pair of strings)"
+        );
+        assert_eq!(
+            with(&|m| {
+                m.remove("body");
+                m.insert("body_base64".into(), "not base64!".into());
+            }),
+            "invalid base64 in body_base64: Invalid symbol 32, offset 3."
+        );
+        assert_eq!(
+            with(&|m| {
+                m.insert("body_base64".into(), "AA==".into());
+            }),
+            "\"body\" and \"body_base64\" are both given; keep one"
+        );
+        assert_eq!(
+            with(&|m| {
+                m.insert("body".into(), serde_json::json!({"a": 1}));
+            }),
+            "\"body\" must be a string, not an object"
+        );
+        assert_eq!(
+            with(&|m| {
+                m.insert("wl_hook_capture".into(), 2.into());
+            }),
+            "capture format version 2 is newer than this wl-hook reads (1)"
+        );
+        assert_eq!(
+            with(&|m| {
+                m.remove("method");
+            }),
+            "not a valid capture: missing field `method`"
+        );
+    }
+
+    #[test]
+    fn loose_form_shape_errors() {
+        assert_eq!(
+            err("l", br#"{"body": "{}"}"#),
+            "missing \"headers\" (an object of name: value strings)"
+        );
+        assert_eq!(
+            err("l", br#"{"headers": {}}"#),
+            "missing \"body\" (or \"body_base64\" for bytes that are not UTF-8)"
+        );
+        assert_eq!(
+            err("l", br#"{"headers": {"x-topic": ["a"]}, "body": ""}"#),
+            "headers must be an object of name: value strings, or a list of [name, value] pairs (header \"x-topic\" is an array)"
+        );
+        assert!(err("l", br#"{"headers": "x", "body": ""}"#).ends_with("(found a string)"));
+        assert_eq!(
+            err("l", br#"{"headers": {}, "body": "", "path": 3}"#),
+            "\"path\" must be a string, not a number"
+        );
+    }
+
+    #[test]
+    fn unreadable_files_are_refused_fast() {
+        assert_eq!(err("e", b""), "empty file");
+        assert_eq!(err("e", b" \r\n\t"), "the file holds only whitespace");
+        assert_eq!(
+            err("p.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
+            "not a capture, raw HTTP request or loose JSON form (starts with bytes 0x89 0x50 0x4e 0x47...)"
+        );
+        assert_eq!(
+            err("t.txt", b"hello there, this is text"),
+            "not a capture, raw HTTP request or loose JSON form (starts with \"hello there, thi...\")"
+        );
+        assert!(err("t.json", b"hello").starts_with("invalid JSON at line 1 column 1"));
+        assert_eq!(detect_kind(b"\x00\x01"), Kind::Unknown);
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        let mut blob = vec![0u8; 4 << 20];
+        rng.fill(&mut blob[..]);
+        for first in [b'{', b'P', 0x89] {
+            blob[0] = first;
+            assert!(parse_input("blob", &blob).is_err());
+        }
+        blob[..16].copy_from_slice(b"POST / HTTP/1.1\n");
+        assert!(parse_input("blob", &blob).is_err());
+    }
+
+    /// Seeded mutations and truncations of valid inputs never panic, in the parser or in the
+    /// checks run on whatever still parses.
+    #[test]
+    fn no_input_panics() {
+        const SPECIAL: &[u8] = b"{}[]\":,\r\n 0\\";
+        let keys = [super::super::NamedKey {
+            label: "k".into(),
+            key: crate::protocol::dev_secret(),
+        }];
+        let opts = super::super::CheckOptions::default();
+        let seeds: Vec<Vec<u8>> = vec![
+            capture_json().into_bytes(),
+            serde_json::to_vec(&Capture::new("POST", "/", vec![], b"\xff\xfe")).unwrap(),
+            raw("\r\n", BODY).into_bytes(),
+            raw("\n", BODY).into_bytes(),
+            b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n".to_vec(),
+            br#"{"headers": {"x-topic": "a.b"}, "body": {"a": [1, {"b": null}]}}"#.to_vec(),
+            br#"{"headers": [["x-signature-256", "v1=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="],
+                ["x-generated-at", "1737403800"], ["x-payload-key", "00"]],
+                "body": "{\"a\": \"\u00e9/\"}\n"}"#.to_vec(),
+        ];
+        let mut rng = rand::rngs::StdRng::seed_from_u64(0x5eed);
+        for i in 0..2000 {
+            let mut bytes = seeds[i % seeds.len()].clone();
+            for _ in 0..rng.random_range(1..4) {
+                if bytes.is_empty() {
+                    break;
+                }
+                let at = rng.random_range(0..bytes.len());
+                match rng.random_range(0..4) {
+                    0 => bytes.truncate(at),
+                    1 => bytes[at] = rng.random(),
+                    2 => bytes.insert(at, SPECIAL[rng.random_range(0..SPECIAL.len())]),
+                    _ => {
+                        bytes.remove(at);
+                    }
+                }
+            }
+            if let Ok(r) = parse_input("fuzz", &bytes) {
+                let report = super::super::check(&r, &keys, &opts);
+                assert_eq!(report.checks.len(), 9);
+            }
+            let _ = detect_kind(&bytes);
+        }
+    }
+}
