@@ -28,6 +28,7 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Deliver signed WL webhooks to an endpoint: one, all topics, or a concurrent burst')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Run a local WL receiver that verifies, pretty-prints, records and asserts deliveries')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Run a conformance suite against your webhook endpoint, with a JUnit report for CI')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Re-deliver captured requests the way WL''s retry engine would, on a simulated clock')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check captured requests and explain every failure')
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing')
@@ -96,6 +97,22 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per line: listening, each request, summary')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'wl-hook;check' {
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Webhook key [default: $WL_HOOK_SECRET, else the built-in development key]')
+            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the webhook key from a file (one trailing newline is trimmed)')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Events for the accepts scenario (repeatable; default all 13); the first is used by the others')
+            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Events for the accepts scenario (repeatable; default all 13); the first is used by the others')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'An answer slower than this fails: 10s, 500ms')
+            [CompletionResult]::new('--burst', '--burst', [CompletionResultType]::ParameterName, 'Concurrent deliveries in the burst scenario')
+            [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Run only these scenarios (repeatable)')
+            [CompletionResult]::new('--junit', '--junit', [CompletionResultType]::ParameterName, 'Write a JUnit XML report here')
+            [CompletionResult]::new('--fixtures', '--fixtures', [CompletionResultType]::ParameterName, 'A folder of <event>.json files that add or replace bundled fixtures')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per scenario and a summary')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'wl-hook;replay' {
@@ -228,6 +245,7 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
         'wl-hook;help' {
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Deliver signed WL webhooks to an endpoint: one, all topics, or a concurrent burst')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'Run a local WL receiver that verifies, pretty-prints, records and asserts deliveries')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Run a conformance suite against your webhook endpoint, with a JUnit report for CI')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Re-deliver captured requests the way WL''s retry engine would, on a simulated clock')
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check captured requests and explain every failure')
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing')
@@ -240,6 +258,9 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
             break
         }
         'wl-hook;help;listen' {
+            break
+        }
+        'wl-hook;help;check' {
             break
         }
         'wl-hook;help;replay' {

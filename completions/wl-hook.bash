@@ -16,6 +16,9 @@ _wl__hook() {
             ",$1")
                 cmd="wl__hook"
                 ;;
+            wl__hook,check)
+                cmd="wl__hook__subcmd__check"
+                ;;
             wl__hook,completions)
                 cmd="wl__hook__subcmd__completions"
                 ;;
@@ -64,6 +67,9 @@ _wl__hook() {
             wl__hook__subcmd__fixtures__subcmd__help,show)
                 cmd="wl__hook__subcmd__fixtures__subcmd__help__subcmd__show"
                 ;;
+            wl__hook__subcmd__help,check)
+                cmd="wl__hook__subcmd__help__subcmd__check"
+                ;;
             wl__hook__subcmd__help,completions)
                 cmd="wl__hook__subcmd__help__subcmd__completions"
                 ;;
@@ -104,12 +110,66 @@ _wl__hook() {
 
     case "${cmd}" in
         wl__hook)
-            opts="-h -V --color --help --version send listen replay verify sign fixtures completions help"
+            opts="-h -V --color --help --version send listen check replay verify sign fixtures completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wl__subcmd__hook__subcmd__check)
+            opts="-t -h --secret --secret-file --topic --timeout --burst --only --junit --json --fixtures --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --topic)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --burst)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --only)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --junit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fixtures)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -314,8 +374,22 @@ _wl__hook() {
             return 0
             ;;
         wl__subcmd__hook__subcmd__help)
-            opts="send listen replay verify sign fixtures completions help"
+            opts="send listen check replay verify sign fixtures completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wl__subcmd__hook__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

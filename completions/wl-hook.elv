@@ -25,6 +25,7 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand --version 'Print version'
             cand send 'Deliver signed WL webhooks to an endpoint: one, all topics, or a concurrent burst'
             cand listen 'Run a local WL receiver that verifies, pretty-prints, records and asserts deliveries'
+            cand check 'Run a conformance suite against your webhook endpoint, with a JUnit report for CI'
             cand replay 'Re-deliver captured requests the way WL''s retry engine would, on a simulated clock'
             cand verify 'Check captured requests and explain every failure'
             cand sign 'Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing'
@@ -91,6 +92,21 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand --json 'One JSON object per line: listening, each request, summary'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
+        }
+        &'wl-hook;check'= {
+            cand --secret 'Webhook key [default: $WL_HOOK_SECRET, else the built-in development key]'
+            cand --secret-file 'Read the webhook key from a file (one trailing newline is trimmed)'
+            cand -t 'Events for the accepts scenario (repeatable; default all 13); the first is used by the others'
+            cand --topic 'Events for the accepts scenario (repeatable; default all 13); the first is used by the others'
+            cand --timeout 'An answer slower than this fails: 10s, 500ms'
+            cand --burst 'Concurrent deliveries in the burst scenario'
+            cand --only 'Run only these scenarios (repeatable)'
+            cand --junit 'Write a JUnit XML report here'
+            cand --fixtures 'A folder of <event>.json files that add or replace bundled fixtures'
+            cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --json 'One JSON object per scenario and a summary'
+            cand -h 'Print help'
+            cand --help 'Print help'
         }
         &'wl-hook;replay'= {
             cand --url 'Where to deliver (never a host taken from a capture)'
@@ -209,6 +225,7 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
         &'wl-hook;help'= {
             cand send 'Deliver signed WL webhooks to an endpoint: one, all topics, or a concurrent burst'
             cand listen 'Run a local WL receiver that verifies, pretty-prints, records and asserts deliveries'
+            cand check 'Run a conformance suite against your webhook endpoint, with a JUnit report for CI'
             cand replay 'Re-deliver captured requests the way WL''s retry engine would, on a simulated clock'
             cand verify 'Check captured requests and explain every failure'
             cand sign 'Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing'
@@ -219,6 +236,8 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
         &'wl-hook;help;send'= {
         }
         &'wl-hook;help;listen'= {
+        }
+        &'wl-hook;help;check'= {
         }
         &'wl-hook;help;replay'= {
         }

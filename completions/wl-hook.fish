@@ -31,6 +31,7 @@ complete -c wl-hook -n "__fish_wl_hook_needs_command" -s h -l help -d 'Print hel
 complete -c wl-hook -n "__fish_wl_hook_needs_command" -s V -l version -d 'Print version'
 complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "send" -d 'Deliver signed WL webhooks to an endpoint: one, all topics, or a concurrent burst'
 complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "listen" -d 'Run a local WL receiver that verifies, pretty-prints, records and asserts deliveries'
+complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "check" -d 'Run a conformance suite against your webhook endpoint, with a JUnit report for CI'
 complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "replay" -d 'Re-deliver captured requests the way WL\'s retry engine would, on a simulated clock'
 complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "verify" -d 'Check captured requests and explain every failure'
 complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "sign" -d 'Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing'
@@ -94,6 +95,19 @@ never\t''"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l no-verify -d 'Do not check signatures: every delivery is answered --status'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l json -d 'One JSON object per line: listening, each request, summary'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l secret -d 'Webhook key [default: $WL_HOOK_SECRET, else the built-in development key]' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l secret-file -d 'Read the webhook key from a file (one trailing newline is trimmed)' -r -F
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -s t -l topic -d 'Events for the accepts scenario (repeatable; default all 13); the first is used by the others' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l timeout -d 'An answer slower than this fails: 10s, 500ms' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l burst -d 'Concurrent deliveries in the burst scenario' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l only -d 'Run only these scenarios (repeatable)' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l junit -d 'Write a JUnit XML report here' -r -F
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l fixtures -d 'A folder of <event>.json files that add or replace bundled fixtures' -r -F
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l color -d 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l json -d 'One JSON object per scenario and a summary'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -s h -l help -d 'Print help'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l url -d 'Where to deliver (never a host taken from a capture)' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l schedule -d 'Retry schedule: wellnessliving, svix, standard-webhooks, exponential:..., list:...' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l max-attempts -d 'Give up after this many attempts' -r
@@ -192,14 +206,15 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand completions" -l color -d
 always\t''
 never\t''"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen replay verify sign fixtures completions help" -f -a "send" -d 'Deliver signed WL webhooks to an endpoint: one, all topics, or a concurrent burst'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen replay verify sign fixtures completions help" -f -a "listen" -d 'Run a local WL receiver that verifies, pretty-prints, records and asserts deliveries'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen replay verify sign fixtures completions help" -f -a "replay" -d 'Re-deliver captured requests the way WL\'s retry engine would, on a simulated clock'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen replay verify sign fixtures completions help" -f -a "verify" -d 'Check captured requests and explain every failure'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen replay verify sign fixtures completions help" -f -a "sign" -d 'Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen replay verify sign fixtures completions help" -f -a "fixtures" -d 'List, show and export the bundled fixtures'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen replay verify sign fixtures completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen replay verify sign fixtures completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen check replay verify sign fixtures completions help" -f -a "send" -d 'Deliver signed WL webhooks to an endpoint: one, all topics, or a concurrent burst'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen check replay verify sign fixtures completions help" -f -a "listen" -d 'Run a local WL receiver that verifies, pretty-prints, records and asserts deliveries'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen check replay verify sign fixtures completions help" -f -a "check" -d 'Run a conformance suite against your webhook endpoint, with a JUnit report for CI'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen check replay verify sign fixtures completions help" -f -a "replay" -d 'Re-deliver captured requests the way WL\'s retry engine would, on a simulated clock'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen check replay verify sign fixtures completions help" -f -a "verify" -d 'Check captured requests and explain every failure'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen check replay verify sign fixtures completions help" -f -a "sign" -d 'Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen check replay verify sign fixtures completions help" -f -a "fixtures" -d 'List, show and export the bundled fixtures'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen check replay verify sign fixtures completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen check replay verify sign fixtures completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and __fish_seen_subcommand_from fixtures" -f -a "list" -d 'List the events: family, seed name, aliases, record-id field'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and __fish_seen_subcommand_from fixtures" -f -a "show" -d 'Show fixtures rendered as new events (pretty JSON), or the stored files with --raw'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and __fish_seen_subcommand_from fixtures" -f -a "export" -d 'Write the fixtures in effect to DIR as <event>.json, to edit and use with --fixtures'

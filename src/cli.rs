@@ -39,6 +39,9 @@ pub enum Command {
     /// Run a local WL receiver that verifies, pretty-prints, records and asserts deliveries
     #[command(after_help = LISTEN_HELP)]
     Listen(ListenArgs),
+    /// Run a conformance suite against your webhook endpoint, with a JUnit report for CI
+    #[command(after_help = CHECK_HELP)]
+    Check(CheckArgs),
     /// Re-deliver captured requests the way WL's retry engine would, on a simulated clock
     #[command(after_help = REPLAY_HELP)]
     Replay(ReplayArgs),
@@ -85,6 +88,19 @@ JSON 400; a body over --max-body 413; any method but POST 405. The first stdout 
 Exit codes: 0 stopped with every expectation met (--count reached, --expect-topic arrived, or a
 plain stop); 1 --timeout passed first, or an expected event did not arrive; 2 input error; 3 the
 address cannot be bound.";
+
+const CHECK_HELP: &str = "\
+Examples:
+  wl-hook check http://127.0.0.1:3000/webhooks --secret \"$WL_KEY\"
+  wl-hook check http://127.0.0.1:3000/webhooks --junit report.xml
+  wl-hook check http://127.0.0.1:3000/webhooks --only rejects-forged --only rejects-tampered
+  wl-hook check http://127.0.0.1:3000/webhooks --topic purchases --burst 200 --json
+
+Scenarios: accepts, rejects-forged, rejects-tampered, rejects-unsigned, idempotent-duplicate,
+out-of-order, late-retry, responds-in-time, burst, large-payload, unknown-topic.
+
+Exit codes: 0 no scenario failed (warnings allowed); 1 a scenario failed; 2 input error; 3 the
+endpoint cannot be reached at all.";
 
 const REPLAY_HELP: &str = "\
 Examples:
@@ -381,6 +397,44 @@ pub struct ListenArgs {
     /// Time a client has to send its headers, and its body
     #[arg(long, value_name = "DURATION", default_value = "10s")]
     pub read_timeout: String,
+}
+
+#[derive(Args, Clone)]
+pub struct CheckArgs {
+    /// Your webhook endpoint
+    #[arg(value_name = "URL", env = "WL_HOOK_URL", default_value = DEFAULT_URL)]
+    pub url: String,
+
+    #[command(flatten)]
+    pub key: KeyArgs,
+
+    /// Events for the accepts scenario (repeatable; default all 13); the first is used by the others
+    #[arg(short, long = "topic", value_name = "TOPIC")]
+    pub topics: Vec<String>,
+
+    /// An answer slower than this fails: 10s, 500ms
+    #[arg(long, value_name = "DURATION", default_value = "10s")]
+    pub timeout: String,
+
+    /// Concurrent deliveries in the burst scenario
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    pub burst: usize,
+
+    /// Run only these scenarios (repeatable)
+    #[arg(long, value_name = "NAME")]
+    pub only: Vec<String>,
+
+    /// Write a JUnit XML report here
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+
+    /// One JSON object per scenario and a summary
+    #[arg(long)]
+    pub json: bool,
+
+    /// A folder of <event>.json files that add or replace bundled fixtures
+    #[arg(long, value_name = "DIR", env = "WL_HOOK_FIXTURES")]
+    pub fixtures: Option<PathBuf>,
 }
 
 #[derive(Args, Clone)]

@@ -6,12 +6,14 @@
 pub mod capture;
 pub mod cli;
 pub mod commands;
+pub mod conformance;
 pub mod delivery;
 pub mod duration;
 pub mod exit;
 pub mod fixture;
 pub mod output;
 pub mod protocol;
+pub mod redact;
 pub mod schedule;
 pub mod server;
 pub mod verify;
@@ -29,6 +31,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Replay(args) => commands::replay::run(args),
         Command::Sign(args) => commands::sign::run(args),
         Command::Verify(args) => commands::verify::run(args),
+        Command::Check(args) => commands::check::run(args),
         Command::Fixtures(cmd) => commands::fixtures::run(cmd),
         Command::Completions(args) => commands::completions::run(args),
     }

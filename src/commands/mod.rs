@@ -1,6 +1,7 @@
 //! One module per subcommand, each with `run(args) -> Result<Exit>`; `common` turns shared
 //! arguments into checked values.
 
+pub mod check;
 pub mod common;
 pub mod completions;
 pub mod fixtures;
