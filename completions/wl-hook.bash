@@ -22,6 +22,9 @@ _wl__hook() {
             wl__hook,completions)
                 cmd="wl__hook__subcmd__completions"
                 ;;
+            wl__hook,demo)
+                cmd="wl__hook__subcmd__demo"
+                ;;
             wl__hook,fixtures)
                 cmd="wl__hook__subcmd__fixtures"
                 ;;
@@ -73,6 +76,9 @@ _wl__hook() {
             wl__hook__subcmd__help,completions)
                 cmd="wl__hook__subcmd__help__subcmd__completions"
                 ;;
+            wl__hook__subcmd__help,demo)
+                cmd="wl__hook__subcmd__help__subcmd__demo"
+                ;;
             wl__hook__subcmd__help,fixtures)
                 cmd="wl__hook__subcmd__help__subcmd__fixtures"
                 ;;
@@ -110,7 +116,7 @@ _wl__hook() {
 
     case "${cmd}" in
         wl__hook)
-            opts="-h -V --color --help --version send listen check replay verify sign fixtures completions help"
+            opts="-h -V --color --help --version send listen check replay verify sign demo fixtures completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -183,6 +189,24 @@ _wl__hook() {
             ;;
         wl__subcmd__hook__subcmd__completions)
             opts="-h --color --help bash elvish fish powershell zsh"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wl__subcmd__hook__subcmd__demo)
+            opts="-h --json --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -374,7 +398,7 @@ _wl__hook() {
             return 0
             ;;
         wl__subcmd__hook__subcmd__help)
-            opts="send listen check replay verify sign fixtures completions help"
+            opts="send listen check replay verify sign demo fixtures completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -402,6 +426,20 @@ _wl__hook() {
             return 0
             ;;
         wl__subcmd__hook__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wl__subcmd__hook__subcmd__help__subcmd__demo)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

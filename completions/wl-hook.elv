@@ -29,6 +29,7 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand replay 'Re-deliver captured requests the way WL''s retry engine would, on a simulated clock'
             cand verify 'Check captured requests and explain every failure'
             cand sign 'Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing'
+            cand demo 'The whole flow on this machine in seconds: listen, send, verify, replay, check'
             cand fixtures 'List, show and export the bundled fixtures'
             cand completions 'Print a shell completion script to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -167,6 +168,12 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'wl-hook;demo'= {
+            cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --json 'The steps as JSON objects, one per line'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'wl-hook;fixtures'= {
             cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
             cand -h 'Print help'
@@ -229,6 +236,7 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand replay 'Re-deliver captured requests the way WL''s retry engine would, on a simulated clock'
             cand verify 'Check captured requests and explain every failure'
             cand sign 'Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing'
+            cand demo 'The whole flow on this machine in seconds: listen, send, verify, replay, check'
             cand fixtures 'List, show and export the bundled fixtures'
             cand completions 'Print a shell completion script to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -244,6 +252,8 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
         &'wl-hook;help;verify'= {
         }
         &'wl-hook;help;sign'= {
+        }
+        &'wl-hook;help;demo'= {
         }
         &'wl-hook;help;fixtures'= {
             cand list 'List the events: family, seed name, aliases, record-id field'

@@ -13,7 +13,6 @@ pub mod exit;
 pub mod fixture;
 pub mod output;
 pub mod protocol;
-pub mod redact;
 pub mod schedule;
 pub mod server;
 pub mod verify;
@@ -32,6 +31,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Sign(args) => commands::sign::run(args),
         Command::Verify(args) => commands::verify::run(args),
         Command::Check(args) => commands::check::run(args),
+        Command::Demo(args) => commands::demo::run(args),
         Command::Fixtures(cmd) => commands::fixtures::run(cmd),
         Command::Completions(args) => commands::completions::run(args),
     }

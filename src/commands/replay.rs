@@ -43,7 +43,7 @@ struct Item {
     generated_at: Option<DateTime<Utc>>,
 }
 
-struct Plan {
+pub struct Plan {
     url: reqwest::Url,
     schedule: Schedule,
     attempts: Vec<PlannedAttempt>,
@@ -127,7 +127,7 @@ fn load_items(args: &ReplayArgs, key: Option<&Secret>) -> Result<Vec<Item>> {
 }
 
 impl Plan {
-    fn from_args(args: &ReplayArgs) -> Result<Plan> {
+    pub fn from_args(args: &ReplayArgs) -> Result<Plan> {
         let (schedule, attempts) = build_schedule(args)?;
         let url = common::parse_url(&args.url)?;
         let timeout = common::duration_flag("--timeout", &args.timeout)?;
@@ -171,7 +171,10 @@ pub fn run(args: &ReplayArgs) -> Result<Exit> {
         return print_schedule(args);
     }
     let plan = Plan::from_args(args)?;
-    crate::runtime()?.block_on(execute(plan))
+    crate::runtime()?.block_on(async {
+        let mut out = std::io::BufWriter::new(std::io::stdout());
+        execute(plan, &mut out).await
+    })
 }
 
 fn print_schedule(args: &ReplayArgs) -> Result<Exit> {
@@ -227,17 +230,17 @@ struct CaptureResult {
     duplicates_failed: u32,
 }
 
-async fn execute(plan: Plan) -> Result<Exit> {
+/// Replay every capture of the plan, reporting to `out`; used by `replay` and by `demo`.
+pub async fn execute(plan: Plan, out: &mut impl Write) -> Result<Exit> {
     let client = delivery::build_client(&ClientOptions {
         timeout: plan.timeout,
         max_idle_per_host: 0,
         urls: vec![plan.url.clone()],
     })?;
-    let mut out = std::io::BufWriter::new(std::io::stdout());
     let started = Instant::now();
     let (mut delivered, mut gave_up, mut dup_failed, mut reached_any) = (0u32, 0u32, 0u32, false);
     for item in &plan.items {
-        let r = replay_one(&plan, &client, item, &mut out).await?;
+        let r = replay_one(&plan, &client, item, out).await?;
         reached_any |= r.reached;
         if r.delivered_on.is_some() {
             delivered += 1;

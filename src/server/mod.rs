@@ -72,12 +72,13 @@ where
         if *stop.borrow() {
             break;
         }
+        // A dropped stop sender means nobody can stop us any more: stop now.
         let permit = tokio::select! {
-            _ = stop.changed() => continue,
+            changed = stop.changed() => if changed.is_err() { break } else { continue },
             p = slots.clone().acquire_owned() => match p { Ok(p) => p, Err(_) => break },
         };
         let (stream, remote) = tokio::select! {
-            _ = stop.changed() => continue,
+            changed = stop.changed() => if changed.is_err() { break } else { continue },
             accepted = listener.accept() => match accepted {
                 Ok(a) => a,
                 // Out of descriptors or a connection reset during accept: back off briefly.

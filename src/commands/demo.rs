@@ -1,0 +1,374 @@
+//! `wl-hook demo`: the whole flow on this machine in a few seconds, with nothing to set up:
+//! an in-process listener on a free loopback port, every event sent to it and shown, the saved
+//! captures verified, one replayed against a receiver that fails three times, and the
+//! conformance suite run against the listener. Everything it writes lives in a temporary folder
+//! that is removed at the end.
+
+use std::io::Write;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use bytes::Bytes;
+use serde_json::json;
+use tokio::sync::{mpsc, watch};
+
+use crate::cli::{CheckArgs, DemoArgs, KeyArgs, ReplayArgs, ReplayOrder};
+use crate::commands::{check, replay};
+use crate::delivery::{self, ClientOptions};
+use crate::exit::Exit;
+use crate::fixture::{FixtureSet, Renderer};
+use crate::output::listen::{BodyMode, ListenView};
+use crate::output::{bad, dim, ok, strong};
+use crate::protocol::{self, Secret, DEV_KEY};
+use crate::server::receiver::{Received, Receiver, ReceiverConfig};
+use crate::server::{self, Limits};
+
+/// A listener running inside this process.
+struct InProcess {
+    url: String,
+    events: mpsc::Receiver<Received>,
+    stop: watch::Sender<bool>,
+    task: tokio::task::JoinHandle<bool>,
+}
+
+impl InProcess {
+    async fn start(config: ReceiverConfig) -> Result<InProcess> {
+        let listener = server::bind("127.0.0.1", 0).await?;
+        let url = format!("http://{}", listener.local_addr()?);
+        let (tx, events) = mpsc::channel(4096);
+        let receiver = Arc::new(Receiver::new(config, tx));
+        let (stop, stop_rx) = watch::channel(false);
+        let limits = Limits {
+            drain_timeout: Duration::from_secs(2),
+            ..Limits::default()
+        };
+        let task = tokio::spawn(server::serve(
+            listener,
+            limits,
+            move |req, remote| receiver.clone().handle(req, remote),
+            stop_rx,
+        ));
+        Ok(InProcess {
+            url,
+            events,
+            stop,
+            task,
+        })
+    }
+
+    fn hook_url(&self) -> String {
+        format!("{}/webhooks", self.url)
+    }
+
+    /// Stop accepting, wait for the server to finish, and drop whatever is still queued.
+    async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        self.events.close();
+        let _ = self.task.await;
+    }
+}
+
+fn receiver_config(
+    key: &Secret,
+    save_dir: Option<std::path::PathBuf>,
+    fail_first: u32,
+) -> ReceiverConfig {
+    ReceiverConfig {
+        key: Some(key.clone()),
+        status: 200,
+        max_body: 1024 * 1024,
+        body_timeout: Duration::from_secs(10),
+        fail_first,
+        fail_rate: 0.0,
+        seed: None,
+        delay: Duration::ZERO,
+        save_dir,
+        forward: None,
+    }
+}
+
+/// Prints demo steps as text or as JSON objects.
+struct Steps<'a, W: Write> {
+    out: &'a mut W,
+    json: bool,
+}
+
+impl<W: Write> Steps<'_, W> {
+    fn step(&mut self, n: u32, name: &str, text: &str) -> Result<()> {
+        if self.json {
+            writeln!(
+                self.out,
+                "{}",
+                json!({"type": "step", "step": n, "name": name, "description": text})
+            )?;
+        } else {
+            writeln!(
+                self.out,
+                "\n{} {}",
+                strong(&format!("{n}/5  {name:<7}")),
+                text
+            )?;
+        }
+        self.out.flush()?;
+        Ok(())
+    }
+}
+
+pub fn run(args: &DemoArgs) -> Result<Exit> {
+    crate::runtime()?.block_on(async {
+        let mut out = std::io::BufWriter::new(std::io::stdout());
+        demo(args.json, &mut out).await
+    })
+}
+
+/// The demo itself, writing to `out`.
+pub async fn demo(json: bool, out: &mut impl Write) -> Result<Exit> {
+    let started = Instant::now();
+    let workdir = tempfile::Builder::new().prefix("wl-hook-demo-").tempdir()?;
+    let captures = workdir.path().join("captures");
+    std::fs::create_dir_all(&captures)?;
+    let key = protocol::dev_secret();
+    let view = ListenView {
+        json,
+        body: BodyMode::Summary,
+    };
+    let mut steps = Steps { out, json };
+    if !json {
+        writeln!(
+            steps.out,
+            "{}",
+            strong("wl-hook demo: the whole flow on this machine, offline")
+        )?;
+        writeln!(
+            steps.out,
+            "{}",
+            dim(&format!(
+                "(temporary folder {}, removed at the end)",
+                workdir.path().display()
+            ))
+        )?;
+    }
+
+    // 1. A listener, saving captures.
+    let mut listener = InProcess::start(receiver_config(&key, Some(captures.clone()), 0)).await?;
+    steps.step(
+        1,
+        "listen",
+        &format!(
+            "a receiver on {} that verifies with the development key and saves captures",
+            listener.url
+        ),
+    )?;
+    if json {
+        writeln!(
+            steps.out,
+            "{}",
+            json!({"type": "listening", "url": listener.url})
+        )?;
+    }
+
+    // 2. Every event, signed, shown as the listener sees it.
+    steps.step(
+        2,
+        "send",
+        "all 13 events, each a fresh event signed with the development key",
+    )?;
+    let client = delivery::build_client(&ClientOptions {
+        timeout: Duration::from_secs(5),
+        max_idle_per_host: 0,
+        urls: vec![reqwest::Url::parse(&listener.hook_url())?],
+    })?;
+    let fixtures = FixtureSet::builtin();
+    let mut renderer = Renderer::new(None, false, chrono::Utc::now(), Vec::new());
+    let url = reqwest::Url::parse(&listener.hook_url())?;
+    let mut received = 0u32;
+    for event in protocol::EVENTS.iter() {
+        let fixture = fixtures
+            .get(event.name)
+            .ok_or_else(|| anyhow::anyhow!("no fixture for {}", event.name))?;
+        let r = renderer.render(event.name, &fixture.value)?;
+        let headers = protocol::build_headers(
+            event.name,
+            &r.body,
+            &key,
+            r.generated_at,
+            chrono::Utc::now(),
+        );
+        let outcome = delivery::deliver(
+            &client,
+            &url,
+            delivery::header_map(&headers)?,
+            Bytes::from(r.body),
+            Duration::from_secs(5),
+        )
+        .await;
+        if let Some(rec) = listener.events.recv().await {
+            view.write_request(steps.out, &rec)?;
+            if rec.signature.trusted() && outcome.accepted() && rec.saved_to.is_some() {
+                received += 1;
+            }
+        }
+    }
+
+    // 3. Verify what was saved.
+    steps.step(
+        3,
+        "verify",
+        "the saved captures, each read back from disk and checked",
+    )?;
+    let mut files: Vec<_> = std::fs::read_dir(&captures)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    files.sort();
+    let keys = [crate::verify::NamedKey {
+        label: "the development key".into(),
+        key: key.clone(),
+    }];
+    let opts = crate::verify::CheckOptions::at(chrono::Utc::now());
+    let mut verified = 0u32;
+    for f in &files {
+        let name = f
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("?")
+            .to_string();
+        let report = std::fs::read(f)
+            .map_err(anyhow::Error::from)
+            .and_then(|b| crate::verify::parse_input(&name, &b).map_err(anyhow::Error::from))
+            .map(|req| crate::verify::check(&req, &keys, &opts));
+        let valid = report.as_ref().is_ok_and(|r| r.valid);
+        verified += u32::from(valid);
+        if json {
+            writeln!(
+                steps.out,
+                "{}",
+                json!({"type": "verified", "input": name, "valid": valid})
+            )?;
+        } else {
+            writeln!(
+                steps.out,
+                "  {} {name}",
+                if valid { ok("✓") } else { bad("✗") }
+            )?;
+        }
+    }
+
+    // 4. Replay one capture against a receiver that fails the first 3 attempts.
+    let flaky = InProcess::start(receiver_config(&key, None, 3)).await?;
+    let chosen = files
+        .iter()
+        .find(|f| f.to_string_lossy().contains("purchase.created"))
+        .or(files.first())
+        .cloned();
+    steps.step(4, "replay", &format!("one capture against a receiver ({}) that answers 500 to the first 3 attempts, on a simulated clock", flaky.url))?;
+    let mut delivered_on = None;
+    if let Some(capture) = chosen {
+        let args = ReplayArgs {
+            captures: vec![capture.display().to_string()],
+            url: flaky.hook_url(),
+            schedule: "wellnessliving".into(),
+            max_attempts: None,
+            jitter: 0.0,
+            seed: None,
+            start: None,
+            speed: None,
+            realtime: false,
+            resign: false,
+            key: KeyArgs::default(),
+            duplicates: 0,
+            order: ReplayOrder::Given,
+            timeout: "5s".into(),
+            json,
+            print_schedule: false,
+        };
+        let plan = replay::Plan::from_args(&args)?;
+        let exit = replay::execute(plan, steps.out).await?;
+        delivered_on = (exit == Exit::Ok).then_some(4);
+    }
+    flaky.shutdown().await;
+
+    // 5. The conformance suite against the demo listener.
+    steps.step(
+        5,
+        "check",
+        "the conformance suite against the demo receiver",
+    )?;
+    // The listener's own output would interleave with check's table: read and drop it meanwhile.
+    let InProcess {
+        events: mut listener_events,
+        stop,
+        task,
+        ..
+    } = listener;
+    let drain = tokio::spawn(async move { while listener_events.recv().await.is_some() {} });
+    let check_args = CheckArgs {
+        url: format!(
+            "{}/webhooks",
+            url.as_str()
+                .trim_end_matches("/webhooks")
+                .trim_end_matches('/')
+        ),
+        key: KeyArgs {
+            secret: Some(DEV_KEY.into()),
+            secret_file: None,
+        },
+        topics: Vec::new(),
+        timeout: "5s".into(),
+        burst: 50,
+        only: Vec::new(),
+        junit: None,
+        json,
+        fixtures: None,
+    };
+    let check_exit = check::check(check::CheckPlan::from_args(&check_args)?, steps.out).await?;
+    let _ = stop.send(true);
+    let _ = task.await;
+    drain.abort();
+
+    let all_good =
+        received == 13 && verified == 13 && delivered_on.is_some() && check_exit == Exit::Ok;
+    let elapsed = started.elapsed();
+    if json {
+        writeln!(
+            steps.out,
+            "{}",
+            json!({
+                "type": "summary",
+                "sent": 13,
+                "received": received,
+                "verified": verified,
+                "replay_delivered": delivered_on.is_some(),
+                "check_passed": check_exit == Exit::Ok,
+                "ok": all_good,
+                "elapsed_ms": delivery::ms(elapsed),
+            })
+        )?;
+    } else {
+        writeln!(steps.out)?;
+        let line = format!(
+            "Summary: 13 events sent, {received} received and saved, {verified} captures verified, replay {}, check {} — in {}",
+            if delivered_on.is_some() { "delivered on attempt 4 after 7 min of simulated backoff" } else { "did not deliver" },
+            if check_exit == Exit::Ok { "passed" } else { "failed" },
+            crate::duration::human(elapsed)
+        );
+        writeln!(
+            steps.out,
+            "{}",
+            if all_good { ok(&line) } else { bad(&line) }
+        )?;
+        writeln!(steps.out, "\nTry it against your own endpoint:")?;
+        writeln!(
+            steps.out,
+            "  wl-hook send --topic all --url http://127.0.0.1:3000/webhooks --secret \"$WL_KEY\""
+        )?;
+        writeln!(steps.out, "  wl-hook check http://127.0.0.1:3000/webhooks --secret \"$WL_KEY\" --junit report.xml")?;
+        writeln!(
+            steps.out,
+            "  wl-hook listen --forward-to http://127.0.0.1:3000/webhooks --save captures/"
+        )?;
+    }
+    steps.out.flush()?;
+    drop(workdir);
+    Ok(if all_good { Exit::Ok } else { Exit::Negative })
+}
