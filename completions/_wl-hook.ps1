@@ -35,6 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'The whole flow on this machine in seconds: listen, send, verify, replay, check')
             [CompletionResult]::new('fixtures', 'fixtures', [CompletionResultType]::ParameterValue, 'List, show and export the bundled fixtures')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the manual page (roff), e.g. wl-hook man | man -l -')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -192,6 +193,7 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the events: family, seed name, aliases, record-id field')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show fixtures rendered as new events (pretty JSON), or the stored files with --raw')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the fixtures in effect to DIR as <event>.json, to edit and use with --fixtures')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Turn a real captured request into a fixture, with personal data replaced by fake values')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -225,10 +227,22 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'wl-hook;fixtures;import' {
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'The event name, which is also the file name: <NAME>.json')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Folder to write to (created when missing); use it with --fixtures DIR')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed for the fake values')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('--no-redact', '--no-redact', [CompletionResultType]::ParameterName, 'Keep personal data as it is (not for fixtures you share)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite the file if it exists')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'wl-hook;fixtures;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the events: family, seed name, aliases, record-id field')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show fixtures rendered as new events (pretty JSON), or the stored files with --raw')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the fixtures in effect to DIR as <event>.json, to edit and use with --fixtures')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Turn a real captured request into a fixture, with personal data replaced by fake values')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -241,10 +255,19 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
         'wl-hook;fixtures;help;export' {
             break
         }
+        'wl-hook;fixtures;help;import' {
+            break
+        }
         'wl-hook;fixtures;help;help' {
             break
         }
         'wl-hook;completions' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'wl-hook;man' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -260,6 +283,7 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'The whole flow on this machine in seconds: listen, send, verify, replay, check')
             [CompletionResult]::new('fixtures', 'fixtures', [CompletionResultType]::ParameterValue, 'List, show and export the bundled fixtures')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the manual page (roff), e.g. wl-hook man | man -l -')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -288,6 +312,7 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the events: family, seed name, aliases, record-id field')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show fixtures rendered as new events (pretty JSON), or the stored files with --raw')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the fixtures in effect to DIR as <event>.json, to edit and use with --fixtures')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Turn a real captured request into a fixture, with personal data replaced by fake values')
             break
         }
         'wl-hook;help;fixtures;list' {
@@ -299,7 +324,13 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
         'wl-hook;help;fixtures;export' {
             break
         }
+        'wl-hook;help;fixtures;import' {
+            break
+        }
         'wl-hook;help;completions' {
+            break
+        }
+        'wl-hook;help;man' {
             break
         }
         'wl-hook;help;help' {

@@ -34,6 +34,9 @@ _wl__hook() {
             wl__hook,listen)
                 cmd="wl__hook__subcmd__listen"
                 ;;
+            wl__hook,man)
+                cmd="wl__hook__subcmd__man"
+                ;;
             wl__hook,replay)
                 cmd="wl__hook__subcmd__replay"
                 ;;
@@ -52,6 +55,9 @@ _wl__hook() {
             wl__hook__subcmd__fixtures,help)
                 cmd="wl__hook__subcmd__fixtures__subcmd__help"
                 ;;
+            wl__hook__subcmd__fixtures,import)
+                cmd="wl__hook__subcmd__fixtures__subcmd__import"
+                ;;
             wl__hook__subcmd__fixtures,list)
                 cmd="wl__hook__subcmd__fixtures__subcmd__list"
                 ;;
@@ -63,6 +69,9 @@ _wl__hook() {
                 ;;
             wl__hook__subcmd__fixtures__subcmd__help,help)
                 cmd="wl__hook__subcmd__fixtures__subcmd__help__subcmd__help"
+                ;;
+            wl__hook__subcmd__fixtures__subcmd__help,import)
+                cmd="wl__hook__subcmd__fixtures__subcmd__help__subcmd__import"
                 ;;
             wl__hook__subcmd__fixtures__subcmd__help,list)
                 cmd="wl__hook__subcmd__fixtures__subcmd__help__subcmd__list"
@@ -88,6 +97,9 @@ _wl__hook() {
             wl__hook__subcmd__help,listen)
                 cmd="wl__hook__subcmd__help__subcmd__listen"
                 ;;
+            wl__hook__subcmd__help,man)
+                cmd="wl__hook__subcmd__help__subcmd__man"
+                ;;
             wl__hook__subcmd__help,replay)
                 cmd="wl__hook__subcmd__help__subcmd__replay"
                 ;;
@@ -103,6 +115,9 @@ _wl__hook() {
             wl__hook__subcmd__help__subcmd__fixtures,export)
                 cmd="wl__hook__subcmd__help__subcmd__fixtures__subcmd__export"
                 ;;
+            wl__hook__subcmd__help__subcmd__fixtures,import)
+                cmd="wl__hook__subcmd__help__subcmd__fixtures__subcmd__import"
+                ;;
             wl__hook__subcmd__help__subcmd__fixtures,list)
                 cmd="wl__hook__subcmd__help__subcmd__fixtures__subcmd__list"
                 ;;
@@ -116,7 +131,7 @@ _wl__hook() {
 
     case "${cmd}" in
         wl__hook)
-            opts="-h -V --color --help --version send listen check replay verify sign demo fixtures completions help"
+            opts="-h -V --color --help --version send listen check replay verify sign demo fixtures completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -224,7 +239,7 @@ _wl__hook() {
             return 0
             ;;
         wl__subcmd__hook__subcmd__fixtures)
-            opts="-h --color --help list show export help"
+            opts="-h --color --help list show export import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -264,7 +279,7 @@ _wl__hook() {
             return 0
             ;;
         wl__subcmd__hook__subcmd__fixtures__subcmd__help)
-            opts="list show export help"
+            opts="list show export import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -305,6 +320,20 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        wl__subcmd__hook__subcmd__fixtures__subcmd__help__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         wl__subcmd__hook__subcmd__fixtures__subcmd__help__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -326,6 +355,36 @@ _wl__hook() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wl__subcmd__hook__subcmd__fixtures__subcmd__import)
+            opts="-h --name --dir --seed --no-redact --force --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seed)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -398,7 +457,7 @@ _wl__hook() {
             return 0
             ;;
         wl__subcmd__hook__subcmd__help)
-            opts="send listen check replay verify sign demo fixtures completions help"
+            opts="send listen check replay verify sign demo fixtures completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -454,7 +513,7 @@ _wl__hook() {
             return 0
             ;;
         wl__subcmd__hook__subcmd__help__subcmd__fixtures)
-            opts="list show export"
+            opts="list show export import"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -468,6 +527,20 @@ _wl__hook() {
             return 0
             ;;
         wl__subcmd__hook__subcmd__help__subcmd__fixtures__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wl__subcmd__hook__subcmd__help__subcmd__fixtures__subcmd__import)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -524,6 +597,20 @@ _wl__hook() {
             return 0
             ;;
         wl__subcmd__hook__subcmd__help__subcmd__listen)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wl__subcmd__hook__subcmd__help__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -676,6 +763,24 @@ _wl__hook() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wl__subcmd__hook__subcmd__man)
+            opts="-h --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0

@@ -32,6 +32,7 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand demo 'The whole flow on this machine in seconds: listen, send, verify, replay, check'
             cand fixtures 'List, show and export the bundled fixtures'
             cand completions 'Print a shell completion script to stdout'
+            cand man 'Print the manual page (roff), e.g. wl-hook man | man -l -'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'wl-hook;send'= {
@@ -181,6 +182,7 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand list 'List the events: family, seed name, aliases, record-id field'
             cand show 'Show fixtures rendered as new events (pretty JSON), or the stored files with --raw'
             cand export 'Write the fixtures in effect to DIR as <event>.json, to edit and use with --fixtures'
+            cand import 'Turn a real captured request into a fixture, with personal data replaced by fake values'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'wl-hook;fixtures;list'= {
@@ -210,10 +212,21 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'wl-hook;fixtures;import'= {
+            cand --name 'The event name, which is also the file name: <NAME>.json'
+            cand --dir 'Folder to write to (created when missing); use it with --fixtures DIR'
+            cand --seed 'Seed for the fake values'
+            cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --no-redact 'Keep personal data as it is (not for fixtures you share)'
+            cand --force 'Overwrite the file if it exists'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'wl-hook;fixtures;help'= {
             cand list 'List the events: family, seed name, aliases, record-id field'
             cand show 'Show fixtures rendered as new events (pretty JSON), or the stored files with --raw'
             cand export 'Write the fixtures in effect to DIR as <event>.json, to edit and use with --fixtures'
+            cand import 'Turn a real captured request into a fixture, with personal data replaced by fake values'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'wl-hook;fixtures;help;list'= {
@@ -222,9 +235,16 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
         }
         &'wl-hook;fixtures;help;export'= {
         }
+        &'wl-hook;fixtures;help;import'= {
+        }
         &'wl-hook;fixtures;help;help'= {
         }
         &'wl-hook;completions'= {
+            cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'wl-hook;man'= {
             cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -239,6 +259,7 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand demo 'The whole flow on this machine in seconds: listen, send, verify, replay, check'
             cand fixtures 'List, show and export the bundled fixtures'
             cand completions 'Print a shell completion script to stdout'
+            cand man 'Print the manual page (roff), e.g. wl-hook man | man -l -'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'wl-hook;help;send'= {
@@ -259,6 +280,7 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand list 'List the events: family, seed name, aliases, record-id field'
             cand show 'Show fixtures rendered as new events (pretty JSON), or the stored files with --raw'
             cand export 'Write the fixtures in effect to DIR as <event>.json, to edit and use with --fixtures'
+            cand import 'Turn a real captured request into a fixture, with personal data replaced by fake values'
         }
         &'wl-hook;help;fixtures;list'= {
         }
@@ -266,7 +288,11 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
         }
         &'wl-hook;help;fixtures;export'= {
         }
+        &'wl-hook;help;fixtures;import'= {
+        }
         &'wl-hook;help;completions'= {
+        }
+        &'wl-hook;help;man'= {
         }
         &'wl-hook;help;help'= {
         }

@@ -28,8 +28,28 @@ pub struct Cli {
     pub color: ColorChoice,
 
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
+
+impl Cli {
+    /// Parse a command line given as words (the first is the program name), without exiting.
+    pub fn try_parse_from_words(words: &[String]) -> Result<Cli, clap::Error> {
+        <Cli as Parser>::try_parse_from(words)
+    }
+}
+
+/// What `wl-hook` alone prints: a short overview rather than a usage error.
+pub const OVERVIEW: &str = "\
+wl-hook: send, receive, verify, replay and conformance-test WellnessLiving webhooks, offline.
+
+Start here:
+  wl-hook demo                                   the whole flow on this machine, in a second
+  wl-hook listen                                 a local receiver on http://127.0.0.1:9000
+  wl-hook send --topic purchases                 a signed purchase.created to it
+  wl-hook check http://127.0.0.1:3000/webhooks   test your own endpoint, with --junit for CI
+
+Commands: send, listen, verify, replay, check, sign, fixtures, demo, completions, man.
+'wl-hook help COMMAND' or 'wl-hook COMMAND --help' explains each, with examples and exit codes.";
 
 #[derive(Subcommand)]
 pub enum Command {
@@ -55,11 +75,19 @@ pub enum Command {
     #[command(after_help = DEMO_HELP)]
     Demo(DemoArgs),
     /// List, show and export the bundled fixtures
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  wl-hook fixtures list\n  wl-hook fixtures show purchases\n  wl-hook fixtures export ./wl-fixtures\n\nExit codes: 0 done; 2 input error."
+    )]
     Fixtures(FixturesCommand),
     /// Print a shell completion script to stdout
     #[command(after_help = COMPLETIONS_HELP)]
     Completions(CompletionsArgs),
+    /// Print the manual page (roff), e.g. wl-hook man | man -l -
+    #[command(
+        after_help = "Examples:\n  wl-hook man | man -l -\n  wl-hook man > /usr/local/share/man/man1/wl-hook.1\n\nExit codes: 0 printed."
+    )]
+    Man,
 }
 
 const DEMO_HELP: &str = "\
@@ -632,6 +660,30 @@ pub enum FixturesCommand {
         /// A folder of <event>.json files that add or replace bundled fixtures
         #[arg(long, value_name = "DIR", env = "WL_HOOK_FIXTURES")]
         fixtures: Option<PathBuf>,
+    },
+    /// Turn a real captured request into a fixture, with personal data replaced by fake values
+    #[command(
+        after_help = "Examples:\n  wl-hook fixtures import captures/000003-client.created-1a2b3c4d.json --name client.created\n  wl-hook fixtures import request.http --name membership.created --dir ./wl-fixtures --seed 7\n  wl-hook send --fixtures ./wl-fixtures --topic membership.created\n\nNames, e-mails, phones, addresses, postal codes, birth dates, free-text notes and card digits are\nreplaced with realistic fakes, consistently within the file and reproducibly (--seed); ids and\nthe JSON structure are kept.\n\nExit codes: 0 written; 2 unreadable capture, a body that is not a JSON object, or the file exists\n(use --force)."
+    )]
+    Import {
+        /// A capture document, raw HTTP dump or loose JSON form (- for stdin)
+        #[arg(value_name = "CAPTURE")]
+        capture: String,
+        /// The event name, which is also the file name: <NAME>.json
+        #[arg(long, value_name = "NAME")]
+        name: String,
+        /// Folder to write to (created when missing); use it with --fixtures DIR
+        #[arg(long, value_name = "DIR", default_value = "wl-fixtures")]
+        dir: PathBuf,
+        /// Seed for the fake values
+        #[arg(long, value_name = "N", default_value_t = 1)]
+        seed: u64,
+        /// Keep personal data as it is (not for fixtures you share)
+        #[arg(long)]
+        no_redact: bool,
+        /// Overwrite the file if it exists
+        #[arg(long)]
+        force: bool,
     },
 }
 

@@ -13,6 +13,7 @@ pub mod exit;
 pub mod fixture;
 pub mod output;
 pub mod protocol;
+pub mod redact;
 pub mod schedule;
 pub mod server;
 pub mod verify;
@@ -24,7 +25,12 @@ use exit::Exit;
 
 /// Run a parsed command line and return how it ended.
 pub fn run(cli: Cli) -> Result<Exit> {
-    match &cli.command {
+    let Some(command) = &cli.command else {
+        use std::io::Write;
+        writeln!(std::io::stdout(), "{}", cli::OVERVIEW)?;
+        return Ok(Exit::Ok);
+    };
+    match command {
         Command::Send(args) => commands::send::run(args),
         Command::Listen(args) => commands::listen::run(args),
         Command::Replay(args) => commands::replay::run(args),
@@ -34,6 +40,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Demo(args) => commands::demo::run(args),
         Command::Fixtures(cmd) => commands::fixtures::run(cmd),
         Command::Completions(args) => commands::completions::run(args),
+        Command::Man => commands::completions::man(),
     }
 }
 

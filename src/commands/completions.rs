@@ -1,4 +1,5 @@
-//! `wl-hook completions SHELL`: a completion script generated from the CLI definition.
+//! `wl-hook completions SHELL` and `wl-hook man`: a completion script and the manual page,
+//! both generated from the CLI definition so they cannot drift from it.
 
 use anyhow::Result;
 use clap::CommandFactory;
@@ -17,6 +18,36 @@ pub fn run(args: &CompletionsArgs) -> Result<Exit> {
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(&script(args.shell))?;
+    stdout.flush()?;
+    Ok(Exit::Ok)
+}
+
+/// The manual page as roff: the main page followed by one section per subcommand.
+pub fn man_page() -> std::io::Result<Vec<u8>> {
+    let cmd = Cli::command();
+    let mut out = Vec::new();
+    clap_mangen::Man::new(cmd.clone()).render(&mut out)?;
+    for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+        let name = format!("wl-hook-{}", sub.get_name());
+        let sub = sub.clone().display_name(name.clone()).bin_name(name);
+        let mut section = Vec::new();
+        clap_mangen::Man::new(sub).render(&mut section)?;
+        // Each rendering starts its own page; keep only its body under a heading.
+        let text = String::from_utf8_lossy(&section);
+        let body: String = text
+            .lines()
+            .filter(|l| !l.starts_with(".TH "))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        out.extend_from_slice(body.as_bytes());
+    }
+    Ok(out)
+}
+
+pub fn man() -> Result<Exit> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(&man_page()?)?;
     stdout.flush()?;
     Ok(Exit::Ok)
 }

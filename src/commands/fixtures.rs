@@ -26,6 +26,14 @@ pub fn run(cmd: &FixturesCommand) -> Result<Exit> {
             force,
             fixtures,
         } => export(dir, *force, fixtures.as_deref()),
+        FixturesCommand::Import {
+            capture,
+            name,
+            dir,
+            seed,
+            no_redact,
+            force,
+        } => import(capture, name, dir, *seed, *no_redact, *force),
     }
 }
 
@@ -142,6 +150,83 @@ fn export(dir: &Path, force: bool, fixtures: Option<&Path>) -> Result<Exit> {
         targets.len(),
         dir.display()
     )?;
+    Ok(Exit::Ok)
+}
+
+/// An event name usable as a file name: `resource.operation`, lower-case letters, digits, `_`, `-`.
+fn valid_event_name(name: &str) -> bool {
+    let ok_part = |p: &str| {
+        !p.is_empty()
+            && p.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+    };
+    matches!(name.split_once('.'), Some((a, b)) if ok_part(a) && ok_part(b))
+}
+
+fn import(
+    capture: &str,
+    name: &str,
+    dir: &Path,
+    seed: u64,
+    no_redact: bool,
+    force: bool,
+) -> Result<Exit> {
+    if !valid_event_name(name) {
+        return Err(input_error(format!(
+            "--name {name}: use an event name like client.created (lower-case resource.operation)"
+        )));
+    }
+    let input = common::read_inputs(&[capture.to_string()])
+        .pop()
+        .ok_or_else(|| input_error(format!("{capture}: nothing to read")))?;
+    let bytes = input
+        .bytes
+        .map_err(|e| input_error(format!("{capture}: {e}")))?;
+    let req = crate::verify::parse_input(capture, &bytes)
+        .map_err(|e| input_error(format!("{capture}: {e}")))?;
+    let mut value: serde_json::Value = serde_json::from_slice(&req.body).map_err(|e| {
+        input_error(format!(
+            "{capture}: the body is not JSON ({e}); a fixture must be a JSON object"
+        ))
+    })?;
+    if !value.is_object() {
+        return Err(input_error(format!(
+            "{capture}: the body is not a JSON object; a fixture must be one"
+        )));
+    }
+    let target = dir.join(format!("{name}.json"));
+    if target.exists() && !force {
+        return Err(input_error(format!(
+            "{} already exists; pass --force to overwrite",
+            target.display()
+        )));
+    }
+    let replaced = if no_redact {
+        eprintln!("wl-hook: warning: --no-redact keeps every personal value of the capture; do not share or commit this fixture");
+        Vec::new()
+    } else {
+        crate::redact::redact(&mut value, seed)
+    };
+    let mut text = serde_json::to_string_pretty(&value)?;
+    text.push('\n');
+    std::fs::create_dir_all(dir)
+        .map_err(|e| input_error(format!("cannot create {}: {e}", dir.display())))?;
+    write_atomic(&target, text.as_bytes())
+        .map_err(|e| input_error(format!("cannot write {}: {e}", target.display())))?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if !no_redact {
+        writeln!(out, "Replaced {} personal values:", replaced.len())?;
+        for r in &replaced {
+            writeln!(out, "  {:<40} {}", r.path, dim(r.kind.as_str()))?;
+        }
+    }
+    writeln!(
+        out,
+        "Wrote {} (use it with --fixtures {})",
+        target.display(),
+        dir.display()
+    )?;
+    out.flush()?;
     Ok(Exit::Ok)
 }
 

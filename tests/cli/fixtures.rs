@@ -140,3 +140,189 @@ fn export_writes_every_fixture_and_refuses_to_overwrite() {
         "{\"uid\":\"edited\"}"
     );
 }
+
+/// The key paths and JSON types of a value, to compare structure.
+fn shape(v: &Value, path: String, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                shape(x, format!("{path}.{k}"), out);
+            }
+        }
+        Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                shape(x, format!("{path}[{i}]"), out);
+            }
+        }
+        Value::String(_) => out.push(format!("{path}:s")),
+        Value::Number(_) => out.push(format!("{path}:n")),
+        Value::Bool(_) => out.push(format!("{path}:b")),
+        Value::Null => out.push(format!("{path}:null")),
+    }
+}
+
+#[test]
+fn import_redacts_a_real_capture_into_a_fixture_send_can_deliver() {
+    let dir = tempfile::tempdir().unwrap();
+    let captures = dir.path().join("captures");
+    let l = Listener::start(&[
+        "--secret",
+        "k",
+        "--save",
+        captures.to_str().unwrap(),
+        "--count",
+        "2",
+        "--body",
+        "none",
+    ]);
+    wl().args([
+        "send",
+        "--secret",
+        "k",
+        "--url",
+        &l.hook_url(),
+        "--topic",
+        "client.created",
+        "--topic",
+        "purchase.created",
+    ])
+    .assert()
+    .success();
+    assert_eq!(l.finish().0, Some(0));
+    let mut files: Vec<_> = std::fs::read_dir(&captures)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let fixtures = dir.path().join("mine");
+    for (file, name, secrets) in [
+        (
+            &files[0],
+            "client.created",
+            vec![
+                "Maya",
+                "Okonkwo-Hale",
+                "maya.okonkwo-hale@example.com",
+                "+12015557898",
+            ],
+        ),
+        (
+            &files[1],
+            "purchase.created",
+            vec!["Maya Okonkwo-Hale", "maya.okonkwo-hale@example.com", "4417"],
+        ),
+    ] {
+        let out = wl()
+            .args(["fixtures", "import"])
+            .arg(file)
+            .args(["--name", name, "--dir", fixtures.to_str().unwrap()])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let report = String::from_utf8(out).unwrap();
+        assert!(
+            report.contains("Replaced") && report.contains("email"),
+            "{report}"
+        );
+        let written = std::fs::read_to_string(fixtures.join(format!("{name}.json"))).unwrap();
+        for s in secrets {
+            assert!(!written.contains(s), "{name}: '{s}' survived redaction");
+        }
+        let original: Value = serde_json::from_str(
+            &std::fs::read_to_string(format!("fixtures/{name}.json")).unwrap(),
+        )
+        .unwrap();
+        let redacted: Value = serde_json::from_str(&written).unwrap();
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        shape(&original, String::new(), &mut a);
+        shape(&redacted, String::new(), &mut b);
+        assert_eq!(a, b, "{name}: the JSON structure is kept");
+        let id = if name.starts_with("client") {
+            "uid"
+        } else {
+            "text_purchase_id"
+        };
+        assert_eq!(redacted[id], original[id], "ids are kept");
+    }
+    // Reproducible with the same seed.
+    let again = dir.path().join("again");
+    wl().args(["fixtures", "import"])
+        .arg(&files[0])
+        .args(["--name", "client.created", "--dir", again.to_str().unwrap()])
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read(again.join("client.created.json")).unwrap(),
+        std::fs::read(fixtures.join("client.created.json")).unwrap()
+    );
+    // The result is a fixture send can deliver.
+    let srv = crate::server::TestServer::status(200);
+    wl().args([
+        "send",
+        "--secret",
+        "k",
+        "--url",
+        &srv.url(),
+        "--topic",
+        "client.created",
+        "--topic",
+        "purchase.created",
+        "--fixtures",
+    ])
+    .arg(&fixtures)
+    .assert()
+    .success();
+    let hits = srv.hits();
+    assert_eq!(hits.len(), 2);
+    crate::server::check_wl_request(&hits[0], b"k", "client.created");
+    assert!(!String::from_utf8_lossy(&hits[0].body).contains("Okonkwo"));
+    // Refuses to overwrite; --no-redact keeps everything with a warning.
+    wl().args(["fixtures", "import"])
+        .arg(&files[0])
+        .args([
+            "--name",
+            "client.created",
+            "--dir",
+            fixtures.to_str().unwrap(),
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--force"));
+    wl().args(["fixtures", "import"])
+        .arg(&files[0])
+        .args([
+            "--name",
+            "client.created",
+            "--dir",
+            fixtures.to_str().unwrap(),
+            "--force",
+            "--no-redact",
+        ])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning"));
+    assert!(
+        std::fs::read_to_string(fixtures.join("client.created.json"))
+            .unwrap()
+            .contains("Okonkwo-Hale")
+    );
+    wl().args(["fixtures", "import"])
+        .arg(&files[0])
+        .args(["--name", "Not A Name"])
+        .assert()
+        .code(2);
+    let not_json = dir.path().join("raw.json");
+    std::fs::write(
+        &not_json,
+        r#"{"headers": {"x-topic": "a.b"}, "body": "plain text"}"#,
+    )
+    .unwrap();
+    wl().args(["fixtures", "import"])
+        .arg(&not_json)
+        .args(["--name", "a.b", "--dir", dir.path().to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not JSON"));
+}

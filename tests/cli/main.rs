@@ -7,6 +7,8 @@ mod common;
 mod server;
 
 mod completions;
+mod demo;
+mod docs;
 mod fixtures;
 mod listen;
 mod replay;

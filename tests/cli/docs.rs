@@ -1,0 +1,132 @@
+//! The documentation cannot drift from the binary: help texts, the man page, and every command
+//! line shown in the README.
+
+use clap::CommandFactory;
+
+use crate::common::*;
+
+#[test]
+fn no_arguments_prints_a_short_overview() {
+    let out = wl().assert().success().get_output().stdout.clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.contains("wl-hook demo") && text.contains("Commands:"),
+        "{text}"
+    );
+    assert!(text.lines().count() < 20, "short");
+}
+
+/// Every command and subcommand's --help has examples and states its exit codes.
+#[test]
+fn every_help_teaches_with_examples_and_exit_codes() {
+    fn walk(cmd: &clap::Command, path: Vec<String>, out: &mut Vec<Vec<String>>) {
+        for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+            let mut p = path.clone();
+            p.push(sub.get_name().to_string());
+            out.push(p.clone());
+            walk(sub, p, out);
+        }
+    }
+    let mut paths = Vec::new();
+    walk(&wl_hook::cli::Cli::command(), Vec::new(), &mut paths);
+    assert!(paths.len() >= 13, "{paths:?}");
+    for p in paths {
+        let out = wl()
+            .args(&p)
+            .arg("--help")
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("Examples:"), "{p:?} --help has no examples");
+        assert!(
+            text.contains("Exit codes"),
+            "{p:?} --help states no exit codes"
+        );
+    }
+    let top = wl()
+        .arg("--help")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(String::from_utf8(top).unwrap().contains("Exit codes:"));
+}
+
+#[test]
+fn the_man_page_covers_every_command() {
+    let out = wl()
+        .arg("man")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.starts_with(".ie") || text.contains(".TH wl-hook"),
+        "roff"
+    );
+    for cmd in [
+        "send",
+        "listen",
+        "verify",
+        "replay",
+        "check",
+        "sign",
+        "fixtures",
+        "demo",
+        "completions",
+    ] {
+        assert!(
+            text.contains(&format!("wl\\-hook\\-{cmd}")),
+            "man page lacks {cmd}"
+        );
+    }
+}
+
+/// Every `wl-hook ...` line in the README's code blocks parses with the real CLI definition, so
+/// a renamed flag or command breaks this test, not the user.
+#[test]
+fn every_command_in_the_readme_parses() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let mut in_block = false;
+    let mut checked = 0;
+    for line in readme.lines() {
+        if line.trim_start().starts_with("```") {
+            in_block = !in_block;
+            continue;
+        }
+        if !in_block {
+            continue;
+        }
+        let line = line
+            .trim()
+            .trim_start_matches("$ ")
+            .trim_start_matches("- run: ");
+        for part in line.split(" | ") {
+            let part = part.trim();
+            let Some(pos) = part.find("wl-hook ") else {
+                continue;
+            };
+            if pos != 0 && !part[..pos].ends_with("$(") && !part[..pos].trim().is_empty() {
+                continue;
+            }
+            let cmd = part[pos..].split(['#', '>', '&']).next().unwrap().trim();
+            let cmd = cmd.trim_end_matches(')');
+            let words = shlex::split(cmd).unwrap_or_else(|| panic!("cannot split: {cmd}"));
+            if words.len() < 2 || words[1].starts_with("demo:") {
+                continue;
+            }
+            if let Err(e) = wl_hook::cli::Cli::try_parse_from_words(&words) {
+                panic!("README command does not parse: {cmd}\n{e}");
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 40, "only {checked} README commands found");
+}
