@@ -27,6 +27,9 @@ pub struct Capture {
     /// The exact body in base64 when it is not UTF-8.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body_base64: Option<String>,
+    /// Why the body was not recorded (a request refused before its body was read).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_omitted: Option<String>,
 }
 
 impl Capture {
@@ -49,6 +52,7 @@ impl Capture {
             headers,
             body,
             body_base64,
+            body_omitted: None,
         }
     }
 }

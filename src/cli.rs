@@ -127,9 +127,9 @@ Answers: a valid delivery gets --status (200); a missing or invalid signature 40
 JSON 400; a body over --max-body 413; any method but POST 405. The first stdout line is
 'Listening on http://HOST:PORT'.
 
-Exit codes: 0 stopped with every expectation met (--count reached, --expect-topic arrived, or a
-plain stop); 1 --timeout passed first, or an expected event did not arrive; 2 input error; 3 the
-address cannot be bound.";
+Exit codes: 0 stopped with every expectation met (--count reached, every --expect-topic arrived,
+or a plain stop); 1 --timeout passed before --count was reached or an expected event arrived; 2
+input error; 3 the address cannot be bound.";
 
 const CHECK_HELP: &str = "\
 Examples:

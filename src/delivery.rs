@@ -65,7 +65,8 @@ pub fn build_client(opts: &ClientOptions) -> anyhow::Result<reqwest::Client> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorClass {
-    /// Nothing listens there, or the host could not be reached: the endpoint was never reached.
+    /// The endpoint was never reached: nothing listens there, the host is unreachable, or no
+    /// connection was made within the timeout.
     Refused,
     /// No complete answer within the timeout.
     Timeout,
@@ -191,13 +192,22 @@ fn classify(err: &reqwest::Error, timeout: Duration) -> DeliveryError {
     use std::io::ErrorKind as K;
     let kind = io_kind(err);
     let cause = root_cause(err);
-    let (class, detail) = if err.is_timeout() || kind == Some(K::TimedOut) {
+    // A timeout while connecting means the endpoint was never reached (a host that drops
+    // packets), unlike a timeout waiting for an answer.
+    let (class, detail) = if err.is_connect() {
+        if err.is_timeout() || kind == Some(K::TimedOut) {
+            (
+                ErrorClass::Refused,
+                format!("no connection within {}", crate::duration::human(timeout)),
+            )
+        } else {
+            (ErrorClass::Refused, format!("cannot connect: {cause}"))
+        }
+    } else if err.is_timeout() || kind == Some(K::TimedOut) {
         (
             ErrorClass::Timeout,
             format!("no answer within {}", crate::duration::human(timeout)),
         )
-    } else if err.is_connect() {
-        (ErrorClass::Refused, format!("cannot connect: {cause}"))
     } else if matches!(
         kind,
         Some(K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe | K::UnexpectedEof)

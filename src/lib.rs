@@ -11,6 +11,7 @@ pub mod delivery;
 pub mod duration;
 pub mod exit;
 pub mod fixture;
+pub mod json;
 pub mod output;
 pub mod protocol;
 pub mod redact;

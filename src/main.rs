@@ -11,12 +11,13 @@ fn main() -> ExitCode {
     match wl_hook::run(cli) {
         Ok(code) => ExitCode::from(code.code()),
         Err(err) => {
-            // A closed pipe (e.g. `| head`) is not an error worth a message.
+            // A closed pipe (e.g. `| head`) is not worth a message, but the run did not finish,
+            // so it must not look like success to a CI script.
             if err.chain().any(|e| {
                 e.downcast_ref::<std::io::Error>()
                     .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
             }) {
-                return ExitCode::SUCCESS;
+                return ExitCode::from(exit::Exit::Negative.code());
             }
             eprintln!("wl-hook: error: {err:#}");
             ExitCode::from(exit::code_of(&err).code())

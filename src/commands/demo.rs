@@ -21,13 +21,13 @@ use crate::fixture::{FixtureSet, Renderer};
 use crate::output::listen::{BodyMode, ListenView};
 use crate::output::{bad, dim, ok, strong};
 use crate::protocol::{self, Secret, DEV_KEY};
-use crate::server::receiver::{Received, Receiver, ReceiverConfig};
+use crate::server::receiver::{Event, Receiver, ReceiverConfig};
 use crate::server::{self, Limits};
 
 /// A listener running inside this process.
 struct InProcess {
     url: String,
-    events: mpsc::Receiver<Received>,
+    events: mpsc::Receiver<Event>,
     stop: watch::Sender<bool>,
     task: tokio::task::JoinHandle<bool>,
 }
@@ -43,10 +43,12 @@ impl InProcess {
             drain_timeout: Duration::from_secs(2),
             ..Limits::default()
         };
+        let for_errors = receiver.clone();
         let task = tokio::spawn(server::serve(
             listener,
             limits,
             move |req, remote| receiver.clone().handle(req, remote),
+            move |remote, err| for_errors.rejected(remote, err),
             stop_rx,
         ));
         Ok(InProcess {
@@ -203,7 +205,7 @@ pub async fn demo(json: bool, out: &mut impl Write) -> Result<Exit> {
             Duration::from_secs(5),
         )
         .await;
-        if let Some(rec) = listener.events.recv().await {
+        if let Some(Event::Request(rec)) = listener.events.recv().await {
             view.write_request(steps.out, &rec)?;
             if rec.signature.trusted() && outcome.accepted() && rec.saved_to.is_some() {
                 received += 1;

@@ -217,7 +217,12 @@ fn import(
     if !no_redact {
         writeln!(out, "Replaced {} personal values:", replaced.len())?;
         for r in &replaced {
-            writeln!(out, "  {:<40} {}", r.path, dim(r.kind.as_str()))?;
+            writeln!(
+                out,
+                "  {:<40} {}",
+                crate::output::sanitize(&r.path),
+                dim(r.kind.as_str())
+            )?;
         }
     }
     writeln!(

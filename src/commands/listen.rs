@@ -14,7 +14,7 @@ use crate::delivery::{self, ClientOptions};
 use crate::exit::{failure, input_error, Exit};
 use crate::output::listen::ListenView;
 use crate::protocol::topics;
-use crate::server::receiver::{Forward, Received, Receiver, ReceiverConfig, Tally};
+use crate::server::receiver::{Event, Forward, Receiver, ReceiverConfig, Tally};
 use crate::server::{self, Limits};
 
 /// Everything listen needs, checked before binding.
@@ -32,9 +32,9 @@ pub struct ListenPlan {
 
 impl ListenPlan {
     pub fn from_args(args: &ListenArgs) -> Result<ListenPlan> {
-        if !(100..=599).contains(&args.status) {
+        if !(200..=599).contains(&args.status) {
             return Err(input_error(format!(
-                "--status {}: use an HTTP status code from 100 to 599",
+                "--status {}: use a final HTTP status code from 200 to 599",
                 args.status
             )));
         }
@@ -183,13 +183,15 @@ pub async fn listen(
     }
     plan.view.write_listening(out, &url)?;
 
-    let (tx, mut rx) = mpsc::channel::<Received>(1024);
+    let (tx, mut rx) = mpsc::channel::<Event>(1024);
     let receiver = Arc::new(Receiver::new(plan.receiver, tx));
     let (stop_tx, stop_rx) = watch::channel(false);
+    let for_errors = receiver.clone();
     let mut server = tokio::spawn(server::serve(
         listener,
         plan.limits,
         move |req, remote| receiver.clone().handle(req, remote),
+        move |remote, err| for_errors.rejected(remote, err),
         stop_rx,
     ));
 
@@ -203,12 +205,20 @@ pub async fn listen(
     };
     tokio::pin!(until_deadline);
     tokio::pin!(stop_signal);
+    // Show an event; flush only when no other is waiting, so a burst is one write.
+    let mut show = |e: &Event, tally: &mut Tally, pending: bool| -> std::io::Result<()> {
+        tally.record_event(e);
+        plan.view.write_event(out, e)?;
+        if !pending {
+            out.flush()?;
+        }
+        Ok(())
+    };
     let reason: String = loop {
         tokio::select! {
-            rec = rx.recv() => {
-                let Some(rec) = rec else { break "server stopped".into() };
-                tally.record(&rec);
-                plan.view.write_request(out, &rec)?;
+            e = rx.recv() => {
+                let Some(e) = e else { break "server stopped".into() };
+                show(&e, &mut tally, !rx.is_empty())?;
                 if let Some(n) = plan.count {
                     if tally.deliveries >= n {
                         break format!("{n} deliveries received");
@@ -226,22 +236,19 @@ pub async fn listen(
     let _ = stop_tx.send(true);
     let drained = loop {
         tokio::select! {
-            rec = rx.recv() => match rec {
-                Some(rec) => {
-                    tally.record(&rec);
-                    plan.view.write_request(out, &rec)?;
-                }
+            e = rx.recv() => match e {
+                Some(e) => show(&e, &mut tally, !rx.is_empty())?,
                 None => break (&mut server).await.unwrap_or(false),
             },
             done = &mut server => {
-                while let Ok(rec) = rx.try_recv() {
-                    tally.record(&rec);
-                    plan.view.write_request(out, &rec)?;
+                while let Ok(e) = rx.try_recv() {
+                    show(&e, &mut tally, !rx.is_empty())?;
                 }
                 break done.unwrap_or(false);
             }
         }
     };
+    out.flush()?;
     if !drained {
         eprintln!("wl-hook: warning: some requests were still in flight when the stop timed out");
     }

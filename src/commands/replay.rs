@@ -136,9 +136,11 @@ impl Plan {
         }
         let speed = match (args.speed, args.realtime) {
             (_, true) => Some(1.0),
-            (Some(x), _) if x.is_finite() && x > 0.0 => Some(x),
+            (Some(x), _) if (0.001..=1e9).contains(&x) => Some(x),
             (Some(_), _) => {
-                return Err(input_error("--speed must be a positive number, e.g. 3600"))
+                return Err(input_error(
+                    "--speed must be between 0.001 and 1000000000, e.g. 3600",
+                ))
             }
             (None, false) => None,
         };
@@ -468,7 +470,9 @@ async fn replay_one(
 /// with a progress bar of the simulated clock on a terminal.
 async fn wait(plan: &Plan, planned: &PlannedAttempt) {
     let Some(speed) = plan.speed else { return };
-    let real = planned.delay.div_f64(speed);
+    let Ok(real) = Duration::try_from_secs_f64(planned.delay.as_secs_f64() / speed) else {
+        return;
+    };
     if real.is_zero() {
         return;
     }
@@ -484,7 +488,9 @@ async fn wait(plan: &Plan, planned: &PlannedAttempt) {
     let begun = Instant::now();
     let prior = planned.offset.saturating_sub(planned.delay);
     while begun.elapsed() < real {
-        let sim = prior + begun.elapsed().mul_f64(speed);
+        let sim = prior
+            + Duration::try_from_secs_f64(begun.elapsed().as_secs_f64() * speed)
+                .unwrap_or_default();
         bar.set_message(format!(
             "{} (simulated clock +{})",
             planned.number,

@@ -18,6 +18,9 @@ use crate::exit::{input_error, Exit};
 use crate::output::{bad, dim, ok, sanitize, short_key, strong, warn};
 use crate::protocol::{self, header, Secret};
 
+/// The most deliveries one run may make (topics × --count × (1 + --repeat-exact)).
+const MAX_DELIVERIES: u64 = 1_000_000_000;
+
 /// Above this many deliveries, human output lists only the ones not accepted.
 const LIST_ALL_UP_TO: u64 = 50;
 /// How many not-accepted deliveries a large run lists before summarising the rest.
@@ -57,9 +60,9 @@ impl Plan {
             return Err(input_error("--concurrency must be at least 1"));
         }
         if let Some(r) = args.rate {
-            if !(r.is_finite() && r > 0.0) {
+            if !(0.001..=1_000_000.0).contains(&r) {
                 return Err(input_error(
-                    "--rate must be a positive number of deliveries per second",
+                    "--rate must be between 0.001 and 1000000 deliveries per second",
                 ));
             }
         }
@@ -68,6 +71,15 @@ impl Plan {
             None => None,
         };
         let body = BodyPlan::from_args(&args.body, fixed_now.unwrap_or_else(Utc::now))?;
+        (body.len() as u64)
+            .checked_mul(args.count)
+            .and_then(|n| n.checked_mul(1 + u64::from(args.repeat_exact)))
+            .filter(|n| *n <= MAX_DELIVERIES)
+            .ok_or_else(|| {
+                input_error(format!(
+                    "--count and --repeat-exact ask for more than {MAX_DELIVERIES} deliveries; ask for fewer"
+                ))
+            })?;
         let sign_with = match &args.sign_with {
             Some(k) => Some(Secret::new(k.as_bytes().to_vec()).ok_or_else(|| {
                 input_error("--sign-with: the key is empty; give a non-empty key")

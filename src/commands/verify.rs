@@ -65,7 +65,12 @@ pub fn run(args: &VerifyArgs) -> Result<Exit> {
         .transpose()?
         .map(to_chrono);
     let skew = to_chrono(common::duration_flag("--skew", &args.skew)?);
-    let opts = CheckOptions { now, max_age, skew };
+    let opts = CheckOptions {
+        now,
+        max_age,
+        skew,
+        show_expected: args.show_expected,
+    };
 
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut exit = Exit::Ok;
@@ -96,10 +101,7 @@ pub fn run(args: &VerifyArgs) -> Result<Exit> {
                 continue;
             }
         };
-        let mut report = verify::check(&req, &keys, &opts);
-        if !args.show_expected {
-            report.expected_signature = None;
-        }
+        let report = verify::check(&req, &keys, &opts);
         if !report.valid {
             exit = exit.worst(Exit::Negative);
         }
@@ -158,12 +160,12 @@ fn write_block(
             Status::Warn => warn("!"),
             Status::Skip => dim("-"),
         };
-        writeln!(out, "  {mark} {:<14} {}", c.name, c.detail)?;
+        writeln!(out, "  {mark} {:<14} {}", c.name, sanitize(&c.detail))?;
     }
     if !report.diagnosis.is_empty() {
         writeln!(out, "  {}", strong("diagnosis:"))?;
         for d in &report.diagnosis {
-            writeln!(out, "    → {d}")?;
+            writeln!(out, "    → {}", sanitize(d))?;
         }
     }
     if let Some(sig) = &report.expected_signature {

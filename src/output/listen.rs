@@ -4,12 +4,14 @@
 use std::io::{self, Write};
 
 use colored::{ColoredString, Colorize};
+use serde::Serialize;
+use serde_json::value::RawValue;
 use serde_json::{json, Value};
 
 use crate::output::sanitize::{sanitize, sanitize_bytes, sanitize_with};
 use crate::output::{bad, dim, ok, short_key, strong, warn};
 use crate::protocol::{timestamp, Family};
-use crate::server::receiver::{Received, SigVerdict, Tally};
+use crate::server::receiver::{Event, Received, Rejected, SigVerdict, Tally};
 
 /// `--body` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -60,14 +62,48 @@ impl ListenView {
         out.flush()
     }
 
+    /// Write one event. It does not flush: the caller flushes when no more events are waiting,
+    /// so a burst costs one write, not one per request.
+    pub fn write_event(&self, out: &mut impl Write, e: &Event) -> io::Result<()> {
+        match e {
+            Event::Request(r) => self.write_request(out, r),
+            Event::Rejected(r) => self.write_rejected(out, r),
+        }
+    }
+
     pub fn write_request(&self, out: &mut impl Write, r: &Received) -> io::Result<()> {
         if self.json {
-            serde_json::to_writer(&mut *out, &request_json(r))?;
-            writeln!(out)?;
+            serde_json::to_writer(&mut *out, &RequestLine::of(r))?;
+            writeln!(out)
         } else {
-            self.write_block(out, r)?;
+            self.write_block(out, r)
         }
-        out.flush()
+    }
+
+    fn write_rejected(&self, out: &mut impl Write, r: &Rejected) -> io::Result<()> {
+        if self.json {
+            let line = json!({
+                "type": "rejected",
+                "time": timestamp::format(r.time),
+                "remote_addr": r.remote.to_string(),
+                "status": r.status,
+                "reason": r.reason,
+            });
+            return writeln!(out, "{line}");
+        }
+        let answer = r.status.map(|s| format!("  → {s}")).unwrap_or_default();
+        writeln!(
+            out,
+            "{} {} {} {}{}\n",
+            strong("#-"),
+            dim(&r.time.format("%H:%M:%S%.3f").to_string()),
+            bad(&format!(
+                "refused before the request was read ({})",
+                r.remote
+            )),
+            sanitize(&r.reason),
+            bad(&answer)
+        )
     }
 
     fn write_block(&self, out: &mut impl Write, r: &Received) -> io::Result<()> {
@@ -104,7 +140,7 @@ impl ListenView {
             key,
             status
         )?;
-        let mut line = format!("    {} {}", sanitize(&r.method), sanitize(&r.path));
+        let mut line = format!("    {} {}", sanitize(r.method.as_str()), sanitize(&r.path));
         if let Some(g) = r.generated_at {
             line.push_str(&format!(
                 "  generated {} ({} ago)",
@@ -163,9 +199,9 @@ impl ListenView {
                     writeln!(out, "    {}", sanitize(&s))?;
                 }
             }
-            BodyMode::Full => match (&r.json, &r.body) {
+            BodyMode::Full => match (parse_body(r), &r.body) {
                 (Some(v), _) => {
-                    let pretty = serde_json::to_string_pretty(v).unwrap_or_default();
+                    let pretty = serde_json::to_string_pretty(&v).unwrap_or_default();
                     for line in sanitize_with(&pretty, true).lines() {
                         writeln!(out, "    {line}")?;
                     }
@@ -214,6 +250,7 @@ impl ListenView {
                 "stale": t.stale,
                 "saved": t.saved,
                 "save_errors": t.save_errors,
+                "rejected": t.rejected,
                 "by_status": t.by_status.iter().map(|(k, v)| (k.to_string(), json!(v))).collect::<serde_json::Map<_, _>>(),
                 "expected": expected,
                 "stopped": stop_reason,
@@ -242,6 +279,13 @@ impl ListenView {
             t.stale,
             if t.saved > 0 || t.save_errors > 0 { format!("; {} saved, {} not saved", t.saved, t.save_errors) } else { String::new() }
         )?;
+        if t.rejected > 0 {
+            writeln!(
+                out,
+                "  {} connections refused before a request was read",
+                t.rejected
+            )?;
+        }
         for (e, arrived) in &t.expected {
             if *arrived {
                 writeln!(out, "  {} {e} arrived with a valid signature", ok("✓"))?;
@@ -260,11 +304,9 @@ impl ListenView {
 
 /// One line about the body: the record id and a few scalar top-level fields.
 fn summary_line(r: &Received) -> Option<String> {
-    let Value::Object(map) = r.json.as_ref()? else {
-        return r
-            .json
-            .as_ref()
-            .map(|v| v.to_string().chars().take(120).collect());
+    let value = parse_body(r)?;
+    let Value::Object(map) = value else {
+        return Some(value.to_string().chars().take(120).collect());
     };
     let mut parts: Vec<String> = Vec::new();
     for (k, v) in map.iter() {
@@ -282,54 +324,133 @@ fn summary_line(r: &Received) -> Option<String> {
     Some(parts.join("  "))
 }
 
-/// The `{"type":"request", ...}` object of one request.
-pub fn request_json(r: &Received) -> Value {
-    let age_ms = r.generated_at.map(|g| ms(r.time - g));
-    let lag_ms = match (r.generated_at, r.sent_at) {
-        (Some(g), Some(s)) => Some(ms(s - g)),
-        _ => None,
-    };
-    let signature_detail = match &r.signature {
-        SigVerdict::Invalid(e) => Some(e.to_string()),
-        SigVerdict::Valid { deviations } if !deviations.is_empty() => Some(
-            deviations
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("; "),
-        ),
-        _ => None,
-    };
-    let body_text = match (&r.json, &r.body) {
-        (None, Some(b)) => Some(String::from_utf8_lossy(b).into_owned()),
-        _ => None,
-    };
-    json!({
-        "type": "request",
-        "seq": r.seq,
-        "time": timestamp::format(r.time),
-        "remote_addr": r.remote.to_string(),
-        "method": r.method,
-        "path": r.path,
-        "event": r.event,
-        "signature": r.signature.as_str(),
-        "signature_detail": signature_detail,
-        "payload_key": r.payload_key,
-        "payload_key_ok": r.payload_key_ok,
-        "generated_at": r.generated_at.map(timestamp::format),
-        "sent_at": r.sent_at.map(timestamp::format),
-        "age_ms": age_ms,
-        "retry_lag_ms": lag_ms,
-        "duplicate_of": r.duplicate_of,
-        "stale": r.stale.is_some(),
-        "stale_detail": r.stale.as_ref().map(|s| json!({"record_id": s.record_id, "newer_seq": s.newer_seq})),
-        "record_id": r.record_id,
-        "status": r.status,
-        "note": r.note,
-        "saved_to": r.saved_to.as_ref().map(|p| p.display().to_string()),
-        "save_error": r.save_error,
-        "forwarded": r.forwarded.as_ref().map(|f| json!({"status": f.status, "error": f.error, "latency_ms": crate::delivery::ms(f.latency)})),
-        "body": r.json,
-        "body_text": body_text,
-    })
+/// The body as a JSON tree, for the human renderings (the receiver only checked it).
+fn parse_body(r: &Received) -> Option<Value> {
+    if !r.body_is_json {
+        return None;
+    }
+    serde_json::from_slice(r.body.as_ref()?).ok()
+}
+
+/// The body field of a JSON line: the received JSON as it is when it fits on one line,
+/// otherwise re-serialised compactly.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum BodyField<'a> {
+    Raw(&'a RawValue),
+    Tree(Value),
+    Null(Option<()>),
+}
+
+impl<'a> BodyField<'a> {
+    fn of(r: &'a Received) -> BodyField<'a> {
+        let Some(bytes) = r.body.as_deref().filter(|_| r.body_is_json) else {
+            return BodyField::Null(None);
+        };
+        if !bytes.contains(&b'\n') && !bytes.contains(&b'\r') {
+            if let Ok(raw) = serde_json::from_slice::<&RawValue>(bytes) {
+                return BodyField::Raw(raw);
+            }
+        }
+        serde_json::from_slice(bytes).map_or(BodyField::Null(None), BodyField::Tree)
+    }
+}
+
+#[derive(Serialize)]
+struct StaleLine<'a> {
+    record_id: &'a str,
+    newer_seq: u64,
+}
+
+#[derive(Serialize)]
+struct ForwardLine<'a> {
+    status: Option<u16>,
+    error: Option<&'a str>,
+    latency_ms: f64,
+}
+
+/// The `{"type":"request", ...}` object of one request, borrowing from it.
+#[derive(Serialize)]
+pub struct RequestLine<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    seq: u64,
+    time: String,
+    remote_addr: String,
+    method: &'a str,
+    path: &'a str,
+    event: Option<&'a str>,
+    signature: &'static str,
+    signature_detail: Option<String>,
+    payload_key: Option<&'a str>,
+    payload_key_ok: Option<bool>,
+    generated_at: Option<String>,
+    sent_at: Option<String>,
+    age_ms: Option<i64>,
+    retry_lag_ms: Option<i64>,
+    duplicate_of: Option<u64>,
+    stale: bool,
+    stale_detail: Option<StaleLine<'a>>,
+    record_id: Option<&'a str>,
+    status: u16,
+    note: &'a str,
+    saved_to: Option<String>,
+    save_error: Option<&'a str>,
+    forwarded: Option<ForwardLine<'a>>,
+    body: BodyField<'a>,
+    body_text: Option<std::borrow::Cow<'a, str>>,
+}
+
+impl<'a> RequestLine<'a> {
+    pub fn of(r: &'a Received) -> RequestLine<'a> {
+        let signature_detail = match &r.signature {
+            SigVerdict::Invalid(e) => Some(e.to_string()),
+            SigVerdict::Valid { deviations } if !deviations.is_empty() => Some(
+                deviations
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+            _ => None,
+        };
+        RequestLine {
+            kind: "request",
+            seq: r.seq,
+            time: timestamp::format(r.time),
+            remote_addr: r.remote.to_string(),
+            method: r.method.as_str(),
+            path: &r.path,
+            event: r.event.as_deref(),
+            signature: r.signature.as_str(),
+            signature_detail,
+            payload_key: r.payload_key.as_deref(),
+            payload_key_ok: r.payload_key_ok,
+            generated_at: r.generated_at.map(timestamp::format),
+            sent_at: r.sent_at.map(timestamp::format),
+            age_ms: r.generated_at.map(|g| ms(r.time - g)),
+            retry_lag_ms: r.generated_at.zip(r.sent_at).map(|(g, s)| ms(s - g)),
+            duplicate_of: r.duplicate_of,
+            stale: r.stale.is_some(),
+            stale_detail: r.stale.as_ref().map(|s| StaleLine {
+                record_id: &s.record_id,
+                newer_seq: s.newer_seq,
+            }),
+            record_id: r.record_id.as_deref(),
+            status: r.status,
+            note: &r.note,
+            saved_to: r.saved_to.as_ref().map(|p| p.display().to_string()),
+            save_error: r.save_error.as_deref(),
+            forwarded: r.forwarded.as_ref().map(|f| ForwardLine {
+                status: f.status,
+                error: f.error.as_deref(),
+                latency_ms: crate::delivery::ms(f.latency),
+            }),
+            body: BodyField::of(r),
+            body_text: match (&r.body, r.body_is_json) {
+                (Some(b), false) => Some(String::from_utf8_lossy(b)),
+                _ => None,
+            },
+        }
+    }
 }

@@ -46,18 +46,22 @@ pub async fn bind(host: &str, port: u16) -> std::io::Result<TcpListener> {
     TcpListener::bind((host, port)).await
 }
 
-/// Serve `listener` until `stop` turns true, then stop accepting and give in-flight requests up
+/// Serve `listener` until `stop` turns true, calling `on_error` for connections hyper closed with
+/// an error before a request reached `handler`. Then stop accepting and give in-flight requests up
 /// to `limits.drain_timeout` to finish. Returns false when the drain ran out of time.
-pub async fn serve<H, F>(
+pub async fn serve<H, F, E>(
     listener: TcpListener,
     limits: Limits,
     handler: H,
+    on_error: E,
     mut stop: watch::Receiver<bool>,
 ) -> bool
 where
     H: Fn(hyper::Request<hyper::body::Incoming>, SocketAddr) -> F + Send + Sync + 'static,
     F: std::future::Future<Output = hyper::Response<Full<Bytes>>> + Send + 'static,
+    E: Fn(SocketAddr, &hyper::Error) + Send + Sync + 'static,
 {
+    let on_error = Arc::new(on_error);
     let handler = Arc::new(handler);
     let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
@@ -95,8 +99,13 @@ where
             async move { Ok::<_, Infallible>(fut.await) }
         });
         let conn = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
+        let on_error = on_error.clone();
         tokio::spawn(async move {
-            let _ = conn.await;
+            // Errors here are requests hyper refused itself (431, malformed, too slow): report
+            // them, so nothing that reached the port goes unseen.
+            if let Err(e) = conn.await {
+                on_error(remote, &e);
+            }
             drop(permit);
         });
     }

@@ -58,6 +58,8 @@ pub enum InputError {
     MissingHeaders { expected: &'static str },
     #[error("missing \"body\" (or \"body_base64\" for bytes that are not UTF-8)")]
     MissingBody,
+    #[error("the capture has no body: the receiver did not read it ({reason})")]
+    BodyOmitted { reason: String },
     #[error("headers must be a list of [name, value] pairs ({detail})")]
     HeaderPairs { detail: String },
     #[error("headers must be an object of name: value strings, or a list of [name, value] pairs ({detail})")]
@@ -241,6 +243,11 @@ fn parse_capture(map: Map<String, Value>) -> Result<Request, InputError> {
         if found > u64::from(CAPTURE_VERSION) {
             return Err(InputError::CaptureVersion { found });
         }
+    }
+    if let Some(reason) = map.get("body_omitted") {
+        return Err(InputError::BodyOmitted {
+            reason: shown(reason.as_str().unwrap_or("no reason given")),
+        });
     }
     match map.get("headers") {
         None => {

@@ -72,7 +72,14 @@ fn with_header(mut req: Request, name: &str, value: Option<&str>) -> Request {
 }
 
 fn run(req: &Request, keys: &[NamedKey]) -> Report {
-    run_at(req, keys, CheckOptions::at(at(NOW)))
+    run_at(
+        req,
+        keys,
+        CheckOptions {
+            show_expected: true,
+            ..CheckOptions::at(at(NOW))
+        },
+    )
 }
 
 fn run_at(req: &Request, keys: &[NamedKey], opts: CheckOptions) -> Report {

@@ -633,3 +633,61 @@ fn slow_clients_and_header_floods() {
         200
     );
 }
+
+#[test]
+fn refusals_are_shown_and_oversized_requests_are_recorded_without_their_body() {
+    let dir = tempfile::tempdir().unwrap();
+    let l = Listener::start(&[
+        "--secret",
+        "k",
+        "--json",
+        "--max-body",
+        "1KiB",
+        "--save",
+        dir.path().to_str().unwrap(),
+    ]);
+    let addr = l.url.trim_start_matches("http://").to_string();
+    // A head too large: hyper answers 431 itself; listen must still report it.
+    let mut flood = std::net::TcpStream::connect(&addr).unwrap();
+    let mut req = String::from("POST /webhooks HTTP/1.1\r\nhost: x\r\n");
+    for i in 0..2000 {
+        req.push_str(&format!("x-filler-{i}: {}\r\n", "a".repeat(60)));
+    }
+    let _ = flood.write_all(format!("{req}\r\n").as_bytes());
+    let mut answer = Vec::new();
+    flood
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let _ = flood.read_to_end(&mut answer);
+    // Over --max-body: answered 413, recorded without its body.
+    assert_eq!(
+        deliver(&l, b"k", "client.updated", &vec![b' '; 4096], GEN),
+        413
+    );
+    l.terminate();
+    let (code, out) = l.finish();
+    assert_eq!(code, Some(0));
+    let lines = ndjson(out.as_bytes());
+    let rejected: Vec<_> = lines.iter().filter(|l| l["type"] == "rejected").collect();
+    assert_eq!(rejected.len(), 1, "{out}");
+    assert_eq!(rejected[0]["status"], 431);
+    assert_eq!(lines.last().unwrap()["rejected"], 1);
+    let files: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1);
+    let capture: Value = serde_json::from_slice(&std::fs::read(&files[0]).unwrap()).unwrap();
+    assert!(
+        capture["body_omitted"]
+            .as_str()
+            .unwrap()
+            .contains("--max-body"),
+        "{capture}"
+    );
+    wl().args(["verify", "--secret", "k"])
+        .arg(&files[0])
+        .assert()
+        .code(2)
+        .stdout(predicates::str::contains("did not read it"));
+}
