@@ -237,6 +237,29 @@ fn classify(err: &reqwest::Error, timeout: Duration) -> DeliveryError {
     }
 }
 
+/// Headers to send, taking ownership of the values (no copies) and using static names for WL's
+/// own headers: send builds one of these per delivery.
+pub fn header_map_owned(headers: Vec<(String, String)>) -> anyhow::Result<HeaderMap> {
+    use crate::protocol::header as h;
+    let mut map = HeaderMap::with_capacity(headers.len());
+    for (n, v) in headers {
+        let name = match n.as_str() {
+            h::CONTENT_TYPE => reqwest::header::CONTENT_TYPE,
+            h::TOPIC => HeaderName::from_static(h::TOPIC),
+            h::SIGNATURE => HeaderName::from_static(h::SIGNATURE),
+            h::GENERATED_AT => HeaderName::from_static(h::GENERATED_AT),
+            h::SENT_AT => HeaderName::from_static(h::SENT_AT),
+            h::PAYLOAD_KEY => HeaderName::from_static(h::PAYLOAD_KEY),
+            other => HeaderName::from_bytes(other.as_bytes())
+                .map_err(|_| crate::exit::input_error(format!("invalid header name '{other}'")))?,
+        };
+        let value = HeaderValue::from_maybe_shared(Bytes::from(v))
+            .map_err(|_| crate::exit::input_error(format!("invalid value for header '{n}'")))?;
+        map.append(name, value);
+    }
+    Ok(map)
+}
+
 /// Headers to send, converted once and shared by repeated attempts.
 pub fn header_map(headers: &[(String, String)]) -> anyhow::Result<HeaderMap> {
     let mut map = HeaderMap::with_capacity(headers.len());

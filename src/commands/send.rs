@@ -2,14 +2,16 @@
 //! and report each as WL would judge it.
 
 use std::io::{IsTerminal, Write};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
+use reqwest::header::HeaderMap;
 use serde_json::json;
-use tokio::sync::{mpsc, Semaphore};
+use tokio::sync::mpsc;
 
 use crate::cli::SendArgs;
 use crate::commands::common::{self, BodyPlan};
@@ -42,7 +44,8 @@ struct Plan {
     json: bool,
     verbose: bool,
     fixed_now: Option<DateTime<Utc>>,
-    body: BodyPlan,
+    /// Rendering takes a fresh id from a seeded generator: shared, briefly locked.
+    body: std::sync::Mutex<BodyPlan>,
 }
 
 impl Plan {
@@ -102,7 +105,7 @@ impl Plan {
             json: args.json,
             verbose: args.verbose,
             fixed_now,
-            body,
+            body: std::sync::Mutex::new(body),
         })
     }
 }
@@ -130,9 +133,9 @@ pub fn tamper(body: &mut Vec<u8>) -> String {
 /// One delivery, ready to go out (and to go out again unchanged for --repeat-exact).
 struct Job {
     seq: u64,
-    event: String,
-    payload_key: String,
-    headers: Vec<(String, String)>,
+    event: Arc<str>,
+    payload_key: Arc<str>,
+    headers: HeaderMap,
     body: Bytes,
 }
 
@@ -140,14 +143,19 @@ struct Job {
 struct Record {
     seq: u64,
     repeat: u32,
-    event: String,
-    payload_key: String,
-    request_headers: Arc<Vec<(String, String)>>,
+    event: Arc<str>,
+    payload_key: Arc<str>,
+    /// Kept only for -v, which prints them.
+    request_headers: Option<Arc<HeaderMap>>,
     outcome: Outcome,
 }
 
-fn build_job(plan: &mut Plan, seq: u64, template: usize) -> Result<Job> {
-    let rendered = plan.body.render(template);
+fn build_job(plan: &Plan, seq: u64, template: usize) -> Result<Job> {
+    let rendered = plan
+        .body
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .render(template);
     let sent_at = plan.fixed_now.unwrap_or_else(Utc::now);
     let signing_key = plan.sign_with.as_ref().unwrap_or(&plan.key);
     let mut headers = protocol::build_headers(
@@ -168,9 +176,9 @@ fn build_job(plan: &mut Plan, seq: u64, template: usize) -> Result<Job> {
     }
     Ok(Job {
         seq,
-        event: rendered.event,
-        payload_key,
-        headers,
+        event: Arc::from(rendered.event),
+        payload_key: Arc::from(payload_key),
+        headers: delivery::header_map_owned(headers)?,
         body: Bytes::from(body),
     })
 }
@@ -178,10 +186,12 @@ fn build_job(plan: &mut Plan, seq: u64, template: usize) -> Result<Job> {
 pub fn run(args: &SendArgs) -> Result<Exit> {
     let plan = Plan::from_args(args)?;
     let rt = crate::runtime()?;
-    rt.block_on(execute(plan))
+    // On a worker, not the main thread: the printer then shares the runtime's threads instead
+    // of waking a third one for every finished delivery.
+    rt.block_on(async { tokio::spawn(execute(plan)).await? })
 }
 
-async fn execute(mut plan: Plan) -> Result<Exit> {
+async fn execute(plan: Plan) -> Result<Exit> {
     let client = delivery::build_client(&ClientOptions {
         timeout: plan.timeout,
         max_idle_per_host: if plan.concurrency == 1 {
@@ -191,7 +201,7 @@ async fn execute(mut plan: Plan) -> Result<Exit> {
         },
         urls: vec![plan.url.clone()],
     })?;
-    let templates = plan.body.len() as u64;
+    let templates = plan.body.lock().unwrap_or_else(|p| p.into_inner()).len() as u64;
     let jobs = templates * plan.count;
     let total = jobs * (1 + u64::from(plan.repeat));
     if plan.tamper && !plan.json {
@@ -201,29 +211,40 @@ async fn execute(mut plan: Plan) -> Result<Exit> {
     }
 
     let (tx, mut rx) = mpsc::unbounded_channel::<Record>();
-    let url = plan.url.clone();
-    let url_for_printer = plan.url.clone();
-    let (json, verbose) = (plan.json, plan.verbose);
-    let timeout = plan.timeout;
-    let repeat = plan.repeat;
-    let concurrency = plan.concurrency;
     let pacer = Pacer::new(plan.rate);
+    let next = Arc::new(AtomicU64::new(0));
     let started = Instant::now();
+    let mut printer = Printer::new(total, plan.repeat, plan.json, plan.verbose, &plan.url);
+    let plan = Arc::new(plan);
 
-    // The producer renders and signs each job, then hands it to a task once a slot is free.
-    let producer = tokio::spawn(async move {
-        let slots = Arc::new(Semaphore::new(concurrency));
-        for j in 0..jobs {
-            let job = build_job(&mut plan, j + 1, (j % templates) as usize)?;
-            let permit = slots.clone().acquire_owned().await?;
-            pacer.wait().await;
-            let map = delivery::header_map(&job.headers)?;
-            let (client, url, tx) = (client.clone(), url.clone(), tx.clone());
-            tokio::spawn(async move {
-                let request_headers = Arc::new(job.headers);
-                for r in 0..=repeat {
+    // --concurrency workers, each taking the next job, rendering and signing it, and delivering
+    // it (and its exact repeats); one connection pool for all.
+    let mut workers = tokio::task::JoinSet::new();
+    for _ in 0..(plan.concurrency as u64).min(jobs) {
+        let (plan, client, tx, pacer, next) = (
+            plan.clone(),
+            client.clone(),
+            tx.clone(),
+            pacer.clone(),
+            next.clone(),
+        );
+        workers.spawn(async move {
+            loop {
+                let j = next.fetch_add(1, Ordering::Relaxed);
+                if j >= jobs {
+                    return anyhow::Ok(());
+                }
+                pacer.wait().await;
+                let mut job = build_job(&plan, j + 1, (j % templates) as usize)?;
+                let request_headers = plan.verbose.then(|| Arc::new(job.headers.clone()));
+                for r in 0..=plan.repeat {
+                    let map = if r == plan.repeat {
+                        std::mem::take(&mut job.headers)
+                    } else {
+                        job.headers.clone()
+                    };
                     let outcome =
-                        delivery::deliver(&client, &url, map.clone(), job.body.clone(), timeout)
+                        delivery::deliver(&client, &plan.url, map, job.body.clone(), plan.timeout)
                             .await;
                     let record = Record {
                         seq: job.seq,
@@ -234,23 +255,23 @@ async fn execute(mut plan: Plan) -> Result<Exit> {
                         outcome,
                     };
                     if tx.send(record).is_err() {
-                        break;
+                        return Ok(());
                     }
                 }
-                drop(permit);
-            });
-        }
-        anyhow::Ok(())
-    });
+            }
+        });
+    }
+    drop(tx);
 
     let progress = Progress::start(total);
-    let mut printer = Printer::new(total, repeat, json, verbose, &url_for_printer);
     while let Some(rec) = rx.recv().await {
         progress.inc();
         printer.record(&rec)?;
     }
     progress.finish();
-    producer.await??;
+    while let Some(done) = workers.join_next().await {
+        done??;
+    }
     printer.finish(started.elapsed())
 }
 
@@ -296,6 +317,30 @@ impl Progress {
             b.finish_and_clear();
         }
     }
+}
+
+/// The `{"type":"delivery", ...}` line, borrowing from the record.
+#[derive(serde::Serialize)]
+struct DeliveryLine<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    seq: u64,
+    repeat: u32,
+    event: &'a str,
+    url: &'a str,
+    status: Option<u16>,
+    accepted: bool,
+    latency_ms: f64,
+    payload_key: &'a str,
+    error: Option<ErrorLine<'a>>,
+    explanation: Option<String>,
+    location: Option<&'a str>,
+}
+
+#[derive(serde::Serialize)]
+struct ErrorLine<'a> {
+    class: delivery::ErrorClass,
+    detail: &'a str,
 }
 
 /// Prints each delivery (or, in a large run, the ones not accepted) and keeps the tallies.
@@ -350,21 +395,25 @@ impl Printer {
             self.reached += 1;
         }
         if self.json {
-            let line = json!({
-                "type": "delivery",
-                "seq": rec.seq,
-                "repeat": rec.repeat,
-                "event": rec.event,
-                "url": self.url,
-                "status": o.status,
-                "accepted": o.accepted(),
-                "latency_ms": delivery::ms(o.latency),
-                "payload_key": rec.payload_key,
-                "error": o.error.as_ref().map(|e| json!({"class": e.class, "detail": e.detail})),
-                "explanation": o.explanation(),
-                "location": o.location(),
-            });
-            writeln!(self.out, "{line}")?;
+            let line = DeliveryLine {
+                kind: "delivery",
+                seq: rec.seq,
+                repeat: rec.repeat,
+                event: &rec.event,
+                url: &self.url,
+                status: o.status,
+                accepted: o.accepted(),
+                latency_ms: delivery::ms(o.latency),
+                payload_key: &rec.payload_key,
+                error: o.error.as_ref().map(|e| ErrorLine {
+                    class: e.class,
+                    detail: &e.detail,
+                }),
+                explanation: o.explanation(),
+                location: o.location(),
+            };
+            serde_json::to_writer(&mut self.out, &line)?;
+            writeln!(self.out)?;
             if self.total <= 1000 {
                 self.out.flush()?;
             }
@@ -418,8 +467,13 @@ impl Printer {
     fn write_verbose(&mut self, rec: &Record) -> Result<()> {
         let o = &rec.outcome;
         writeln!(self.out, "  {} POST {}", dim(">"), self.url)?;
-        for (n, v) in rec.request_headers.iter() {
-            writeln!(self.out, "  {} {n}: {v}", dim(">"))?;
+        for (n, v) in rec.request_headers.iter().flat_map(|m| m.iter()) {
+            writeln!(
+                self.out,
+                "  {} {n}: {}",
+                dim(">"),
+                String::from_utf8_lossy(v.as_bytes())
+            )?;
         }
         if let Some(status) = o.status {
             writeln!(

@@ -54,8 +54,22 @@ pub fn format(t: DateTime<Utc>) -> String {
 /// Unix seconds at or above this are read as milliseconds (10^11 s is the year 5138).
 const MILLIS_THRESHOLD: i64 = 100_000_000_000;
 
-/// Parse any accepted form and say which one it was.
+/// Parse any accepted form and say which one it was. Years outside 0000-9999 are refused, as
+/// RFC 3339 cannot write them.
 pub fn parse(input: &str) -> Result<(DateTime<Utc>, TimestampForm), TimestampError> {
+    use chrono::Datelike;
+    parse_any(input).and_then(|(t, form)| {
+        if (0..=9999).contains(&t.year()) {
+            Ok((t, form))
+        } else {
+            Err(TimestampError {
+                input: input.to_string(),
+            })
+        }
+    })
+}
+
+fn parse_any(input: &str) -> Result<(DateTime<Utc>, TimestampForm), TimestampError> {
     let s = input.trim();
     let err = || TimestampError {
         input: input.to_string(),
@@ -83,10 +97,24 @@ pub fn parse(input: &str) -> Result<(DateTime<Utc>, TimestampForm), TimestampErr
         };
         return Ok((t.with_timezone(&Utc), form));
     }
-    if let Ok(t) = NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S") {
-        return Ok((t.and_utc(), TimestampForm::SqlDateTime));
+    if is_sql_shape(s) {
+        if let Ok(t) = NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S") {
+            return Ok((t.and_utc(), TimestampForm::SqlDateTime));
+        }
     }
     Err(err())
+}
+
+/// Exactly `YYYY-MM-DD HH:MM:SS`: chrono alone would also take `-2025-1-20 ...`.
+fn is_sql_shape(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 19
+        && b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            10 => *c == b' ',
+            13 | 16 => *c == b':',
+            _ => c.is_ascii_digit(),
+        })
 }
 
 /// A signed duration as a short human phrase: `3 s`, `4 min 5 s`, `2 h 3 min`, `3 d 1 h`.
@@ -180,6 +208,49 @@ mod tests {
             assert!(parse(s).is_err(), "{s}");
         }
         assert!(parse("nope").unwrap_err().to_string().contains("RFC 3339"));
+    }
+
+    /// No input panics: random strings, and mutations of every accepted form.
+    #[test]
+    fn parsing_never_panics() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        let seeds = [
+            "2025-01-20T20:10:00.000Z",
+            "2025-01-20T20:10:00+01:00",
+            "1737403800",
+            "1737403800000",
+            "2025-01-20 20:10:00",
+        ];
+        let alphabet: Vec<char> = "0123456789-:TZ.+ eE\u{0}\u{fffd}é9999".chars().collect();
+        for i in 0..20_000 {
+            let s: String = if i % 2 == 0 {
+                let mut chars: Vec<char> = seeds[i % seeds.len()].chars().collect();
+                for _ in 0..rng.random_range(1..4) {
+                    let at = rng.random_range(0..=chars.len());
+                    match rng.random_range(0..3) {
+                        0 if at < chars.len() => {
+                            chars.remove(at);
+                        }
+                        1 => chars.insert(at, alphabet[rng.random_range(0..alphabet.len())]),
+                        _ if at < chars.len() => {
+                            chars[at] = alphabet[rng.random_range(0..alphabet.len())]
+                        }
+                        _ => {}
+                    }
+                }
+                chars.into_iter().collect()
+            } else {
+                (0..rng.random_range(0..40))
+                    .map(|_| alphabet[rng.random_range(0..alphabet.len())])
+                    .collect()
+            };
+            if let Ok((t, _)) = parse(&s) {
+                // Whatever parses formats back and parses again to the same millisecond.
+                let again = parse(&format(t)).map(|p| p.0.timestamp_millis());
+                assert_eq!(again, Ok(t.timestamp_millis()), "{s:?}");
+            }
+        }
     }
 
     #[test]
