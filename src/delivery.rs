@@ -262,15 +262,7 @@ pub fn header_map_owned(headers: Vec<(String, String)>) -> anyhow::Result<Header
 
 /// Headers to send, converted once and shared by repeated attempts.
 pub fn header_map(headers: &[(String, String)]) -> anyhow::Result<HeaderMap> {
-    let mut map = HeaderMap::with_capacity(headers.len());
-    for (n, v) in headers {
-        let name = HeaderName::from_bytes(n.as_bytes())
-            .map_err(|_| crate::exit::input_error(format!("invalid header name '{n}'")))?;
-        let value = HeaderValue::from_str(v)
-            .map_err(|_| crate::exit::input_error(format!("invalid value for header '{n}'")))?;
-        map.append(name, value);
-    }
-    Ok(map)
+    header_map_owned(headers.to_vec())
 }
 
 /// POST `body` with `headers` to `url` and judge the answer. Never panics and never fails: a

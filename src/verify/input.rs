@@ -199,7 +199,7 @@ fn parse_json(text: &[u8]) -> Result<Request, InputError> {
         Value::Object(map) => map,
         other => {
             return Err(InputError::NotAnObject {
-                found: type_name(&other),
+                found: crate::json::kind_of(&other),
             })
         }
     };
@@ -223,17 +223,6 @@ fn json_error(e: serde_json::Error) -> InputError {
         line,
         column,
         reason,
-    }
-}
-
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 
@@ -262,7 +251,7 @@ fn parse_capture(map: Map<String, Value>) -> Result<Request, InputError> {
     if let BodySource::Value(v) = body_source(&map)? {
         return Err(InputError::NotAString {
             field: "body",
-            found: type_name(v),
+            found: crate::json::kind_of(v),
         });
     }
     let capture: Capture =
@@ -296,7 +285,7 @@ fn parse_loose(map: Map<String, Value>) -> Result<Request, InputError> {
         Some(Value::Object(obj)) => header_object(obj)?,
         Some(other) => {
             return Err(InputError::HeaderObject {
-                detail: format!("found {}", type_name(other)),
+                detail: format!("found {}", crate::json::kind_of(other)),
             })
         }
     };
@@ -332,7 +321,7 @@ fn body_source(map: &Map<String, Value>) -> Result<BodySource<'_>, InputError> {
         (None, Some(Value::String(s))) => Ok(BodySource::Base64(s)),
         (None, Some(v)) => Err(InputError::NotAString {
             field: "body_base64",
-            found: type_name(v),
+            found: crate::json::kind_of(v),
         }),
     }
 }
@@ -346,7 +335,7 @@ fn optional_string<'a>(
         Some(Value::String(s)) => Ok(Some(s)),
         Some(v) => Err(InputError::NotAString {
             field,
-            found: type_name(v),
+            found: crate::json::kind_of(v),
         }),
     }
 }
@@ -363,7 +352,7 @@ fn decode_base64(b64: &str) -> Result<Vec<u8>, InputError> {
 fn header_pairs(v: &Value) -> Result<Vec<(String, String)>, InputError> {
     let err = |detail: String| InputError::HeaderPairs { detail };
     let Value::Array(items) = v else {
-        return Err(err(format!("found {}", type_name(v))));
+        return Err(err(format!("found {}", crate::json::kind_of(v))));
     };
     items
         .iter()
@@ -376,7 +365,11 @@ fn header_pairs(v: &Value) -> Result<Vec<(String, String)>, InputError> {
                 i + 1,
                 other.len()
             ))),
-            None => Err(err(format!("item {} is {}", i + 1, type_name(item)))),
+            None => Err(err(format!(
+                "item {} is {}",
+                i + 1,
+                crate::json::kind_of(item)
+            ))),
         })
         .collect()
 }
@@ -389,7 +382,11 @@ fn header_object(obj: &Map<String, Value>) -> Result<Vec<(String, String)>, Inpu
             Value::String(s) => Ok((name.clone(), s.clone())),
             Value::Number(_) | Value::Bool(_) => Ok((name.clone(), value.to_string())),
             other => Err(InputError::HeaderObject {
-                detail: format!("header \"{}\" is {}", shown(name), type_name(other)),
+                detail: format!(
+                    "header \"{}\" is {}",
+                    shown(name),
+                    crate::json::kind_of(other)
+                ),
             }),
         })
         .collect()

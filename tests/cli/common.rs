@@ -5,17 +5,26 @@
 
 use assert_cmd::Command;
 
+/// Variables that would change what the binary does; every test runs without them.
+pub const ENV_VARS: [&str; 12] = [
+    "WL_HOOK_SECRET",
+    "WL_HOOK_URL",
+    "WL_HOOK_FIXTURES",
+    "WL_HOOK_COLOR",
+    "WL_HOOK_TIMEOUT",
+    "WL_HOOK_HOST",
+    "WL_HOOK_PORT",
+    "WL_HOOK_SCHEDULE",
+    "NO_COLOR",
+    "CLICOLOR_FORCE",
+    "HTTP_PROXY",
+    "http_proxy",
+];
+
 /// The wl-hook binary with a clean, deterministic environment.
 pub fn wl() -> Command {
     let mut cmd = Command::cargo_bin("wl-hook").expect("the wl-hook binary is built");
-    for var in [
-        "WL_HOOK_SECRET",
-        "WL_HOOK_URL",
-        "WL_HOOK_FIXTURES",
-        "WL_HOOK_COLOR",
-        "NO_COLOR",
-        "CLICOLOR_FORCE",
-    ] {
+    for var in ENV_VARS {
         cmd.env_remove(var);
     }
     cmd
@@ -164,16 +173,7 @@ impl Listener {
     pub fn start(args: &[&str]) -> Listener {
         let bin = assert_cmd::cargo::cargo_bin("wl-hook");
         let mut cmd = std::process::Command::new(bin);
-        for var in [
-            "WL_HOOK_SECRET",
-            "WL_HOOK_URL",
-            "WL_HOOK_FIXTURES",
-            "WL_HOOK_COLOR",
-            "NO_COLOR",
-            "CLICOLOR_FORCE",
-            "WL_HOOK_PORT",
-            "WL_HOOK_HOST",
-        ] {
+        for var in ENV_VARS {
             cmd.env_remove(var);
         }
         let mut child = cmd
