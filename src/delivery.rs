@@ -68,6 +68,8 @@ pub enum ErrorClass {
     /// The endpoint was never reached: nothing listens there, the host is unreachable, or no
     /// connection was made within the timeout.
     Refused,
+    /// The TLS handshake with an https endpoint failed (bad certificate, not TLS at all).
+    Tls,
     /// No complete answer within the timeout.
     Timeout,
     /// The receiver closed or reset the connection before answering.
@@ -82,6 +84,7 @@ impl ErrorClass {
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorClass::Refused => "connection refused",
+            ErrorClass::Tls => "TLS error",
             ErrorClass::Timeout => "timeout",
             ErrorClass::Reset => "connection reset",
             ErrorClass::InvalidResponse => "invalid response",
@@ -120,9 +123,10 @@ impl Outcome {
 
     /// True when the request got to the endpoint (any HTTP answer, or a failure after connecting).
     pub fn reached(&self) -> bool {
+        // A failed TLS handshake delivered nothing either.
         self.error
             .as_ref()
-            .is_none_or(|e| e.class != ErrorClass::Refused)
+            .is_none_or(|e| !matches!(e.class, ErrorClass::Refused | ErrorClass::Tls))
     }
 
     pub fn location(&self) -> Option<&str> {
@@ -194,6 +198,28 @@ fn classify(err: &reqwest::Error, timeout: Duration) -> DeliveryError {
     let cause = root_cause(err);
     // A timeout while connecting means the endpoint was never reached (a host that drops
     // packets), unlike a timeout waiting for an answer.
+    let tls = {
+        let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(err);
+        let mut found = false;
+        while let Some(e) = cur {
+            found |= e.downcast_ref::<rustls::Error>().is_some();
+            // An io::Error hides the error it wraps from source(); look inside it.
+            cur = match e
+                .downcast_ref::<std::io::Error>()
+                .and_then(|io| io.get_ref())
+            {
+                Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+                None => e.source(),
+            };
+        }
+        found
+    };
+    if tls {
+        return DeliveryError {
+            class: ErrorClass::Tls,
+            detail: crate::output::sanitize(&format!("TLS handshake failed: {cause}")).into_owned(),
+        };
+    }
     let (class, detail) = if err.is_connect() {
         if err.is_timeout() || kind == Some(K::TimedOut) {
             (

@@ -558,3 +558,30 @@ fn rate_limits_the_start_of_deliveries() {
         .success();
     assert_eq!(srv.hits().len(), 5);
 }
+
+/// https works without the system's OpenSSL: the rustls client is set up and a peer that does not
+/// speak TLS is reported as a TLS failure, never a panic.
+#[test]
+fn https_targets_use_rustls() {
+    use std::io::Write;
+    let (addr, t) = raw_peer(1, |s| {
+        let _ = s.write_all(b"this is not tls");
+    });
+    wl().args([
+        "send",
+        "--secret",
+        "k",
+        "--url",
+        &format!("https://{addr}/webhooks"),
+        "--topic",
+        "client",
+        "--json",
+    ])
+    .assert()
+    .code(3)
+    .stdout(
+        predicate::str::contains("\"class\":\"tls\"")
+            .and(predicate::str::contains("TLS handshake failed")),
+    );
+    t.join().unwrap();
+}
