@@ -91,11 +91,12 @@ fn the_man_page_covers_every_command() {
 /// Every `wl-hook ...` line in the README's code blocks parses with the real CLI definition, so
 /// a renamed flag or command breaks this test, not the user.
 #[test]
-fn every_command_in_the_readme_parses() {
+fn every_command_in_the_readme_parses_and_the_offline_ones_run() {
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let mut in_block = false;
     let mut checked = 0;
+    let mut offline: Vec<Vec<String>> = Vec::new();
     for line in readme.lines() {
         if line.trim_start().starts_with("```") {
             in_block = !in_block;
@@ -126,7 +127,49 @@ fn every_command_in_the_readme_parses() {
                 panic!("README command does not parse: {cmd}\n{e}");
             }
             checked += 1;
+            if runs_offline(&words) {
+                offline.push(words);
+            }
         }
     }
     assert!(checked >= 40, "only {checked} README commands found");
+    // The ones that need no receiver and no input file run for real, in an empty folder.
+    assert!(
+        offline.len() >= 10,
+        "only {} README commands run offline",
+        offline.len()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    for words in offline {
+        let out = wl()
+            .args(&words[1..])
+            .current_dir(dir.path())
+            .env("WL_HOOK_SECRET", "readme-key")
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "README command failed: {}\n{}",
+            words.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+/// README commands that run without a receiver, a capture or a body file.
+fn runs_offline(words: &[String]) -> bool {
+    let has = |flag: &str| words.iter().any(|w| w == flag);
+    match words.get(1).map(String::as_str) {
+        Some("fixtures") => {
+            matches!(
+                words.get(2).map(String::as_str),
+                Some("list" | "show" | "export")
+            ) && !has("--fixtures")
+        }
+        Some("sign") => !has("--data") && !has("--fixture"),
+        Some("replay") => has("--print-schedule"),
+        Some("completions" | "man" | "demo") => true,
+        _ => false,
+    }
 }
