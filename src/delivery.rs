@@ -50,8 +50,9 @@ pub fn build_client(opts: &ClientOptions) -> anyhow::Result<reqwest::Client> {
     let mut builder = reqwest::Client::builder()
         .tls_backend_preconfigured(tls)
         .redirect(reqwest::redirect::Policy::none())
-        .timeout(opts.timeout)
-        .connect_timeout(opts.timeout)
+        // The whole-attempt bound is applied in `deliver`; connecting gets most of it, so a
+        // host that never accepts is told apart from one that accepts and never answers.
+        .connect_timeout(connect_budget(opts.timeout))
         .pool_max_idle_per_host(opts.max_idle_per_host)
         .tcp_nodelay(true)
         .user_agent(concat!("wl-hook/", env!("CARGO_PKG_VERSION")));
@@ -59,6 +60,11 @@ pub fn build_client(opts: &ClientOptions) -> anyhow::Result<reqwest::Client> {
         builder = builder.no_proxy();
     }
     Ok(builder.build()?)
+}
+
+/// The part of an attempt's time budget that connecting may use.
+fn connect_budget(timeout: Duration) -> Duration {
+    timeout.mul_f64(0.9).max(Duration::from_millis(1))
 }
 
 /// Why a delivery got no HTTP answer.
@@ -224,7 +230,10 @@ fn classify(err: &reqwest::Error, timeout: Duration) -> DeliveryError {
         if err.is_timeout() || kind == Some(K::TimedOut) {
             (
                 ErrorClass::Refused,
-                format!("no connection within {}", crate::duration::human(timeout)),
+                format!(
+                    "no connection within {}",
+                    crate::duration::human(connect_budget(timeout))
+                ),
             )
         } else {
             (ErrorClass::Refused, format!("cannot connect: {cause}"))
@@ -260,6 +269,13 @@ fn classify(err: &reqwest::Error, timeout: Duration) -> DeliveryError {
     DeliveryError {
         class,
         detail: crate::output::sanitize(&detail).into_owned(),
+    }
+}
+
+fn timed_out(timeout: Duration) -> DeliveryError {
+    DeliveryError {
+        class: ErrorClass::Timeout,
+        detail: format!("no answer within {}", crate::duration::human(timeout)),
     }
 }
 
@@ -301,24 +317,24 @@ pub async fn deliver(
     timeout: Duration,
 ) -> Outcome {
     let start = Instant::now();
-    let sent = client
-        .post(url.clone())
-        .headers(headers)
-        .body(body)
-        .send()
-        .await;
+    let deadline = tokio::time::Instant::now() + timeout;
+    let no_answer = |start: Instant, error: DeliveryError| Outcome {
+        status: None,
+        reason: None,
+        latency: start.elapsed(),
+        error: Some(error),
+        response_headers: Vec::new(),
+        response_body: Bytes::new(),
+    };
+    let sent = tokio::time::timeout_at(
+        deadline,
+        client.post(url.clone()).headers(headers).body(body).send(),
+    )
+    .await;
     let mut resp = match sent {
-        Ok(r) => r,
-        Err(e) => {
-            return Outcome {
-                status: None,
-                reason: None,
-                latency: start.elapsed(),
-                error: Some(classify(&e, timeout)),
-                response_headers: Vec::new(),
-                response_body: Bytes::new(),
-            }
-        }
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) => return no_answer(start, classify(&e, timeout)),
+        Err(_) => return no_answer(start, timed_out(timeout)),
     };
     let status = resp.status();
     let response_headers = resp
@@ -335,17 +351,16 @@ pub async fn deliver(
     let mut kept = Vec::new();
     let mut error = None;
     loop {
-        match resp.chunk().await {
-            Ok(Some(chunk)) => {
+        match tokio::time::timeout_at(deadline, resp.chunk()).await {
+            Ok(Ok(Some(chunk))) => {
                 let room = MAX_RESPONSE_BODY.saturating_sub(kept.len());
                 kept.extend_from_slice(&chunk[..chunk.len().min(room)]);
             }
-            Ok(None) => break,
-            Err(e) => {
-                // The status already arrived; a broken body does not change WL's verdict.
-                if e.is_timeout() {
-                    error = Some(classify(&e, timeout));
-                }
+            Ok(Ok(None)) => break,
+            // The status already arrived; a broken body does not change WL's verdict.
+            Ok(Err(_)) => break,
+            Err(_) => {
+                error = Some(timed_out(timeout));
                 break;
             }
         }

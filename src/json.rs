@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 /// A JSON value's type in words, for messages: "a string", "an object", ...
 pub fn kind_of(v: &serde_json::Value) -> &'static str {
@@ -29,13 +29,57 @@ pub struct TopLevel {
     pub id: Option<String>,
 }
 
-/// Validate `body` as one JSON document and report its top level. Nesting is not limited (the
-/// scan is iterative); callers that build trees afterwards check depth themselves.
+/// Validate `body` as one JSON document — every string checked for UTF-8 and valid escapes,
+/// nesting limited to serde_json's 128 levels — and report its top level.
 pub fn scan(body: &[u8], wanted: &[&str]) -> Result<TopLevel, serde_json::Error> {
     let mut de = serde_json::Deserializer::from_slice(body);
     let top = Top(wanted).deserialize(&mut de)?;
     de.end()?;
     Ok(top)
+}
+
+/// Any JSON value, fully checked and then dropped. Unlike serde's `IgnoredAny`, strings go
+/// through the parser (serde_json skips ignored strings without checking them), borrowed when
+/// they have no escapes, so nothing is allocated.
+struct Checked;
+
+impl<'de> serde::Deserialize<'de> for Checked {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Checked, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Checked;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Checked, E> {
+                Ok(Checked)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Checked, E> {
+                Ok(Checked)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Checked, E> {
+                Ok(Checked)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Checked, E> {
+                Ok(Checked)
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Checked, E> {
+                Ok(Checked)
+            }
+            fn visit_unit<E>(self) -> Result<Checked, E> {
+                Ok(Checked)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Checked, A::Error> {
+                while a.next_element::<Checked>()?.is_some() {}
+                Ok(Checked)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Checked, A::Error> {
+                while a.next_entry::<Cow<'de, str>, Checked>()?.is_some() {}
+                Ok(Checked)
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// A field value, kept only when it is a string or an integer.
@@ -68,11 +112,11 @@ impl<'de> serde::Deserialize<'de> for IdValue {
                 Ok(IdValue(None))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<IdValue, A::Error> {
-                while a.next_element::<IgnoredAny>()?.is_some() {}
+                while a.next_element::<Checked>()?.is_some() {}
                 Ok(IdValue(None))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<IdValue, A::Error> {
-                while a.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                while a.next_entry::<Cow<'de, str>, Checked>()?.is_some() {}
                 Ok(IdValue(None))
             }
         }
@@ -95,22 +139,29 @@ impl<'de> Visitor<'de> for Top<'_> {
         f.write_str("a JSON document")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<TopLevel, A::Error> {
-        let (mut n, mut id) = (0, None);
+        // The wanted fields are in order of preference: keep the best one found.
+        let (mut n, mut best): (usize, Option<(usize, String)>) = (0, None);
         while let Some(key) = a.next_key::<Cow<'de, str>>()? {
             n += 1;
-            if id.is_none() && self.0.contains(&key.as_ref()) {
-                id = a.next_value::<IdValue>()?.0;
-            } else {
-                a.next_value::<IgnoredAny>()?;
+            let rank = self.0.iter().position(|w| *w == key.as_ref());
+            match rank {
+                Some(r) if best.as_ref().is_none_or(|(b, _)| r < *b) => {
+                    if let Some(v) = a.next_value::<IdValue>()?.0 {
+                        best = Some((r, v));
+                    }
+                }
+                _ => {
+                    a.next_value::<Checked>()?;
+                }
             }
         }
         Ok(TopLevel {
             object_fields: Some(n),
-            id,
+            id: best.map(|(_, v)| v),
         })
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<TopLevel, A::Error> {
-        while a.next_element::<IgnoredAny>()?.is_some() {}
+        while a.next_element::<Checked>()?.is_some() {}
         Ok(TopLevel::default())
     }
     fn visit_str<E>(self, _: &str) -> Result<TopLevel, E> {

@@ -238,6 +238,10 @@ async fn execute(plan: Plan) -> Result<Exit> {
                 let mut job = build_job(&plan, j + 1, (j % templates) as usize)?;
                 let request_headers = plan.verbose.then(|| Arc::new(job.headers.clone()));
                 for r in 0..=plan.repeat {
+                    if r > 0 {
+                        // --rate counts deliveries, repeats included.
+                        pacer.wait().await;
+                    }
                     let map = if r == plan.repeat {
                         std::mem::take(&mut job.headers)
                     } else {

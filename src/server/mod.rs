@@ -6,6 +6,7 @@ pub mod receiver;
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -94,7 +95,12 @@ where
         };
         let _ = stream.set_nodelay(true);
         let h = handler.clone();
+        // Whether this connection has carried a request: hyper's header timer also closes a
+        // kept-alive connection that merely sits idle afterwards, which is not a refusal.
+        let served = Arc::new(AtomicBool::new(false));
+        let marked = served.clone();
         let service = service_fn(move |req| {
+            marked.store(true, Ordering::Relaxed);
             let fut = h(req, remote);
             async move { Ok::<_, Infallible>(fut.await) }
         });
@@ -104,7 +110,11 @@ where
             // Errors here are requests hyper refused itself (431, malformed, too slow): report
             // them, so nothing that reached the port goes unseen.
             if let Err(e) = conn.await {
-                on_error(remote, &e);
+                let idle_close =
+                    served.load(Ordering::Relaxed) && (e.is_timeout() || e.is_incomplete_message());
+                if !idle_close {
+                    on_error(remote, &e);
+                }
             }
             drop(permit);
         });

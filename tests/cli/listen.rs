@@ -691,3 +691,40 @@ fn refusals_are_shown_and_oversized_requests_are_recorded_without_their_body() {
         .code(2)
         .stdout(predicates::str::contains("did not read it"));
 }
+
+#[test]
+fn idle_keep_alive_connections_are_not_refusals_and_string_contents_are_checked() {
+    let l = Listener::start(&["--secret", "k", "--json", "--read-timeout", "1s"]);
+    let b = body("3", "");
+    let h = wl_headers(b"k", "client.updated", &b, GEN);
+    let raw = format!(
+        "POST /webhooks HTTP/1.1\r\nhost: x\r\n{}content-length: {}\r\n\r\n",
+        h.iter()
+            .map(|(n, v)| format!("{n}: {v}\r\n"))
+            .collect::<String>(),
+        b.len()
+    );
+    let mut s = std::net::TcpStream::connect(l.url.trim_start_matches("http://")).unwrap();
+    s.write_all(raw.as_bytes()).unwrap();
+    s.write_all(&b).unwrap();
+    let mut buf = [0u8; 512];
+    let n = s.read(&mut buf).unwrap();
+    assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
+    // Idle past the read timeout: the server may close it, but that is no refusal.
+    std::thread::sleep(Duration::from_millis(1500));
+    // JSON-looking bodies whose strings are not valid: non-UTF-8, a lone surrogate.
+    for bad in [&b"{\"a\":\"\xff\xfe\"}"[..], br#"{"a":"\ud800"}"#] {
+        assert_eq!(
+            deliver(&l, b"k", "client.updated", bad, GEN),
+            400,
+            "{:?}",
+            String::from_utf8_lossy(bad)
+        );
+    }
+    l.terminate();
+    let (code, out) = l.finish();
+    assert_eq!(code, Some(0));
+    let lines = ndjson(out.as_bytes());
+    assert!(lines.iter().all(|l| l["type"] != "rejected"), "{out}");
+    assert_eq!(lines.last().unwrap()["rejected"], 0);
+}

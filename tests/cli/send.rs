@@ -585,3 +585,61 @@ fn https_targets_use_rustls() {
     );
     t.join().unwrap();
 }
+
+/// A host that never accepts the connection was never reached: exit 3, not a timeout.
+#[test]
+fn a_connection_that_never_completes_is_not_reached() {
+    let script = r#"
+import socket, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(0)
+fill = []
+for _ in range(8):
+    c = socket.socket()
+    c.setblocking(False)
+    try:
+        c.connect(s.getsockname())
+    except BlockingIOError:
+        pass
+    fill.append(c)
+time.sleep(0.3)
+print(s.getsockname()[1], flush=True)
+time.sleep(30)
+"#;
+    let mut child = std::process::Command::new("python3")
+        .args(["-c", script])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 is installed");
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.as_mut().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let url = format!("http://127.0.0.1:{}/webhooks", line.trim());
+    let out = wl()
+        .args([
+            "send",
+            "--secret",
+            "k",
+            "--url",
+            &url,
+            "--topic",
+            "client",
+            "--timeout",
+            "500ms",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(3), "{text}");
+    assert!(
+        text.contains("\"class\":\"refused\"") && text.contains("no connection within 450 ms"),
+        "{text}"
+    );
+}
