@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 /// A JSON value's type in words, for messages: "a string", "an object", ...
 pub fn kind_of(v: &serde_json::Value) -> &'static str {
@@ -29,57 +29,57 @@ pub struct TopLevel {
     pub id: Option<String>,
 }
 
-/// Validate `body` as one JSON document — every string checked for UTF-8 and valid escapes,
-/// nesting limited to serde_json's 128 levels — and report its top level.
-pub fn scan(body: &[u8], wanted: &[&str]) -> Result<TopLevel, serde_json::Error> {
+/// Validate `body` as one JSON document and report its top level. The body must be UTF-8 (one
+/// fast pass over all of it), and the structure and escapes are checked by serde_json without
+/// allocating; a lone surrogate escape such as `"\ud800"` is accepted, as JSON's grammar allows.
+/// `max_depth` refuses documents nested deeper (the scan itself is iterative and has no limit).
+pub fn scan(body: &[u8], wanted: &[&str], max_depth: Option<usize>) -> Result<TopLevel, String> {
+    if let Err(e) = std::str::from_utf8(body) {
+        return Err(format!(
+            "not UTF-8 (invalid byte at offset {})",
+            e.valid_up_to()
+        ));
+    }
+    if let Some(limit) = max_depth {
+        if depth_exceeds(body, limit) {
+            return Err(format!("nested deeper than {limit} levels"));
+        }
+    }
     let mut de = serde_json::Deserializer::from_slice(body);
-    let top = Top(wanted).deserialize(&mut de)?;
-    de.end()?;
+    let top = Top(wanted)
+        .deserialize(&mut de)
+        .map_err(|e| e.to_string())?;
+    de.end().map_err(|e| e.to_string())?;
     Ok(top)
 }
 
-/// Any JSON value, fully checked and then dropped. Unlike serde's `IgnoredAny`, strings go
-/// through the parser (serde_json skips ignored strings without checking them), borrowed when
-/// they have no escapes, so nothing is allocated.
-struct Checked;
-
-impl<'de> serde::Deserialize<'de> for Checked {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Checked, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Checked;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("any JSON value")
+/// Whether brackets outside strings nest deeper than `limit`.
+fn depth_exceeds(body: &[u8], limit: usize) -> bool {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &b in body {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
             }
-            fn visit_str<E>(self, _: &str) -> Result<Checked, E> {
-                Ok(Checked)
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Checked, E> {
-                Ok(Checked)
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Checked, E> {
-                Ok(Checked)
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Checked, E> {
-                Ok(Checked)
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<Checked, E> {
-                Ok(Checked)
-            }
-            fn visit_unit<E>(self) -> Result<Checked, E> {
-                Ok(Checked)
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Checked, A::Error> {
-                while a.next_element::<Checked>()?.is_some() {}
-                Ok(Checked)
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Checked, A::Error> {
-                while a.next_entry::<Cow<'de, str>, Checked>()?.is_some() {}
-                Ok(Checked)
-            }
+            continue;
         }
-        d.deserialize_any(V)
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > limit {
+                    return true;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
     }
+    false
 }
 
 /// A field value, kept only when it is a string or an integer.
@@ -112,11 +112,11 @@ impl<'de> serde::Deserialize<'de> for IdValue {
                 Ok(IdValue(None))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<IdValue, A::Error> {
-                while a.next_element::<Checked>()?.is_some() {}
+                while a.next_element::<IgnoredAny>()?.is_some() {}
                 Ok(IdValue(None))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<IdValue, A::Error> {
-                while a.next_entry::<Cow<'de, str>, Checked>()?.is_some() {}
+                while a.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
                 Ok(IdValue(None))
             }
         }
@@ -151,7 +151,7 @@ impl<'de> Visitor<'de> for Top<'_> {
                     }
                 }
                 _ => {
-                    a.next_value::<Checked>()?;
+                    a.next_value::<IgnoredAny>()?;
                 }
             }
         }
@@ -161,7 +161,7 @@ impl<'de> Visitor<'de> for Top<'_> {
         })
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<TopLevel, A::Error> {
-        while a.next_element::<Checked>()?.is_some() {}
+        while a.next_element::<IgnoredAny>()?.is_some() {}
         Ok(TopLevel::default())
     }
     fn visit_str<E>(self, _: &str) -> Result<TopLevel, E> {
@@ -192,20 +192,23 @@ mod tests {
     fn scans_the_top_level() {
         let body = br#"{"x":{"uid":"no"},"order_id":"9","k_business":5,"uid":[1]}"#;
         assert_eq!(
-            scan(body, &["order_id"]).unwrap(),
+            scan(body, &["order_id"], None).unwrap(),
             TopLevel {
                 object_fields: Some(4),
                 id: Some("9".into())
             }
         );
         assert_eq!(
-            scan(body, &["k_business"]).unwrap().id.as_deref(),
+            scan(body, &["k_business"], None).unwrap().id.as_deref(),
             Some("5")
         );
-        assert_eq!(scan(body, &["uid"]).unwrap().id, None);
-        assert_eq!(scan(b"[1, {\"a\": 2}]", &[]).unwrap(), TopLevel::default());
+        assert_eq!(scan(body, &["uid"], None).unwrap().id, None);
         assert_eq!(
-            scan(br#"{"uid":"\u0041"}"#, &["uid"])
+            scan(b"[1, {\"a\": 2}]", &[], None).unwrap(),
+            TopLevel::default()
+        );
+        assert_eq!(
+            scan(br#"{"uid":"\u0041"}"#, &["uid"], None)
                 .unwrap()
                 .id
                 .as_deref(),
@@ -213,10 +216,31 @@ mod tests {
         );
         for bad in [&b"{"[..], b"{}x", b"", b"{\"a\":}", b"nul", b"{\"a\":1,}"] {
             assert!(
-                scan(bad, &[]).is_err(),
+                scan(bad, &[], None).is_err(),
                 "{:?}",
                 String::from_utf8_lossy(bad)
             );
         }
+        // Inside values too: bad UTF-8 and bad escapes are refused.
+        assert!(scan(b"{\"a\":[\"\xff\xfe\"]}", &[], None)
+            .unwrap_err()
+            .contains("UTF-8"));
+        assert!(scan(br#"{"a":{"b":"\q"}}"#, &[], None).is_err());
+        // A lone surrogate escape is grammatical JSON.
+        assert!(scan(br#"{"a":"\ud800"}"#, &[], None).is_ok());
+        // Preference order, not document order.
+        let both = br#"{"order_id":"2","text_purchase_id":"1"}"#;
+        let id = scan(both, &["text_purchase_id", "order_id"], None)
+            .unwrap()
+            .id;
+        assert_eq!(id.as_deref(), Some("1"));
+        // Depth is limited only when asked; brackets inside strings do not count.
+        let deep = format!("{}{}", "[".repeat(5000), "]".repeat(5000));
+        assert!(scan(deep.as_bytes(), &[], None).is_ok());
+        assert!(scan(deep.as_bytes(), &[], Some(128))
+            .unwrap_err()
+            .contains("deeper"));
+        let quoted = format!("[\"{}\\\"\"]", "[".repeat(500));
+        assert!(scan(quoted.as_bytes(), &[], Some(128)).is_ok(), "{quoted}");
     }
 }

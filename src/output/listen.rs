@@ -347,7 +347,10 @@ impl<'a> BodyField<'a> {
         let Some(bytes) = r.body.as_deref().filter(|_| r.body_is_json) else {
             return BodyField::Null(None);
         };
-        if !bytes.contains(&b'\n') && !bytes.contains(&b'\r') {
+        // Raw only when it fits on one line and has no \u escapes: a lone surrogate escape
+        // is grammatical JSON but strict readers refuse it, so such bodies go through a tree.
+        let escapes = bytes.windows(2).any(|w| w == b"\\u");
+        if !escapes && !bytes.contains(&b'\n') && !bytes.contains(&b'\r') {
             if let Ok(raw) = serde_json::from_slice::<&RawValue>(bytes) {
                 return BodyField::Raw(raw);
             }

@@ -349,7 +349,7 @@ fn body_json_check(body: &[u8]) -> Check {
     if body.is_empty() {
         return make(name, Status::Fail, "the body is empty");
     }
-    match crate::json::scan(body, &[]) {
+    match crate::json::scan(body, &[], None) {
         Ok(top) => match top.object_fields {
             Some(n) => make(
                 name,

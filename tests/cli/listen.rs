@@ -712,15 +712,16 @@ fn idle_keep_alive_connections_are_not_refusals_and_string_contents_are_checked(
     assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
     // Idle past the read timeout: the server may close it, but that is no refusal.
     std::thread::sleep(Duration::from_millis(1500));
-    // JSON-looking bodies whose strings are not valid: non-UTF-8, a lone surrogate.
-    for bad in [&b"{\"a\":\"\xff\xfe\"}"[..], br#"{"a":"\ud800"}"#] {
-        assert_eq!(
-            deliver(&l, b"k", "client.updated", bad, GEN),
-            400,
-            "{:?}",
-            String::from_utf8_lossy(bad)
-        );
-    }
+    // Invalid UTF-8 inside a string value is not JSON.
+    assert_eq!(
+        deliver(&l, b"k", "client.updated", b"{\"a\":\"\xff\xfe\"}", GEN),
+        400
+    );
+    // A lone surrogate escape is grammatical JSON: accepted, and still a readable JSON line.
+    assert_eq!(
+        deliver(&l, b"k", "client.updated", br#"{"a":"\ud800"}"#, GEN),
+        200
+    );
     l.terminate();
     let (code, out) = l.finish();
     assert_eq!(code, Some(0));
