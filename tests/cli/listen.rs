@@ -32,6 +32,15 @@ fn requests(stdout: &str) -> Vec<Value> {
         .collect()
 }
 
+/// A request head of 2,000 headers (about 150 KB), over listen's 64 KiB limit; no blank line yet.
+fn header_flood() -> String {
+    let mut req = String::from("POST /webhooks HTTP/1.1\r\nhost: x\r\n");
+    for i in 0..2000 {
+        req.push_str(&format!("x-filler-{i}: {}\r\n", "a".repeat(60)));
+    }
+    req
+}
+
 #[test]
 fn first_line_ready_file_and_every_answer_code() {
     let dir = tempfile::tempdir().unwrap();
@@ -611,10 +620,7 @@ fn slow_clients_and_header_floods() {
     );
     // A header flood gets 431.
     let mut flood = std::net::TcpStream::connect(&addr).unwrap();
-    let mut req = String::from("POST /webhooks HTTP/1.1\r\nhost: x\r\n");
-    for i in 0..2000 {
-        req.push_str(&format!("x-filler-{i}: {}\r\n", "a".repeat(60)));
-    }
+    let mut req = header_flood();
     req.push_str("\r\n");
     let _ = flood.write_all(req.as_bytes());
     flood
@@ -649,10 +655,7 @@ fn refusals_are_shown_and_oversized_requests_are_recorded_without_their_body() {
     let addr = l.url.trim_start_matches("http://").to_string();
     // A head too large: hyper answers 431 itself; listen must still report it.
     let mut flood = std::net::TcpStream::connect(&addr).unwrap();
-    let mut req = String::from("POST /webhooks HTTP/1.1\r\nhost: x\r\n");
-    for i in 0..2000 {
-        req.push_str(&format!("x-filler-{i}: {}\r\n", "a".repeat(60)));
-    }
+    let req = header_flood();
     let _ = flood.write_all(format!("{req}\r\n").as_bytes());
     let mut answer = Vec::new();
     flood

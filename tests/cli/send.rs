@@ -289,6 +289,23 @@ fn data_is_sent_byte_exact() {
     check_wl_request_raw(h, b"k", "client.updated");
 }
 
+/// Run a Python script that prints the port it listens on; returns the process and its URL.
+fn python_peer(script: &str) -> (std::process::Child, String) {
+    let mut child = std::process::Command::new("python3")
+        .args(["-c", script])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 is installed");
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.as_mut().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let url = format!("http://127.0.0.1:{}/webhooks", line.trim());
+    (child, url)
+}
+
 fn check_wl_request_raw(hit: &Hit, key: &[u8], topic: &str) {
     assert_eq!(hit.header("x-topic"), Some(topic));
     assert_eq!(
@@ -490,18 +507,7 @@ s = http.server.HTTPServer(("127.0.0.1", 0), H)
 print(s.server_address[1], flush=True)
 s.serve_forever()
 "#;
-    let mut child = std::process::Command::new("python3")
-        .args(["-c", script])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("python3 is installed");
-    let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(child.stdout.as_mut().unwrap()),
-        &mut line,
-    )
-    .unwrap();
-    let url = format!("http://127.0.0.1:{}/webhooks", line.trim());
+    let (mut child, url) = python_peer(script);
     let out = send(&url)
         .args([
             "--topic",
@@ -607,18 +613,7 @@ time.sleep(0.3)
 print(s.getsockname()[1], flush=True)
 time.sleep(30)
 "#;
-    let mut child = std::process::Command::new("python3")
-        .args(["-c", script])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("python3 is installed");
-    let mut line = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(child.stdout.as_mut().unwrap()),
-        &mut line,
-    )
-    .unwrap();
-    let url = format!("http://127.0.0.1:{}/webhooks", line.trim());
+    let (mut child, url) = python_peer(script);
     let out = wl()
         .args([
             "send",
