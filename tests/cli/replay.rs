@@ -334,3 +334,27 @@ fn bad_input_and_unreachable() {
         .assert()
         .code(3);
 }
+
+#[test]
+fn speed_waits_a_fraction_of_the_real_delays() {
+    let dir = tempfile::tempdir().unwrap();
+    let caps = make_captures(dir.path(), "k", &["client.created"]);
+    let srv = TestServer::start(|_, n| Reply::status(if n < 2 { 500 } else { 200 }));
+    replay(&srv.url())
+        .arg(&caps[0])
+        .args(["--schedule", "list:1s,1s", "--speed", "20"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "delivered on attempt 3, 2 s after the first",
+        ));
+    let hits = srv.hits();
+    assert_eq!(hits.len(), 3);
+    // The simulated clock still advances by the schedule.
+    assert_eq!((sent_at(&hits[2]) - sent_at(&hits[0])).num_seconds(), 2);
+    replay(&srv.url())
+        .arg(&caps[0])
+        .args(["--speed", "0"])
+        .assert()
+        .code(2);
+}
