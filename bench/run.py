@@ -266,16 +266,22 @@ def soak(tmp, lua):
 
 
 # ---------------------------------------------------------------------------- send
-def send_burst(tmp, capture):
-    log("send burst vs oha (20,000 deliveries, concurrency 64)")
-    port = free_port()
-    p = Proc([SERVER, str(port)], port)
-    url = f"http://127.0.0.1:{port}/webhooks"
+def load_capture(tmp, capture):
+    """The capture document, and its body written to a file for curl and oha."""
     with open(capture) as f:
         doc = json.loads(f.readline())
     body_path = os.path.join(tmp, "body-1k.json")
     with open(body_path, "w") as f:
         f.write(doc["body"])
+    return doc, body_path
+
+
+def send_burst(tmp, capture):
+    log("send burst vs oha (20,000 deliveries, concurrency 64)")
+    port = free_port()
+    p = Proc([SERVER, str(port)], port)
+    url = f"http://127.0.0.1:{port}/webhooks"
+    doc, body_path = load_capture(tmp, capture)
     wl_rates, oha_rates = [], []
     try:
         for _ in range(RUNS):
@@ -306,11 +312,7 @@ def single_send(tmp, capture):
     port = free_port()
     p = Proc([SERVER, str(port)], port)
     url = f"http://127.0.0.1:{port}/webhooks"
-    with open(capture) as f:
-        doc = json.loads(f.readline())
-    body_path = os.path.join(tmp, "body-1k.json")
-    with open(body_path, "w") as f:
-        f.write(doc["body"])
+    doc, body_path = load_capture(tmp, capture)
     headers = " ".join(f"-H '{n}: {v}'" for n, v in doc["headers"])
     try:
         results["single_send"] = hyperfine(
