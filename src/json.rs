@@ -53,8 +53,13 @@ pub fn scan(body: &[u8], wanted: &[&str], max_depth: Option<usize>) -> Result<To
     Ok(top)
 }
 
-/// Whether brackets outside strings nest deeper than `limit`.
+/// Whether brackets outside strings nest deeper than `limit`. Nesting deeper than `limit` needs
+/// more than `limit` opening brackets, so most bodies are cleared by one vectorised search
+/// (memchr); only those with more brackets get the byte-by-byte walk.
 fn depth_exceeds(body: &[u8], limit: usize) -> bool {
+    if memchr::memchr2_iter(b'[', b'{', body).nth(limit).is_none() {
+        return false;
+    }
     let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
     for &b in body {
         if in_string {
@@ -242,5 +247,16 @@ mod tests {
             .contains("deeper"));
         let quoted = format!("[\"{}\\\"\"]", "[".repeat(500));
         assert!(scan(quoted.as_bytes(), &[], Some(128)).is_ok(), "{quoted}");
+        // Many brackets side by side are shallow; exactly the limit passes, one more does not.
+        let wide = format!("[{}[]]", "[],".repeat(500));
+        assert!(scan(wide.as_bytes(), &[], Some(128)).is_ok());
+        let at_limit = format!("{}{}", "[".repeat(128), "]".repeat(128));
+        assert!(scan(at_limit.as_bytes(), &[], Some(128)).is_ok());
+        let over = format!(
+            "{}{}",
+            "{\"a\":".repeat(129),
+            "1".to_string() + &"}".repeat(129)
+        );
+        assert!(scan(over.as_bytes(), &[], Some(128)).is_err());
     }
 }

@@ -5,7 +5,6 @@ use std::io::{self, Write};
 
 use colored::{ColoredString, Colorize};
 use serde::Serialize;
-use serde_json::value::RawValue;
 use serde_json::{json, Value};
 
 use crate::output::sanitize::{sanitize, sanitize_bytes, sanitize_with};
@@ -73,8 +72,25 @@ impl ListenView {
 
     pub fn write_request(&self, out: &mut impl Write, r: &Received) -> io::Result<()> {
         if self.json {
-            serde_json::to_writer(&mut *out, &RequestLine::of(r))?;
-            writeln!(out)
+            let line = RequestLine::of(r);
+            match line.body {
+                BodyField::Raw(raw) => {
+                    // The body was validated as one-line JSON on arrival: splice it in as it
+                    // came instead of parsing it again. The other fields are serialised first,
+                    // then their closing brace gives way to the body.
+                    let mut head = Vec::with_capacity(768 + raw.len());
+                    serde_json::to_writer(&mut head, &line)?;
+                    head.pop();
+                    head.extend_from_slice(b",\"body\":");
+                    head.extend_from_slice(raw);
+                    head.extend_from_slice(b",\"body_text\":null}\n");
+                    out.write_all(&head)
+                }
+                _ => {
+                    serde_json::to_writer(&mut *out, &line)?;
+                    writeln!(out)
+                }
+            }
         } else {
             self.write_block(out, r)
         }
@@ -337,7 +353,9 @@ fn parse_body(r: &Received) -> Option<Value> {
 #[derive(Serialize)]
 #[serde(untagged)]
 enum BodyField<'a> {
-    Raw(&'a RawValue),
+    /// Written by [`ListenView::write_request`] after the other fields, byte for byte.
+    #[serde(skip)]
+    Raw(&'a [u8]),
     Tree(Value),
     Null(Option<()>),
 }
@@ -349,13 +367,33 @@ impl<'a> BodyField<'a> {
         };
         // Raw only when it fits on one line and has no \u escapes: a lone surrogate escape
         // is grammatical JSON but strict readers refuse it, so such bodies go through a tree.
-        let escapes = bytes.windows(2).any(|w| w == b"\\u");
-        if !escapes && !bytes.contains(&b'\n') && !bytes.contains(&b'\r') {
-            if let Ok(raw) = serde_json::from_slice::<&RawValue>(bytes) {
-                return BodyField::Raw(raw);
-            }
+        // `body_is_json` means the receiver validated the whole document already.
+        let escapes = memchr::memmem::find(bytes, b"\\u").is_some();
+        if !escapes && memchr::memchr2(b'\n', b'\r', bytes).is_none() {
+            return BodyField::Raw(bytes);
         }
         serde_json::from_slice(bytes).map_or(BodyField::Null(None), BodyField::Tree)
+    }
+
+    fn is_raw(&self) -> bool {
+        matches!(self, BodyField::Raw(_))
+    }
+}
+
+/// `body_text`: the body as text when it is not JSON.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum BodyText<'a> {
+    Text(std::borrow::Cow<'a, str>),
+    Null(Option<()>),
+    /// Written as null after a raw body by [`ListenView::write_request`].
+    #[serde(skip)]
+    AfterRaw,
+}
+
+impl BodyText<'_> {
+    fn is_after_raw(&self) -> bool {
+        matches!(self, BodyText::AfterRaw)
     }
 }
 
@@ -400,8 +438,10 @@ pub struct RequestLine<'a> {
     saved_to: Option<String>,
     save_error: Option<&'a str>,
     forwarded: Option<ForwardLine<'a>>,
+    #[serde(skip_serializing_if = "BodyField::is_raw")]
     body: BodyField<'a>,
-    body_text: Option<std::borrow::Cow<'a, str>>,
+    #[serde(skip_serializing_if = "BodyText::is_after_raw")]
+    body_text: BodyText<'a>,
 }
 
 impl<'a> RequestLine<'a> {
@@ -417,6 +457,7 @@ impl<'a> RequestLine<'a> {
             ),
             _ => None,
         };
+        let body = BodyField::of(r);
         RequestLine {
             kind: "request",
             seq: r.seq,
@@ -449,11 +490,14 @@ impl<'a> RequestLine<'a> {
                 error: f.error.as_deref(),
                 latency_ms: crate::delivery::ms(f.latency),
             }),
-            body: BodyField::of(r),
-            body_text: match (&r.body, r.body_is_json) {
-                (Some(b), false) => Some(String::from_utf8_lossy(b)),
-                _ => None,
+            // The text when the body is not JSON, or is JSON that no tree can hold (a lone
+            // surrogate escape): a body that arrived is never left out of the line.
+            body_text: match (&r.body, &body) {
+                (_, BodyField::Raw(_)) => BodyText::AfterRaw,
+                (Some(b), BodyField::Null(_)) => BodyText::Text(String::from_utf8_lossy(b)),
+                _ => BodyText::Null(None),
             },
+            body,
         }
     }
 }

@@ -22,6 +22,7 @@ use rand::{Rng, SeedableRng};
 use sha2::{Digest, Sha256};
 use tokio::sync::mpsc;
 
+use super::saver::Saver;
 use crate::capture::Capture;
 use crate::protocol::{self, header, signature, timestamp, topics, Family, Secret, SignatureError};
 
@@ -325,6 +326,8 @@ pub struct Receiver {
     seq: AtomicU64,
     state: Mutex<State>,
     events: mpsc::Sender<Event>,
+    /// The capture writer, with `--save`.
+    saver: Option<Saver>,
 }
 
 type Response = hyper::Response<Full<Bytes>>;
@@ -371,12 +374,16 @@ fn decode_key(hex_key: &str) -> Option<[u8; 32]> {
 }
 
 impl Receiver {
-    pub fn new(config: ReceiverConfig, events: mpsc::Sender<Event>) -> Receiver {
+    /// A receiver reporting to `events`; with a `save_dir` it starts the capture writer
+    /// thread, which is the only way this fails.
+    pub fn new(config: ReceiverConfig, events: mpsc::Sender<Event>) -> std::io::Result<Receiver> {
         let rng = (config.fail_rate > 0.0).then(|| match config.seed {
             Some(s) => StdRng::seed_from_u64(s),
             None => StdRng::from_os_rng(),
         });
-        Receiver {
+        let saver = config.save_dir.clone().map(Saver::start).transpose()?;
+        Ok(Receiver {
+            saver,
             config,
             seq: AtomicU64::new(0),
             state: Mutex::new(State {
@@ -384,7 +391,7 @@ impl Receiver {
                 ..State::default()
             }),
             events,
-        }
+        })
     }
 
     /// Report a connection hyper refused before a request reached [`Receiver::handle`].
@@ -689,7 +696,7 @@ impl Receiver {
         if !self.config.delay.is_zero() {
             tokio::time::sleep(self.config.delay).await;
         }
-        let Some(dir) = &self.config.save_dir else {
+        let Some(saver) = &self.saver else {
             return resp;
         };
         let mut capture = match &rec.body {
@@ -704,19 +711,13 @@ impl Receiver {
         };
         capture.received_at = Some(timestamp::format(rec.time));
         capture.remote_addr = Some(rec.remote.to_string());
-        let key = rec
-            .body
-            .as_ref()
-            .map(|b| protocol::payload_key(b))
-            .unwrap_or_default();
+        let key = rec.body_digest.map(hex::encode).unwrap_or_default();
         let name = capture_name(rec.seq, rec.event.as_deref(), &key);
-        let dir = dir.clone();
-        match tokio::task::spawn_blocking(move || save_capture(&dir, &name, &capture)).await {
-            Ok(Ok(path)) => {
+        match saver.save(name, capture).await {
+            Ok(path) => {
                 rec.saved_to = Some(path);
                 resp
             }
-            Ok(Err(e)) => self.save_failed(rec, e.to_string()),
             Err(e) => self.save_failed(rec, e.to_string()),
         }
     }

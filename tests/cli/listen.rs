@@ -142,6 +142,52 @@ fn status_flag_and_no_verify() {
     assert_eq!(requests(&out)[0]["signature"], "unchecked");
 }
 
+/// The JSON line keeps one shape whichever way the body is written: spliced in as received
+/// (one line, no \u escapes), re-serialised (pretty or escaped), or as text (not JSON).
+#[test]
+fn json_lines_have_one_shape_for_every_kind_of_body() {
+    let l = Listener::start(&["--no-verify", "--json"]);
+    let bodies: [&[u8]; 5] = [
+        br#"{"uid":"1","a":[1,{"b":null}],"s":"x\"y"}"#,
+        b"{\n  \"uid\": \"2\"\n}",
+        br#"{"uid":"\u0033"}"#,
+        b"not json \x1b[2J",
+        br#"{"uid":"5","bad":"\ud800"}"#,
+    ];
+    for body in bodies {
+        post(&l.hook_url(), &[("content-type", "application/json")], body);
+    }
+    l.terminate();
+    let (_, out) = l.finish();
+    let reqs = requests(&out);
+    assert_eq!(reqs.len(), 5);
+    let keys = |v: &serde_json::Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    for r in &reqs[1..] {
+        assert_eq!(keys(r), keys(&reqs[0]), "same fields, same order");
+    }
+    assert_eq!(keys(&reqs[0]).last().map(String::as_str), Some("body_text"));
+    assert_eq!(
+        reqs[0]["body"],
+        serde_json::json!({"uid": "1", "a": [1, {"b": null}], "s": "x\"y"})
+    );
+    assert!(reqs[0]["body_text"].is_null());
+    assert_eq!(reqs[1]["body"]["uid"], "2");
+    assert_eq!(reqs[2]["body"]["uid"], "3");
+    assert!(reqs[3]["body"].is_null());
+    assert_eq!(reqs[3]["body_text"], "not json \u{1b}[2J");
+    assert_eq!(reqs[3]["status"], 400);
+    // Grammatical JSON that no tree holds (a lone surrogate) still shows up, as text.
+    assert_eq!(reqs[4]["status"], 200);
+    assert!(reqs[4]["body"].is_null());
+    assert_eq!(reqs[4]["body_text"], r#"{"uid":"5","bad":"\ud800"}"#);
+    // The spliced line is the body byte for byte.
+    let line = out.lines().find(|l| l.contains(r#""seq":1,"#)).unwrap();
+    assert!(
+        line.ends_with(r#","body":{"uid":"1","a":[1,{"b":null}],"s":"x\"y"},"body_text":null}"#),
+        "{line}"
+    );
+}
+
 #[test]
 fn oversized_declared_length_is_refused_at_once() {
     let l = Listener::start(&[
