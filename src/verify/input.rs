@@ -1,7 +1,10 @@
 //! Reading one `verify` input into a [`Request`]: a wl-hook capture document, a raw HTTP/1.1
 //! request dump (parsed with httparse), or the loose `{"headers": ..., "body": ...}` JSON form.
 
+use std::borrow::Cow;
 use std::fmt;
+
+use bytes::Bytes;
 
 use base64::Engine;
 use serde_json::{Map, Value};
@@ -115,11 +118,17 @@ pub fn detect_kind(bytes: &[u8]) -> Kind {
 /// Read one input. `name` (a file name, or `-`) only steers the error message for files that
 /// are neither: a `.json` file gets the JSON parser's complaint.
 pub fn parse_input(name: &str, bytes: &[u8]) -> Result<Request, InputError> {
-    match sniff(bytes) {
+    parse_bytes(name, &Bytes::copy_from_slice(bytes))
+}
+
+/// [`parse_input`] on bytes already owned: the body of a raw dump is then a view into them,
+/// not a copy (a 64 MiB dump is not copied again).
+pub fn parse_bytes(name: &str, input: &Bytes) -> Result<Request, InputError> {
+    match sniff(input) {
         Sniff::Empty => Err(InputError::Empty),
         Sniff::Blank => Err(InputError::Blank),
         Sniff::Json(text) => parse_json(text),
-        Sniff::Http(text) => parse_http(text),
+        Sniff::Http(text) => parse_http(text, input),
         Sniff::Other(text) => {
             if name.to_ascii_lowercase().ends_with(".json") && looks_like_text(text) {
                 parse_json(text)
@@ -267,7 +276,7 @@ fn parse_capture(map: Map<String, Value>) -> Result<Request, InputError> {
         method: capture.method,
         path: capture.path,
         headers: capture.headers,
-        body,
+        body: body.into(),
         body_form: BodyForm::Exact,
     })
 }
@@ -301,7 +310,7 @@ fn parse_loose(map: Map<String, Value>) -> Result<Request, InputError> {
             .to_string(),
         path: optional_string(&map, "path")?.unwrap_or("/").to_string(),
         headers,
-        body,
+        body: body.into(),
         body_form,
     })
 }
@@ -394,7 +403,7 @@ fn header_object(obj: &Map<String, Value>) -> Result<Vec<(String, String)>, Inpu
 
 // ---- raw HTTP/1.x ----
 
-fn parse_http(text: &[u8]) -> Result<Request, InputError> {
+fn parse_http(text: &[u8], input: &Bytes) -> Result<Request, InputError> {
     let http_err = |reason: String| InputError::Http { reason };
     // httparse reads bare-LF line ends as well as CRLF, so hand-saved files parse as they are
     // and the body after the head is never touched.
@@ -422,7 +431,10 @@ fn parse_http(text: &[u8]) -> Result<Request, InputError> {
         })
         .collect();
     let rest = &text[head_len..];
-    let body = http_body(&headers, rest)?;
+    let body = match http_body(&headers, rest)? {
+        Cow::Borrowed(b) => input.slice_ref(b),
+        Cow::Owned(b) => Bytes::from(b),
+    };
     Ok(Request {
         method: parsed.method.unwrap_or("POST").to_string(),
         path: parsed.path.unwrap_or("/").to_string(),
@@ -434,7 +446,10 @@ fn parse_http(text: &[u8]) -> Result<Request, InputError> {
 
 /// The body as framed by the head: chunked, Content-Length, or (hand-written dumps often have
 /// neither) everything after the blank line.
-fn http_body(headers: &[(String, String)], rest: &[u8]) -> Result<Vec<u8>, InputError> {
+fn http_body<'a>(
+    headers: &[(String, String)],
+    rest: &'a [u8],
+) -> Result<Cow<'a, [u8]>, InputError> {
     fn values<'a>(headers: &'a [(String, String)], name: &'a str) -> impl Iterator<Item = &'a str> {
         headers
             .iter()
@@ -444,14 +459,14 @@ fn http_body(headers: &[(String, String)], rest: &[u8]) -> Result<Vec<u8>, Input
     if let Some(te) = values(headers, "transfer-encoding").last() {
         // Transfer-Encoding overrides Content-Length (RFC 9112 §6.3).
         return if te.eq_ignore_ascii_case("chunked") {
-            decode_chunked(rest)
+            decode_chunked(rest).map(Cow::Owned)
         } else {
             Err(InputError::TransferEncoding { value: shown(te) })
         };
     }
     let mut lengths = values(headers, "content-length");
     let Some(first) = lengths.next() else {
-        return Ok(rest.to_vec());
+        return Ok(Cow::Borrowed(rest));
     };
     if let Some(second) = lengths.find(|v| *v != first) {
         return Err(InputError::ConflictingContentLength {
@@ -470,7 +485,7 @@ fn http_body(headers: &[(String, String)], rest: &[u8]) -> Result<Vec<u8>, Input
     // A final newline after the body is the editor's or `echo`'s, outside the framing.
     let tail = rest.get(len..).ok_or_else(mismatch)?;
     if tail.is_empty() || tail == b"\n" || tail == b"\r\n" {
-        Ok(rest[..len].to_vec())
+        Ok(Cow::Borrowed(&rest[..len]))
     } else {
         Err(mismatch())
     }
@@ -562,7 +577,7 @@ mod tests {
     fn reads_a_binary_capture_body_from_base64() {
         let c = Capture::new("POST", "/", vec![], b"\xff\x00{}");
         let json = serde_json::to_vec(&c).unwrap();
-        assert_eq!(parse_input("x", &json).unwrap().body, b"\xff\x00{}");
+        assert_eq!(&parse_input("x", &json).unwrap().body[..], b"\xff\x00{}");
     }
 
     #[test]
@@ -622,7 +637,7 @@ mod tests {
         let text = "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n\
                     5\r\n{\"a\":\r\n3;ext=1\r\n1}\n\r\n0\r\nx-trailer: 1\r\n\r\n";
         assert_eq!(
-            parse_input("r", text.as_bytes()).unwrap().body,
+            &parse_input("r", text.as_bytes()).unwrap().body[..],
             b"{\"a\":1}\n"
         );
         let bad = "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nshort";
@@ -697,7 +712,7 @@ mod tests {
                 ("x-generated-at".to_string(), "1737403800".to_string())
             ]
         );
-        assert_eq!(r.body, b"{\"a\": 1}\n");
+        assert_eq!(&r.body[..], b"{\"a\": 1}\n");
         assert_eq!(r.body_form, BodyForm::Exact);
     }
 
@@ -713,7 +728,10 @@ mod tests {
         );
         assert_eq!(r.body_form, BodyForm::CompactJson);
         let b64 = r#"{"headers": {}, "body_base64": "/wA="}"#;
-        assert_eq!(parse_input("l", b64.as_bytes()).unwrap().body, b"\xff\x00");
+        assert_eq!(
+            &parse_input("l", b64.as_bytes()).unwrap().body[..],
+            b"\xff\x00"
+        );
     }
 
     #[test]

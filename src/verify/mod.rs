@@ -8,7 +8,7 @@ mod input;
 use std::fmt;
 
 pub use checks::{check, Check, CheckOptions, NamedKey, Report, Status, CHECK_NAMES};
-pub use input::{detect_kind, parse_input, InputError, Kind};
+pub use input::{detect_kind, parse_bytes, parse_input, InputError, Kind};
 
 /// One request as read from an input, ready to be checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,7 +17,8 @@ pub struct Request {
     pub path: String,
     /// Header pairs in the order given, duplicates kept.
     pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
+    /// The body: for a raw dump, a view into the bytes read (no copy).
+    pub body: bytes::Bytes,
     /// Whether `body` holds the exact bytes or a serialisation wl-hook chose.
     pub body_form: BodyForm,
 }

@@ -54,7 +54,7 @@ fn request(body: &[u8], signature: &str) -> Request {
             ("x-sent-at".into(), SENT.into()),
             ("x-payload-key".into(), sha_hex(body)),
         ],
-        body: body.to_vec(),
+        body: body.to_vec().into(),
         body_form: BodyForm::Exact,
     }
 }

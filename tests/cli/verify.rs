@@ -350,6 +350,55 @@ fn large_random_input_is_refused_quickly_without_panic() {
         .code(2);
 }
 
+/// Inputs of 16 MiB and more are read in parts by several threads and a raw dump's body is
+/// not copied: the bytes checked must still be exactly the file's, to the last byte.
+#[test]
+fn large_inputs_are_read_whole_and_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let item = r#"{"k_purchase_item":88412,"text_title":"10-Class Pass"},"#;
+    let mut body = String::from(r#"{"text_purchase_id":"7","purchase_items":["#);
+    while body.len() < 20 * 1024 * 1024 {
+        body.push_str(item);
+    }
+    body.push_str(r#"{"last":true}]}"#);
+    let body_path = dir.path().join("body.json");
+    std::fs::write(&body_path, &body).unwrap();
+    for format in ["http", "json"] {
+        let signed = wl()
+            .args(["sign", "--topic", "purchase.created", "--secret", "k"])
+            .args(["--format", format, "--data"])
+            .arg(&body_path)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        assert!(signed.len() > 16 * 1024 * 1024);
+        let good = dir.path().join(format!("large.{format}"));
+        std::fs::write(&good, &signed).unwrap();
+        wl().args(["verify", "--secret", "k"])
+            .arg(&good)
+            .assert()
+            .code(0);
+        // One byte changed near the end, in the part another thread reads: not valid.
+        let at = signed.windows(4).rposition(|w| w == b"last").unwrap();
+        assert!(at > signed.len() / 2);
+        let mut tampered = signed.clone();
+        tampered[at] = b'L';
+        let bad = dir.path().join(format!("tampered.{format}"));
+        std::fs::write(&bad, &tampered).unwrap();
+        let out = wl()
+            .args(["verify", "--secret", "k", "--json"])
+            .arg(&bad)
+            .assert()
+            .code(1)
+            .get_output()
+            .stdout
+            .clone();
+        assert!(String::from_utf8_lossy(&out).contains("\"valid\":false"));
+    }
+}
+
 #[test]
 fn verify_accepts_what_listen_saves_and_sign_prints() {
     let http = wl()
