@@ -217,20 +217,34 @@ pub async fn listen(
     };
     tokio::pin!(until_deadline);
     tokio::pin!(stop_signal);
-    // Show an event; flush only when no other is waiting, so a burst is one write.
-    let mut show = |e: &Event, tally: &mut Tally, pending: bool| -> std::io::Result<()> {
-        tally.record_event(e);
-        plan.view.write_event(out, e)?;
-        if !pending {
-            out.flush()?;
-        }
-        Ok(())
-    };
+    // Show an event and count it; when the output is flushed is `FlushPolicy`'s decision.
+    let mut flush = FlushPolicy::new(tokio::time::Instant::now());
+    let flush_timer = tokio::time::sleep(FLUSH_EVERY);
+    tokio::pin!(flush_timer);
+    let view = plan.view;
+    fn show(
+        view: ListenView,
+        out: &mut impl Write,
+        e: &Event,
+        t: &mut Tally,
+    ) -> std::io::Result<()> {
+        t.record_event(e);
+        view.write_event(out, e)
+    }
     let reason: String = loop {
         tokio::select! {
             e = rx.recv() => {
                 let Some(e) = e else { break "server stopped".into() };
-                show(&e, &mut tally, !rx.is_empty())?;
+                show(view, out, &e, &mut tally)?;
+                let now = tokio::time::Instant::now();
+                match flush.after_event(now, !rx.is_empty()) {
+                    Flush::Now => {
+                        out.flush()?;
+                        flush.flushed(now);
+                    }
+                    Flush::At(due) => flush_timer.as_mut().reset(due),
+                    Flush::Later => {}
+                }
                 if let Some(n) = plan.count {
                     if tally.deliveries >= n {
                         break format!("{n} deliveries received");
@@ -239,22 +253,27 @@ pub async fn listen(
                     break "every expected event arrived".into();
                 }
             }
+            _ = &mut flush_timer, if flush.is_due() => {
+                out.flush()?;
+                flush.flushed(tokio::time::Instant::now());
+            }
             _ = &mut until_deadline => break format!("--timeout {} passed", crate::duration::human(plan.timeout.unwrap_or_default())),
             sig = &mut stop_signal => break sig.to_string(),
         }
     };
+    out.flush()?;
 
     // Stop accepting; requests already in flight finish (bounded) and are still shown.
     let _ = stop_tx.send(true);
     let drained = loop {
         tokio::select! {
             e = rx.recv() => match e {
-                Some(e) => show(&e, &mut tally, !rx.is_empty())?,
+                Some(e) => show(view, out, &e, &mut tally)?,
                 None => break (&mut server).await.unwrap_or(false),
             },
             done = &mut server => {
                 while let Ok(e) = rx.try_recv() {
-                    show(&e, &mut tally, !rx.is_empty())?;
+                    show(view, out, &e, &mut tally)?;
                 }
                 break done.unwrap_or(false);
             }
@@ -269,4 +288,94 @@ pub async fn listen(
     let met = count_met && tally.expectations_met();
     plan.view.write_summary(out, &tally, &reason, met)?;
     Ok(if met { Exit::Ok } else { Exit::Negative })
+}
+
+/// A busy receiver flushes its output at most this often...
+const FLUSH_EVERY: Duration = Duration::from_millis(5);
+/// ...or once this many lines wait.
+const FLUSH_LINES: usize = 64;
+
+/// What to do with the output after an event.
+#[derive(Debug, PartialEq, Eq)]
+enum Flush {
+    /// Flush now.
+    Now,
+    /// Flush at this instant, unless more lines come first (arm the timer).
+    At(tokio::time::Instant),
+    /// A flush is planned already, or more events are waiting.
+    Later,
+}
+
+/// When listen flushes what it printed. A request that arrives after a quiet spell is shown at
+/// once (someone may be watching); under load, lines are gathered for up to [`FLUSH_EVERY`] or
+/// [`FLUSH_LINES`], so thousands of requests a second cost a few hundred writes, not thousands.
+#[derive(Debug)]
+struct FlushPolicy {
+    last: tokio::time::Instant,
+    unflushed: usize,
+    due: Option<tokio::time::Instant>,
+}
+
+impl FlushPolicy {
+    fn new(now: tokio::time::Instant) -> FlushPolicy {
+        FlushPolicy {
+            last: now.checked_sub(FLUSH_EVERY).unwrap_or(now),
+            unflushed: 0,
+            due: None,
+        }
+    }
+
+    fn after_event(&mut self, now: tokio::time::Instant, more_waiting: bool) -> Flush {
+        self.unflushed += 1;
+        if self.unflushed >= FLUSH_LINES {
+            return Flush::Now;
+        }
+        if more_waiting || self.due.is_some() {
+            return Flush::Later;
+        }
+        if now.duration_since(self.last) >= FLUSH_EVERY {
+            return Flush::Now;
+        }
+        let due = self.last + FLUSH_EVERY;
+        self.due = Some(due);
+        Flush::At(due)
+    }
+
+    fn is_due(&self) -> bool {
+        self.due.is_some()
+    }
+
+    fn flushed(&mut self, now: tokio::time::Instant) {
+        self.last = now;
+        self.unflushed = 0;
+        self.due = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flushes_at_once_after_quiet_and_in_batches_under_load() {
+        let t0 = tokio::time::Instant::now();
+        let ms = |n| t0 + Duration::from_millis(n);
+        let mut f = FlushPolicy::new(t0);
+        // The first request after a quiet spell: at once.
+        assert_eq!(f.after_event(t0, false), Flush::Now);
+        f.flushed(t0);
+        // Another 1 ms later: gathered until 5 ms after the last flush.
+        assert_eq!(f.after_event(ms(1), false), Flush::At(ms(5)));
+        assert_eq!(f.after_event(ms(2), false), Flush::Later);
+        assert!(f.is_due());
+        f.flushed(ms(5));
+        // More waiting: never now, unless the batch is full.
+        for i in 1..FLUSH_LINES {
+            assert_eq!(f.after_event(ms(6), true), Flush::Later, "{i}");
+        }
+        assert_eq!(f.after_event(ms(6), true), Flush::Now);
+        f.flushed(ms(6));
+        // Quiet again for longer than FLUSH_EVERY: at once.
+        assert_eq!(f.after_event(ms(20), false), Flush::Now);
+    }
 }

@@ -216,6 +216,11 @@ impl Listener {
         format!("{}/webhooks", self.url)
     }
 
+    /// The next line printed, waiting at most `within`.
+    pub fn next_line(&self, within: std::time::Duration) -> Option<String> {
+        self.lines.recv_timeout(within).ok()
+    }
+
     /// Send SIGTERM.
     pub fn terminate(&self) {
         std::process::Command::new("kill")

@@ -188,6 +188,24 @@ fn json_lines_have_one_shape_for_every_kind_of_body() {
     );
 }
 
+/// Output is gathered under load, but a watcher never waits: a request after a quiet spell is
+/// printed at once, and one right behind it within a few milliseconds.
+#[test]
+fn each_request_is_printed_while_listen_runs() {
+    let l = Listener::start(&["--no-verify", "--json"]);
+    for uid in ["1", "2", "3"] {
+        let body = format!(r#"{{"uid":"{uid}"}}"#);
+        assert_eq!(post(&l.hook_url(), &[], body.as_bytes()).0, 200);
+        let line = l
+            .next_line(std::time::Duration::from_secs(2))
+            .expect("the request is printed before listen stops");
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(v["body"]["uid"], uid);
+    }
+    l.terminate();
+    l.finish();
+}
+
 #[test]
 fn oversized_declared_length_is_refused_at_once() {
     let l = Listener::start(&[
