@@ -332,35 +332,42 @@ const PARALLEL_READ_FROM: u64 = 16 * 1024 * 1024;
 /// 40-70 ms on one core here, at about 1.5 GB/s), and that work divides among the cores.
 #[cfg(unix)]
 pub fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
-    use std::io::{Seek, SeekFrom};
-    use std::os::unix::fs::FileExt;
     let file = std::fs::File::open(path)?;
-    let len = file.metadata()?.len();
+    let meta = file.metadata()?;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-    if len < PARALLEL_READ_FROM || threads < 2 || !file.metadata()?.is_file() {
-        let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    if meta.len() < PARALLEL_READ_FROM || threads < 2 || !meta.is_file() {
+        let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
         (&file).read_to_end(&mut bytes)?;
         return Ok(bytes);
     }
+    match read_in_parts(&file, meta.len(), threads) {
+        // The file shrank while it was read: read it again the plain way.
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => std::fs::read(path),
+        other => other,
+    }
+}
+
+/// Read `file`, expected to be `len` bytes long, in `threads` parts at once; then whatever it
+/// grew by since. `UnexpectedEof` when it is shorter than `len`.
+#[cfg(unix)]
+fn read_in_parts(file: &std::fs::File, len: u64, threads: usize) -> std::io::Result<Vec<u8>> {
+    use std::io::{Seek, SeekFrom};
+    use std::os::unix::fs::FileExt;
     let len = usize::try_from(len).map_err(std::io::Error::other)?;
     let mut bytes = vec![0u8; len];
-    let part = len.div_ceil(threads);
+    let part = len.div_ceil(threads.max(1)).max(1);
     std::thread::scope(|s| {
         let readers: Vec<_> = bytes
             .chunks_mut(part)
             .enumerate()
-            .map(|(i, chunk)| {
-                let file = &file;
-                s.spawn(move || file.read_exact_at(chunk, (i * part) as u64))
-            })
+            .map(|(i, chunk)| s.spawn(move || file.read_exact_at(chunk, (i * part) as u64)))
             .collect();
         readers.into_iter().try_for_each(|r| {
             r.join()
                 .unwrap_or_else(|_| Err(std::io::Error::other("reader failed")))
         })
     })?;
-    // The file may have grown since its size was taken: keep reading to the end.
-    let mut rest = &file;
+    let mut rest = file;
     rest.seek(SeekFrom::Start(len as u64))?;
     rest.read_to_end(&mut bytes)?;
     Ok(bytes)
@@ -410,6 +417,21 @@ mod tests {
             assert!(read_file(&p).unwrap() == bytes, "{len} bytes");
         }
         assert!(read_file(&dir.path().join("missing")).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_that_changed_size_is_read_as_it_is_now() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f");
+        let bytes: Vec<u8> = (0..100_003u32).map(|i| (i % 253) as u8).collect();
+        std::fs::write(&p, &bytes).unwrap();
+        let file = std::fs::File::open(&p).unwrap();
+        // Grown since its size was taken: the rest is read too.
+        assert!(read_in_parts(&file, 90_000, 3).unwrap() == bytes);
+        // Shrunk: refused, so that read_file reads it again.
+        let err = read_in_parts(&file, 100_010, 3).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::UnexpectedEof);
     }
 
     #[test]

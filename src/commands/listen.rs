@@ -183,6 +183,12 @@ pub async fn listen(
     })?;
     let addr = listener.local_addr()?;
     let url = format!("http://{addr}");
+    // Everything that can fail is set up before anyone is told the receiver is ready.
+    let (tx, mut rx) = mpsc::channel::<Event>(1024);
+    let receiver = Arc::new(
+        Receiver::new(plan.receiver, tx)
+            .map_err(|e| input_error(format!("--save: cannot start the capture writer: {e}")))?,
+    );
     // The ready file first: whoever reads the first line may look for it at once.
     if let Some(path) = &plan.ready_file {
         crate::commands::fixtures::write_atomic(path, format!("{url}\n").as_bytes())
@@ -190,13 +196,6 @@ pub async fn listen(
     }
     plan.view.write_listening(out, &url)?;
 
-    let (tx, mut rx) = mpsc::channel::<Event>(1024);
-    let receiver = Arc::new(Receiver::new(plan.receiver, tx).map_err(|e| {
-        failure(
-            Exit::Negative,
-            format!("cannot start the capture writer: {e}"),
-        )
-    })?);
     let (stop_tx, stop_rx) = watch::channel(false);
     let for_errors = receiver.clone();
     let mut server = tokio::spawn(server::serve(
@@ -268,7 +267,13 @@ pub async fn listen(
     let drained = loop {
         tokio::select! {
             e = rx.recv() => match e {
-                Some(e) => show(view, out, &e, &mut tally)?,
+                Some(e) => {
+                    show(view, out, &e, &mut tally)?;
+                    // Draining is no rush: show each request as it finishes.
+                    if rx.is_empty() {
+                        out.flush()?;
+                    }
+                }
                 None => break (&mut server).await.unwrap_or(false),
             },
             done = &mut server => {

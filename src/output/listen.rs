@@ -61,8 +61,8 @@ impl ListenView {
         out.flush()
     }
 
-    /// Write one event. It does not flush: the caller flushes when no more events are waiting,
-    /// so a burst costs one write, not one per request.
+    /// Write one event. It does not flush: the caller decides when (listen gathers the lines
+    /// of a busy stretch into few writes).
     pub fn write_event(&self, out: &mut impl Write, e: &Event) -> io::Result<()> {
         match e {
             Event::Request(r) => self.write_request(out, r),
@@ -365,11 +365,10 @@ impl<'a> BodyField<'a> {
         let Some(bytes) = r.body.as_deref().filter(|_| r.body_is_json) else {
             return BodyField::Null(None);
         };
-        // Raw only when it fits on one line and has no \u escapes: a lone surrogate escape
-        // is grammatical JSON but strict readers refuse it, so such bodies go through a tree.
-        // `body_is_json` means the receiver validated the whole document already.
-        let escapes = memchr::memmem::find(bytes, b"\\u").is_some();
-        if !escapes && memchr::memchr2(b'\n', b'\r', bytes).is_none() {
+        // Raw only when it fits on one line and strict readers surely accept it as it is;
+        // otherwise through a tree, which refuses what they refuse. `body_is_json` means the
+        // receiver validated the whole document already.
+        if memchr::memchr2(b'\n', b'\r', bytes).is_none() && surely_strict(bytes) {
             return BodyField::Raw(bytes);
         }
         serde_json::from_slice(bytes).map_or(BodyField::Null(None), BodyField::Tree)
@@ -378,6 +377,26 @@ impl<'a> BodyField<'a> {
     fn is_raw(&self) -> bool {
         matches!(self, BodyField::Raw(_))
     }
+}
+
+/// Whether strict JSON readers (serde_json, Go's encoding/json), which refuse two things the
+/// grammar allows, surely read this valid JSON: a lone surrogate escape such as `"\ud800"`, and
+/// a number beyond the range of a double such as `1e400`. "Surely": a `\u` escape, an exponent
+/// of three or more digits or a run of 309 digits anywhere (strings included) sends the body
+/// the slow, exact way.
+fn surely_strict(bytes: &[u8]) -> bool {
+    if memchr::memmem::find(bytes, b"\\u").is_some() {
+        return false;
+    }
+    let big_exponent = memchr::memchr2_iter(b'e', b'E', bytes).any(|i| {
+        let rest = &bytes[i + 1..];
+        let digits = rest.strip_prefix(b"+").unwrap_or(rest);
+        digits.len() >= 3 && digits[..3].iter().all(u8::is_ascii_digit)
+    });
+    !big_exponent
+        && !bytes
+            .split(|b| !b.is_ascii_digit())
+            .any(|run| run.len() >= 309)
 }
 
 /// `body_text`: the body as text when it is not JSON.
@@ -490,8 +509,9 @@ impl<'a> RequestLine<'a> {
                 error: f.error.as_deref(),
                 latency_ms: crate::delivery::ms(f.latency),
             }),
-            // The text when the body is not JSON, or is JSON that no tree can hold (a lone
-            // surrogate escape): a body that arrived is never left out of the line.
+            // The text when the body is not JSON, or is JSON that cannot be re-serialised (a
+            // lone surrogate escape, a number out of range) and does not fit on one line as it
+            // came: a body that arrived is never left out of the line.
             body_text: match (&r.body, &body) {
                 (_, BodyField::Raw(_)) => BodyText::AfterRaw,
                 (Some(b), BodyField::Null(_)) => BodyText::Text(String::from_utf8_lossy(b)),
@@ -499,5 +519,42 @@ impl<'a> RequestLine<'a> {
             },
             body,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::surely_strict;
+
+    #[test]
+    fn only_bodies_strict_readers_accept_are_written_as_they_came() {
+        for ok in [
+            &br#"{"a":1e30,"b":"2e-5","c":1E+99,"d":-1.5e-400}"#[..],
+            br#"{"id":"61644a25-da5a-4317-94e2-3bc1eca8c766"}"#,
+            b"[]",
+        ] {
+            assert!(surely_strict(ok), "{}", String::from_utf8_lossy(ok));
+        }
+        let long = format!("[{}]", "9".repeat(309));
+        for not in [
+            &br#"{"a":"\ud800"}"#[..],
+            br#"{"a":"\u0041"}"#,
+            br#"{"a":1e400}"#,
+            br#"{"a":1E+309}"#,
+            long.as_bytes(),
+        ] {
+            assert!(!surely_strict(not), "{}", String::from_utf8_lossy(not));
+        }
+        // Every body refused here either holds such a number or escape, or looks like one.
+        let v: serde_json::Value =
+            serde_json::from_str(&long[1..long.len() - 1]).unwrap_or_default();
+        assert!(
+            v.is_null(),
+            "a 309-digit integer is out of a double's range"
+        );
+        assert!(
+            serde_json::from_str::<serde_json::Value>("-1.5e-400").is_ok(),
+            "a tiny number becomes 0, it is not refused"
+        );
     }
 }

@@ -375,7 +375,7 @@ fn decode_key(hex_key: &str) -> Option<[u8; 32]> {
 
 impl Receiver {
     /// A receiver reporting to `events`; with a `save_dir` it starts the capture writer
-    /// thread, which is the only way this fails.
+    /// thread, which fails when the thread cannot start or when called outside a tokio runtime.
     pub fn new(config: ReceiverConfig, events: mpsc::Sender<Event>) -> std::io::Result<Receiver> {
         let rng = (config.fail_rate > 0.0).then(|| match config.seed {
             Some(s) => StdRng::seed_from_u64(s),

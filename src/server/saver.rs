@@ -40,11 +40,12 @@ fn stopped() -> io::Error {
 }
 
 impl Saver {
-    /// Start the writer thread for captures in `dir` (which exists). Call it within a tokio
-    /// runtime: a task on it hands the results back.
+    /// Start the writer thread for captures in `dir` (which exists). A task on the current
+    /// tokio runtime hands the results back: outside one, this is an error.
     pub fn start(dir: PathBuf) -> io::Result<Saver> {
+        let runtime = tokio::runtime::Handle::try_current().map_err(io::Error::other)?;
         let (done_tx, mut done_rx) = mpsc::unbounded_channel::<Vec<Done>>();
-        tokio::spawn(async move {
+        runtime.spawn(async move {
             while let Some(batch) = done_rx.recv().await {
                 for (answer, saved) in batch {
                     // The handler may have gone (connection closed): the capture is saved.
@@ -112,6 +113,12 @@ fn write_captures(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn needs_a_runtime() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(Saver::start(dir.path().to_path_buf()).is_err());
+    }
 
     #[test]
     fn saves_in_order_and_finishes_on_drop() {

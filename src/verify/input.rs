@@ -118,17 +118,21 @@ pub fn detect_kind(bytes: &[u8]) -> Kind {
 /// Read one input. `name` (a file name, or `-`) only steers the error message for files that
 /// are neither: a `.json` file gets the JSON parser's complaint.
 pub fn parse_input(name: &str, bytes: &[u8]) -> Result<Request, InputError> {
-    parse_bytes(name, &Bytes::copy_from_slice(bytes))
+    parse_with(name, bytes, None)
 }
 
 /// [`parse_input`] on bytes already owned: the body of a raw dump is then a view into them,
 /// not a copy (a 64 MiB dump is not copied again).
 pub fn parse_bytes(name: &str, input: &Bytes) -> Result<Request, InputError> {
-    match sniff(input) {
+    parse_with(name, input, Some(input))
+}
+
+fn parse_with(name: &str, bytes: &[u8], owner: Option<&Bytes>) -> Result<Request, InputError> {
+    match sniff(bytes) {
         Sniff::Empty => Err(InputError::Empty),
         Sniff::Blank => Err(InputError::Blank),
         Sniff::Json(text) => parse_json(text),
-        Sniff::Http(text) => parse_http(text, input),
+        Sniff::Http(text) => parse_http(text, owner),
         Sniff::Other(text) => {
             if name.to_ascii_lowercase().ends_with(".json") && looks_like_text(text) {
                 parse_json(text)
@@ -403,7 +407,8 @@ fn header_object(obj: &Map<String, Value>) -> Result<Vec<(String, String)>, Inpu
 
 // ---- raw HTTP/1.x ----
 
-fn parse_http(text: &[u8], input: &Bytes) -> Result<Request, InputError> {
+/// `owner`, when given, holds `text`: the body is then a view into it rather than a copy.
+fn parse_http(text: &[u8], owner: Option<&Bytes>) -> Result<Request, InputError> {
     let http_err = |reason: String| InputError::Http { reason };
     // httparse reads bare-LF line ends as well as CRLF, so hand-saved files parse as they are
     // and the body after the head is never touched.
@@ -431,9 +436,10 @@ fn parse_http(text: &[u8], input: &Bytes) -> Result<Request, InputError> {
         })
         .collect();
     let rest = &text[head_len..];
-    let body = match http_body(&headers, rest)? {
-        Cow::Borrowed(b) => input.slice_ref(b),
-        Cow::Owned(b) => Bytes::from(b),
+    let body = match (http_body(&headers, rest)?, owner) {
+        (Cow::Borrowed(b), Some(owner)) => owner.slice_ref(b),
+        (Cow::Borrowed(b), None) => Bytes::copy_from_slice(b),
+        (Cow::Owned(b), _) => Bytes::from(b),
     };
     Ok(Request {
         method: parsed.method.unwrap_or("POST").to_string(),

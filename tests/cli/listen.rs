@@ -147,12 +147,14 @@ fn status_flag_and_no_verify() {
 #[test]
 fn json_lines_have_one_shape_for_every_kind_of_body() {
     let l = Listener::start(&["--no-verify", "--json"]);
-    let bodies: [&[u8]; 5] = [
+    let bodies: [&[u8]; 7] = [
         br#"{"uid":"1","a":[1,{"b":null}],"s":"x\"y"}"#,
         b"{\n  \"uid\": \"2\"\n}",
         br#"{"uid":"\u0033"}"#,
         b"not json \x1b[2J",
         br#"{"uid":"5","bad":"\ud800"}"#,
+        b"{\"uid\":\"6\",\n\"big\":1e400}",
+        br#"{"uid":"7","big":1e400}"#,
     ];
     for body in bodies {
         post(&l.hook_url(), &[("content-type", "application/json")], body);
@@ -160,7 +162,7 @@ fn json_lines_have_one_shape_for_every_kind_of_body() {
     l.terminate();
     let (_, out) = l.finish();
     let reqs = requests(&out);
-    assert_eq!(reqs.len(), 5);
+    assert_eq!(reqs.len(), 7);
     let keys = |v: &serde_json::Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
     for r in &reqs[1..] {
         assert_eq!(keys(r), keys(&reqs[0]), "same fields, same order");
@@ -180,6 +182,11 @@ fn json_lines_have_one_shape_for_every_kind_of_body() {
     assert_eq!(reqs[4]["status"], 200);
     assert!(reqs[4]["body"].is_null());
     assert_eq!(reqs[4]["body_text"], r#"{"uid":"5","bad":"\ud800"}"#);
+    // A number out of range: as text, so that strict readers can read every line.
+    assert!(reqs[5]["body"].is_null());
+    assert_eq!(reqs[5]["body_text"], "{\"uid\":\"6\",\n\"big\":1e400}");
+    assert!(reqs[6]["body"].is_null());
+    assert_eq!(reqs[6]["body_text"], r#"{"uid":"7","big":1e400}"#);
     // The spliced line is the body byte for byte.
     let line = out.lines().find(|l| l.contains(r#""seq":1,"#)).unwrap();
     assert!(
@@ -620,6 +627,85 @@ fn sigterm_finishes_in_flight_requests_and_flushes_every_capture() {
         "every capture written"
     );
     assert!(out.contains("SIGTERM"));
+}
+
+#[test]
+fn a_capture_that_cannot_be_saved_is_answered_500_so_the_sender_retries() {
+    let dir = tempfile::tempdir().unwrap();
+    let save = dir.path().join("captures");
+    let l = Listener::start(&["--secret", "k", "--json", "--save", save.to_str().unwrap()]);
+    assert_eq!(
+        deliver(&l, b"k", "client.updated", &body("1", ""), GEN),
+        200
+    );
+    std::fs::remove_dir_all(&save).unwrap();
+    assert_eq!(
+        deliver(&l, b"k", "client.updated", &body("2", ""), GEN),
+        500
+    );
+    std::fs::create_dir(&save).unwrap();
+    assert_eq!(
+        deliver(&l, b"k", "client.updated", &body("2", ""), GEN),
+        200,
+        "the retry is saved"
+    );
+    l.terminate();
+    let (code, out) = l.finish();
+    assert_eq!(code, Some(0));
+    let reqs = requests(&out);
+    assert_eq!(reqs.len(), 3);
+    assert_eq!(reqs[1]["status"], 500);
+    assert!(reqs[1]["saved_to"].is_null());
+    assert!(reqs[1]["save_error"].is_string(), "{}", reqs[1]);
+    assert!(reqs[2]["saved_to"].is_string());
+    let summary = ndjson(out.as_bytes()).pop().unwrap();
+    assert_eq!(
+        (summary["saved"].clone(), summary["save_errors"].clone()),
+        (2.into(), 1.into())
+    );
+    assert_eq!(std::fs::read_dir(&save).unwrap().count(), 1);
+}
+
+/// While listen stops, each request still in flight is shown when it finishes, not when the
+/// last one does.
+#[test]
+fn requests_finishing_during_the_stop_are_shown_as_they_finish() {
+    let l = Listener::start(&["--secret", "k", "--json", "--delay", "1500ms"]);
+    let send = |uid: &'static str| {
+        let url = l.hook_url();
+        std::thread::spawn(move || {
+            let b = body(uid, "");
+            post(
+                &url,
+                &refs(&wl_headers(b"k", "client.updated", &b, GEN)),
+                &b,
+            )
+            .0
+        })
+    };
+    let first = send("1");
+    std::thread::sleep(Duration::from_millis(1000));
+    let second = send("2");
+    std::thread::sleep(Duration::from_millis(200));
+    l.terminate();
+    // The first finishes about 1.5 s in, the second about 2.5 s in.
+    let line = l
+        .next_line(Duration::from_secs(10))
+        .expect("the first request is shown");
+    assert!(
+        !second.is_finished(),
+        "the first request's line waited for the second to finish"
+    );
+    assert!(line.contains(r#""uid":"1""#), "{line}");
+    assert_eq!(first.join().unwrap(), 200);
+    assert_eq!(second.join().unwrap(), 200);
+    let (code, out) = l.finish();
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        requests(&out).len(),
+        1,
+        "the second request's line follows: {out}"
+    );
 }
 
 #[test]
