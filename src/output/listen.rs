@@ -393,10 +393,38 @@ fn surely_strict(bytes: &[u8]) -> bool {
         let digits = rest.strip_prefix(b"+").unwrap_or(rest);
         digits.len() >= 3 && digits[..3].iter().all(u8::is_ascii_digit)
     });
-    !big_exponent
-        && !bytes
-            .split(|b| !b.is_ascii_digit())
-            .any(|run| run.len() >= 309)
+    !big_exponent && !has_digit_run(bytes, 309)
+}
+
+/// Whether `bytes` holds `len` or more ASCII digits in a row. Such a run covers two of the
+/// bytes taken every `len / 2`, so only a few bytes per KiB are looked at unless digits are
+/// found at two of them.
+fn has_digit_run(bytes: &[u8], len: usize) -> bool {
+    if len < 2 {
+        return len == 0 || bytes.iter().any(u8::is_ascii_digit);
+    }
+    let stride = len / 2;
+    let mut i = 0;
+    while i + stride < bytes.len() {
+        if bytes[i].is_ascii_digit() && bytes[i + stride].is_ascii_digit() {
+            let start = bytes[..i]
+                .iter()
+                .rposition(|b| !b.is_ascii_digit())
+                .map_or(0, |p| p + 1);
+            let end = bytes[i..]
+                .iter()
+                .position(|b| !b.is_ascii_digit())
+                .map_or(bytes.len(), |p| i + p);
+            if end - start >= len {
+                return true;
+            }
+            // `end` is past the run (a non-digit, or the end): no run is skipped.
+            i = end;
+        } else {
+            i += stride;
+        }
+    }
+    false
 }
 
 /// `body_text`: the body as text when it is not JSON.
@@ -525,6 +553,26 @@ impl<'a> RequestLine<'a> {
 #[cfg(test)]
 mod tests {
     use super::surely_strict;
+
+    #[test]
+    fn digit_runs_are_found_wherever_they_are() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        for _ in 0..3000 {
+            let n = rng.random_range(0..200);
+            let bytes: Vec<u8> = (0..n)
+                .map(|_| if rng.random_bool(0.85) { b'7' } else { b'x' })
+                .collect();
+            let len = rng.random_range(0..12);
+            let naive = bytes.split(|b| !b.is_ascii_digit()).any(|r| r.len() >= len);
+            assert_eq!(
+                super::has_digit_run(&bytes, len),
+                naive,
+                "{len} in {}",
+                String::from_utf8_lossy(&bytes)
+            );
+        }
+    }
 
     #[test]
     fn only_bodies_strict_readers_accept_are_written_as_they_came() {
