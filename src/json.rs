@@ -2,7 +2,6 @@
 //! counts the top-level fields and picks out one of them. Listen does this for every request and
 //! verify for bodies of any size, so neither pays for allocating a tree it does not need.
 
-use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -129,6 +128,26 @@ impl<'de> serde::Deserialize<'de> for IdValue {
     }
 }
 
+/// A key's place in the list of wanted fields, found without copying the key.
+struct Rank<'w>(&'w [&'w str]);
+
+impl<'de> DeserializeSeed<'de> for Rank<'_> {
+    type Value = Option<usize>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<usize>, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Rank<'_> {
+    type Value = Option<usize>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a key")
+    }
+    fn visit_str<E>(self, key: &str) -> Result<Option<usize>, E> {
+        Ok(self.0.iter().position(|w| *w == key))
+    }
+}
+
 struct Top<'w>(&'w [&'w str]);
 
 impl<'de> DeserializeSeed<'de> for Top<'_> {
@@ -146,9 +165,8 @@ impl<'de> Visitor<'de> for Top<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<TopLevel, A::Error> {
         // The wanted fields are in order of preference: keep the best one found.
         let (mut n, mut best): (usize, Option<(usize, String)>) = (0, None);
-        while let Some(key) = a.next_key::<Cow<'de, str>>()? {
+        while let Some(rank) = a.next_key_seed(Rank(self.0))? {
             n += 1;
-            let rank = self.0.iter().position(|w| *w == key.as_ref());
             match rank {
                 Some(r) if best.as_ref().is_none_or(|(b, _)| r < *b) => {
                     if let Some(v) = a.next_value::<IdValue>()?.0 {
