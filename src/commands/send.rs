@@ -168,8 +168,11 @@ fn build_job(plan: &Plan, seq: u64, template: usize) -> Result<Job> {
     if plan.no_signature {
         protocol::remove_header(&mut headers, header::SIGNATURE);
     }
+    // The body's own key, as build_headers put it (before any -H override): not hashed again.
+    let payload_key = protocol::header_value(&headers, header::PAYLOAD_KEY)
+        .map(str::to_owned)
+        .unwrap_or_else(|| protocol::payload_key(&rendered.body));
     common::apply_header_args(&mut headers, &plan.extra_headers)?;
-    let payload_key = protocol::payload_key(&rendered.body);
     let mut body = rendered.body;
     if plan.tamper {
         tamper(&mut body);
@@ -185,10 +188,14 @@ fn build_job(plan: &Plan, seq: u64, template: usize) -> Result<Job> {
 
 pub fn run(args: &SendArgs) -> Result<Exit> {
     let plan = Plan::from_args(args)?;
-    let rt = crate::runtime()?;
-    // On a worker, not the main thread: the printer then shares the runtime's threads instead
-    // of waking a third one for every finished delivery.
-    rt.block_on(async { tokio::spawn(execute(plan)).await? })
+    // One thread renders, signs, sends and prints. Measured with 64 concurrent deliveries to a
+    // local receiver on 2 cores: the same deliveries a second as the multi-threaded runtime
+    // for a fifth less CPU per delivery and much less variation, and the receiver keeps the
+    // other core.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(execute(plan))
 }
 
 async fn execute(plan: Plan) -> Result<Exit> {

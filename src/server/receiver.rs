@@ -711,7 +711,10 @@ impl Receiver {
         };
         capture.received_at = Some(timestamp::format(rec.time));
         capture.remote_addr = Some(rec.remote.to_string());
-        let key = rec.body_digest.map(hex::encode).unwrap_or_default();
+        let key = rec
+            .body_digest
+            .map(|d| signature::hex32(&d))
+            .unwrap_or_default();
         let name = capture_name(rec.seq, rec.event.as_deref(), &key);
         match saver.save(name, capture).await {
             Ok(path) => {
