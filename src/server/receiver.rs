@@ -22,8 +22,7 @@ use rand::{Rng, SeedableRng};
 use sha2::{Digest, Sha256};
 use tokio::sync::mpsc;
 
-use super::saver::Saver;
-use crate::capture::Capture;
+use super::saver::{Saver, ToSave};
 use crate::protocol::{self, header, signature, timestamp, topics, Family, Secret, SignatureError};
 
 /// Where to relay deliveries to (`--forward-to`).
@@ -699,18 +698,15 @@ impl Receiver {
         let Some(saver) = &self.saver else {
             return resp;
         };
-        let mut capture = match &rec.body {
-            Some(body) => Capture::new(rec.method.as_str(), &rec.path, rec.header_pairs(), body),
-            None => {
-                // The body was not read (over --max-body, or too slow): keep what there is.
-                let mut c = Capture::new(rec.method.as_str(), &rec.path, rec.header_pairs(), b"");
-                c.body = None;
-                c.body_omitted = Some(rec.note.to_string());
-                c
-            }
+        let capture = ToSave {
+            received_at: rec.time,
+            remote_addr: rec.remote,
+            method: rec.method.clone(),
+            path: rec.path.clone(),
+            headers: rec.headers.clone(),
+            // A body not read (over --max-body, or too slow): the capture says why.
+            body: rec.body.clone().ok_or_else(|| rec.note.to_string()),
         };
-        capture.received_at = Some(timestamp::format(rec.time));
-        capture.remote_addr = Some(rec.remote.to_string());
         let key = rec
             .body_digest
             .map(|d| signature::hex32(&d))
@@ -762,7 +758,11 @@ pub fn capture_name(seq: u64, event: Option<&str>, payload_key: &str) -> String 
 
 /// Write a capture atomically (temporary file, then a rename that refuses to replace), never
 /// overwriting: a name already taken gets `-2`, `-3`, ...
-pub fn save_capture(dir: &Path, name: &str, capture: &Capture) -> std::io::Result<PathBuf> {
+pub fn save_capture(
+    dir: &Path,
+    name: &str,
+    capture: &impl serde::Serialize,
+) -> std::io::Result<PathBuf> {
     static PID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
     let mut bytes = serde_json::to_vec_pretty(capture).map_err(std::io::Error::other)?;
     bytes.push(b'\n');
@@ -839,7 +839,7 @@ mod tests {
     #[test]
     fn saving_never_overwrites() {
         let dir = tempfile::tempdir().unwrap();
-        let c = Capture::new("POST", "/", vec![], b"{}");
+        let c = crate::capture::Capture::new("POST", "/", vec![], b"{}");
         let a = save_capture(dir.path(), "000001-x-1.json", &c).unwrap();
         let b = save_capture(dir.path(), "000001-x-1.json", &c).unwrap();
         assert_ne!(a, b);

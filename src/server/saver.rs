@@ -15,9 +15,87 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc as std_mpsc;
 use std::thread::JoinHandle;
 
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use hyper::header::HeaderMap;
+use serde::ser::{Serialize, SerializeSeq, Serializer};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::capture::Capture;
+use crate::capture::CAPTURE_VERSION;
+use crate::protocol::timestamp;
+
+/// A received request on its way to disk: what hyper gave, shared rather than copied (the
+/// header map and body are reference-counted). It serialises to the same document as
+/// [`crate::capture::Capture`] would, without building one on the network thread.
+#[derive(Debug, Clone)]
+pub struct ToSave {
+    pub received_at: DateTime<Utc>,
+    pub remote_addr: std::net::SocketAddr,
+    pub method: hyper::Method,
+    pub path: String,
+    pub headers: HeaderMap,
+    /// The body, or why it was not read.
+    pub body: Result<Bytes, String>,
+}
+
+/// The header pairs of a map as `[name, value]` arrays, values lossy when not UTF-8.
+struct Pairs<'a>(&'a HeaderMap);
+
+impl Serialize for Pairs<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for (name, value) in self.0 {
+            seq.serialize_element(&(name.as_str(), String::from_utf8_lossy(value.as_bytes())))?;
+        }
+        seq.end()
+    }
+}
+
+/// The capture document's fields in its order, borrowed.
+#[derive(serde::Serialize)]
+struct Document<'a> {
+    wl_hook_capture: u32,
+    received_at: String,
+    remote_addr: String,
+    method: &'a str,
+    path: &'a str,
+    headers: Pairs<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body_base64: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body_omitted: Option<&'a str>,
+}
+
+impl Serialize for ToSave {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use base64::Engine;
+        let (body, body_base64, body_omitted) = match &self.body {
+            Ok(b) => match std::str::from_utf8(b) {
+                Ok(text) => (Some(text), None, None),
+                Err(_) => (
+                    None,
+                    Some(base64::engine::general_purpose::STANDARD.encode(b)),
+                    None,
+                ),
+            },
+            Err(reason) => (None, None, Some(reason.as_str())),
+        };
+        Document {
+            wl_hook_capture: CAPTURE_VERSION,
+            received_at: timestamp::format(self.received_at),
+            remote_addr: self.remote_addr.to_string(),
+            method: self.method.as_str(),
+            path: &self.path,
+            headers: Pairs(&self.headers),
+            body,
+            body_base64,
+            body_omitted,
+        }
+        .serialize(s)
+    }
+}
 
 /// The capture writer of one receiver; stopping it (drop) finishes the captures already handed
 /// over.
@@ -28,7 +106,7 @@ pub struct Saver {
 
 struct Job {
     name: String,
-    capture: Capture,
+    capture: ToSave,
     done: oneshot::Sender<io::Result<PathBuf>>,
 }
 
@@ -64,7 +142,7 @@ impl Saver {
     }
 
     /// Save `capture` as `name` (or `name-2`, ... when taken); resolves once it is on disk.
-    pub async fn save(&self, name: String, capture: Capture) -> io::Result<PathBuf> {
+    pub async fn save(&self, name: String, capture: ToSave) -> io::Result<PathBuf> {
         let (done, result) = oneshot::channel();
         let job = Job {
             name,
@@ -113,6 +191,58 @@ fn write_captures(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::capture::Capture;
+
+    fn to_save(headers: &[(&str, &[u8])], body: Result<&[u8], &str>) -> ToSave {
+        let mut map = HeaderMap::new();
+        for (n, v) in headers {
+            map.append(
+                hyper::header::HeaderName::from_bytes(n.as_bytes()).unwrap(),
+                hyper::header::HeaderValue::from_bytes(v).unwrap(),
+            );
+        }
+        ToSave {
+            received_at: "2026-01-02T03:04:05.678Z".parse().unwrap(),
+            remote_addr: "127.0.0.1:5000".parse().unwrap(),
+            method: hyper::Method::POST,
+            path: "/webhooks?x=1".into(),
+            headers: map,
+            body: body.map(Bytes::copy_from_slice).map_err(str::to_string),
+        }
+    }
+
+    /// Byte for byte the document a Capture gives, for every kind of body.
+    #[test]
+    fn writes_the_capture_document() {
+        let headers: &[(&str, &[u8])] = &[
+            ("x-topic", b"client.created"),
+            ("x-note", b"caf\xc3\xa9 \xff"),
+            ("x-topic", b"again"),
+        ];
+        for body in [
+            Ok(&b"{\"a\":\"\\u00e9\"}"[..]),
+            Ok(b"\xff\x00"),
+            Err("body over --max-body"),
+        ] {
+            let t = to_save(headers, body);
+            let pairs: Vec<(String, String)> = t
+                .headers
+                .iter()
+                .map(|(n, v)| (n.to_string(), String::from_utf8_lossy(v.as_bytes()).into()))
+                .collect();
+            let mut c = Capture::new("POST", "/webhooks?x=1", pairs, body.unwrap_or(b""));
+            c.received_at = Some("2026-01-02T03:04:05.678Z".into());
+            c.remote_addr = Some("127.0.0.1:5000".into());
+            if let Err(reason) = body {
+                c.body = None;
+                c.body_omitted = Some(reason.into());
+            }
+            assert_eq!(
+                serde_json::to_string_pretty(&t).unwrap(),
+                serde_json::to_string_pretty(&c).unwrap()
+            );
+        }
+    }
 
     #[test]
     fn needs_a_runtime() {
@@ -132,7 +262,8 @@ mod tests {
         let paths = rt.block_on(async {
             let mut all = Vec::new();
             for i in 0..50 {
-                let c = Capture::new("POST", "/", vec![], format!("{{\"n\":{i}}}").as_bytes());
+                let body = format!("{{\"n\":{i}}}");
+                let c = to_save(&[], Ok(body.as_bytes()));
                 all.push(saver.save(format!("{i:03}.json"), c));
             }
             let mut paths = Vec::new();
@@ -143,7 +274,7 @@ mod tests {
         });
         // Same name twice: never overwritten.
         let again = rt
-            .block_on(saver.save("000.json".into(), Capture::new("POST", "/", vec![], b"{}")))
+            .block_on(saver.save("000.json".into(), to_save(&[], Ok(b"{}"))))
             .unwrap();
         assert!(again.ends_with("000-2.json"));
         drop(saver);
