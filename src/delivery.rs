@@ -283,9 +283,7 @@ fn timed_out(timeout: Duration) -> DeliveryError {
 /// own headers: send builds one of these per delivery.
 pub fn header_map_owned(headers: Vec<(String, String)>) -> anyhow::Result<HeaderMap> {
     use crate::protocol::header as h;
-    // Room for what the HTTP client adds (host, user-agent, accept, content-length), so the
-    // map is not grown and copied on the way out.
-    let mut map = HeaderMap::with_capacity(headers.len() + 4);
+    let mut map = HeaderMap::with_capacity(headers.len());
     for (n, v) in headers {
         let name = match n.as_str() {
             h::CONTENT_TYPE => reqwest::header::CONTENT_TYPE,

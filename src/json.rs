@@ -251,6 +251,12 @@ mod tests {
         assert!(scan(br#"{"a":{"b":"\q"}}"#, &[], None).is_err());
         // A lone surrogate escape is grammatical JSON.
         assert!(scan(br#"{"a":"\ud800"}"#, &[], None).is_ok());
+        // A key with escapes is compared once decoded.
+        let escaped = br#"{"ui\u0064":"7"}"#;
+        assert_eq!(
+            scan(escaped, &["uid"], None).unwrap().id.as_deref(),
+            Some("7")
+        );
         // Preference order, not document order.
         let both = br#"{"order_id":"2","text_purchase_id":"1"}"#;
         let id = scan(both, &["text_purchase_id", "order_id"], None)

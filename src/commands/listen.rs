@@ -185,10 +185,12 @@ pub async fn listen(
     let url = format!("http://{addr}");
     // Everything that can fail is set up before anyone is told the receiver is ready.
     let (tx, mut rx) = mpsc::channel::<Event>(1024);
-    let receiver = Arc::new(
-        Receiver::new(plan.receiver, tx)
-            .map_err(|e| input_error(format!("--save: cannot start the capture writer: {e}")))?,
-    );
+    let receiver = Arc::new(Receiver::new(plan.receiver, tx).map_err(|e| {
+        failure(
+            Exit::Negative,
+            format!("cannot start the capture writer for --save: {e}"),
+        )
+    })?);
     // The ready file first: whoever reads the first line may look for it at once.
     if let Some(path) = &plan.ready_file {
         crate::commands::fixtures::write_atomic(path, format!("{url}\n").as_bytes())

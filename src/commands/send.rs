@@ -188,14 +188,13 @@ fn build_job(plan: &Plan, seq: u64, template: usize) -> Result<Job> {
 
 pub fn run(args: &SendArgs) -> Result<Exit> {
     let plan = Plan::from_args(args)?;
-    // One thread renders, signs, sends and prints. Measured with 64 concurrent deliveries to a
-    // local receiver on 2 cores: the same deliveries a second as the multi-threaded runtime
-    // for a fifth less CPU per delivery and much less variation, and the receiver keeps the
-    // other core.
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    rt.block_on(execute(plan))
+    // The multi-threaded runtime, although one thread used a fifth less CPU per delivery here:
+    // with one thread, a slow reader of stdout (`| less`, a full pipe) stalls every delivery
+    // and inflates their latencies past --timeout; here it holds up one worker only.
+    let rt = crate::runtime()?;
+    // On a worker, not the main thread: the printer then shares the runtime's threads instead
+    // of waking a third one for every finished delivery.
+    rt.block_on(async { tokio::spawn(execute(plan)).await? })
 }
 
 async fn execute(plan: Plan) -> Result<Exit> {

@@ -365,13 +365,19 @@ impl<'a> BodyField<'a> {
         let Some(bytes) = r.body.as_deref().filter(|_| r.body_is_json) else {
             return BodyField::Null(None);
         };
-        // Raw only when it fits on one line and strict readers surely accept it as it is;
-        // otherwise through a tree, which refuses what they refuse. `body_is_json` means the
-        // receiver validated the whole document already.
-        if memchr::memchr2(b'\n', b'\r', bytes).is_none() && surely_strict(bytes) {
+        // A body on one line is written as it came, once strict readers are known to accept
+        // it: at once when nothing in it could upset them, otherwise after a strict parse.
+        // Over several lines it is re-serialised compactly. What a strict reader refuses
+        // becomes `body_text`. (`body_is_json`: the receiver validated the whole document.)
+        let one_line = memchr::memchr2(b'\n', b'\r', bytes).is_none();
+        if one_line && surely_strict(bytes) {
             return BodyField::Raw(bytes);
         }
-        serde_json::from_slice(bytes).map_or(BodyField::Null(None), BodyField::Tree)
+        match serde_json::from_slice::<Value>(bytes) {
+            Ok(_) if one_line => BodyField::Raw(bytes),
+            Ok(tree) => BodyField::Tree(tree),
+            Err(_) => BodyField::Null(None),
+        }
     }
 
     fn is_raw(&self) -> bool {
@@ -381,19 +387,21 @@ impl<'a> BodyField<'a> {
 
 /// Whether strict JSON readers (serde_json, Go's encoding/json), which refuse two things the
 /// grammar allows, surely read this valid JSON: a lone surrogate escape such as `"\ud800"`, and
-/// a number beyond the range of a double such as `1e400`. "Surely": a `\u` escape, an exponent
-/// of three or more digits or a run of 309 digits anywhere (strings included) sends the body
-/// the slow, exact way.
+/// a number beyond the range of a double such as `1e400`. A double overflows only with an
+/// exponent of three or more digits, or with 210 or more digits before the point (at least
+/// 10^209, times at most 10^99). "Surely": such an exponent after a digit, such a run of
+/// digits, or any `\u` escape, anywhere (strings included), sends the body the exact way.
 fn surely_strict(bytes: &[u8]) -> bool {
     if memchr::memmem::find(bytes, b"\\u").is_some() {
         return false;
     }
     let big_exponent = memchr::memchr2_iter(b'e', b'E', bytes).any(|i| {
+        let after_digit = i > 0 && bytes[i - 1].is_ascii_digit();
         let rest = &bytes[i + 1..];
         let digits = rest.strip_prefix(b"+").unwrap_or(rest);
-        digits.len() >= 3 && digits[..3].iter().all(u8::is_ascii_digit)
+        after_digit && digits.len() >= 3 && digits[..3].iter().all(u8::is_ascii_digit)
     });
-    !big_exponent && !has_digit_run(bytes, 309)
+    !big_exponent && !has_digit_run(bytes, 210)
 }
 
 /// Whether `bytes` holds `len` or more ASCII digits in a row. Such a run covers two of the
@@ -578,7 +586,7 @@ mod tests {
     fn only_bodies_strict_readers_accept_are_written_as_they_came() {
         for ok in [
             &br#"{"a":1e30,"b":"2e-5","c":1E+99,"d":-1.5e-400}"#[..],
-            br#"{"id":"61644a25-da5a-4317-94e2-3bc1eca8c766"}"#,
+            br#"{"id":"61644a25-da5a-4317-94e2-3bc1eca8c766","code":"code123"}"#,
             b"[]",
         ] {
             assert!(surely_strict(ok), "{}", String::from_utf8_lossy(ok));
@@ -590,6 +598,8 @@ mod tests {
             br#"{"a":1e400}"#,
             br#"{"a":1E+309}"#,
             long.as_bytes(),
+            format!("[1{}e10]", "0".repeat(300)).as_bytes(),
+            br#"{"id":"4e123"}"#,
         ] {
             assert!(!surely_strict(not), "{}", String::from_utf8_lossy(not));
         }

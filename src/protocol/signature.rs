@@ -209,6 +209,15 @@ pub fn verify_parsed(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn hex32_is_lower_case_hex() {
+        for seed in 0u8..=255 {
+            let bytes: [u8; 32] =
+                std::array::from_fn(|i| seed.wrapping_mul(31).wrapping_add(i as u8 * 7));
+            assert_eq!(super::hex32(&bytes), hex::encode(bytes));
+        }
+    }
+
     use super::*;
 
     fn key(bytes: &[u8]) -> Secret {

@@ -147,7 +147,7 @@ fn status_flag_and_no_verify() {
 #[test]
 fn json_lines_have_one_shape_for_every_kind_of_body() {
     let l = Listener::start(&["--no-verify", "--json"]);
-    let bodies: [&[u8]; 7] = [
+    let bodies: [&[u8]; 8] = [
         br#"{"uid":"1","a":[1,{"b":null}],"s":"x\"y"}"#,
         b"{\n  \"uid\": \"2\"\n}",
         br#"{"uid":"\u0033"}"#,
@@ -155,6 +155,7 @@ fn json_lines_have_one_shape_for_every_kind_of_body() {
         br#"{"uid":"5","bad":"\ud800"}"#,
         b"{\"uid\":\"6\",\n\"big\":1e400}",
         br#"{"uid":"7","big":1e400}"#,
+        br#"{"uid":"8","hex":"4e123","n":12345678901234567890123,"d":{"a":1,"a":2}}"#,
     ];
     for body in bodies {
         post(&l.hook_url(), &[("content-type", "application/json")], body);
@@ -162,7 +163,7 @@ fn json_lines_have_one_shape_for_every_kind_of_body() {
     l.terminate();
     let (_, out) = l.finish();
     let reqs = requests(&out);
-    assert_eq!(reqs.len(), 7);
+    assert_eq!(reqs.len(), 8);
     let keys = |v: &serde_json::Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
     for r in &reqs[1..] {
         assert_eq!(keys(r), keys(&reqs[0]), "same fields, same order");
@@ -187,6 +188,15 @@ fn json_lines_have_one_shape_for_every_kind_of_body() {
     assert_eq!(reqs[5]["body_text"], "{\"uid\":\"6\",\n\"big\":1e400}");
     assert!(reqs[6]["body"].is_null());
     assert_eq!(reqs[6]["body_text"], r#"{"uid":"7","big":1e400}"#);
+    // Something that merely looks like a big number is checked, then written as it came:
+    // no rounding, duplicate keys kept.
+    let line8 = out.lines().find(|l| l.contains(r#""seq":8,"#)).unwrap();
+    assert!(
+        line8.ends_with(
+            r#","body":{"uid":"8","hex":"4e123","n":12345678901234567890123,"d":{"a":1,"a":2}},"body_text":null}"#
+        ),
+        "{line8}"
+    );
     // The spliced line is the body byte for byte.
     let line = out.lines().find(|l| l.contains(r#""seq":1,"#)).unwrap();
     assert!(
