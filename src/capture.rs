@@ -7,41 +7,88 @@ use serde::{Deserialize, Serialize};
 /// Version of the capture format written in `wl_hook_capture`.
 pub const CAPTURE_VERSION: u32 = 1;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Capture {
     pub wl_hook_capture: u32,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub received_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub remote_addr: Option<String>,
     /// The full URL, for requests wl-hook printed rather than received.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub url: Option<String>,
     pub method: String,
     pub path: String,
     /// Header pairs in arrival order, duplicates kept.
     pub headers: Vec<(String, String)>,
     /// The exact body when it is UTF-8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub body: Option<String>,
     /// The exact body in base64 when it is not UTF-8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub body_base64: Option<String>,
     /// Why the body was not recorded (a request refused before its body was read).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub body_omitted: Option<String>,
+}
+
+/// How every capture document is written: the fields in their order, borrowed, with the
+/// header pairs as anything that serialises as `[[name, value], ...]`. A [`Capture`] is
+/// written through it, and so is a request `listen --save` writes straight from hyper's types.
+#[derive(Serialize)]
+pub struct Document<'a, H> {
+    pub wl_hook_capture: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received_at: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remote_addr: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<&'a str>,
+    pub method: &'a str,
+    pub path: &'a str,
+    pub headers: H,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body_base64: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body_omitted: Option<&'a str>,
+}
+
+impl Serialize for Capture {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Document {
+            wl_hook_capture: self.wl_hook_capture,
+            received_at: self.received_at.as_deref(),
+            remote_addr: self.remote_addr.as_deref(),
+            url: self.url.as_deref(),
+            method: &self.method,
+            path: &self.path,
+            headers: &self.headers,
+            body: self.body.as_deref(),
+            body_base64: self.body_base64.as_deref(),
+            body_omitted: self.body_omitted.as_deref(),
+        }
+        .serialize(s)
+    }
+}
+
+/// A body as a capture holds it: `(body, body_base64)`, the text when it is UTF-8 and base64
+/// otherwise.
+pub fn body_fields(body: &[u8]) -> (Option<&str>, Option<String>) {
+    match std::str::from_utf8(body) {
+        Ok(text) => (Some(text), None),
+        Err(_) => (
+            None,
+            Some(base64::engine::general_purpose::STANDARD.encode(body)),
+        ),
+    }
 }
 
 impl Capture {
     /// A capture of `body`, stored as text when it is UTF-8 and as base64 otherwise.
     pub fn new(method: &str, path: &str, headers: Vec<(String, String)>, body: &[u8]) -> Capture {
-        let (body, body_base64) = match std::str::from_utf8(body) {
-            Ok(text) => (Some(text.to_string()), None),
-            Err(_) => (
-                None,
-                Some(base64::engine::general_purpose::STANDARD.encode(body)),
-            ),
-        };
+        let (body, body_base64) = body_fields(body);
         Capture {
             wl_hook_capture: CAPTURE_VERSION,
             received_at: None,
@@ -50,7 +97,7 @@ impl Capture {
             method: method.to_string(),
             path: path.to_string(),
             headers,
-            body,
+            body: body.map(str::to_string),
             body_base64,
             body_omitted: None,
         }

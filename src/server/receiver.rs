@@ -142,30 +142,6 @@ impl Received {
     pub fn is_delivery(&self) -> bool {
         self.method == hyper::Method::POST
     }
-
-    /// One header's value as text (lossy for bytes that are not UTF-8).
-    pub fn header(&self, name: &str) -> Option<Cow<'_, str>> {
-        self.headers
-            .get(name)
-            .map(|v| String::from_utf8_lossy(v.as_bytes()))
-    }
-
-    /// The header pairs as text, in the map's order.
-    pub fn header_pairs(&self) -> Vec<(String, String)> {
-        header_pairs(&self.headers)
-    }
-}
-
-fn header_pairs(headers: &HeaderMap) -> Vec<(String, String)> {
-    headers
-        .iter()
-        .map(|(n, v)| {
-            (
-                n.as_str().to_string(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
-        })
-        .collect()
 }
 
 /// A connection hyper closed before a request reached the receiver: a head too large, a

@@ -21,7 +21,7 @@ use hyper::header::HeaderMap;
 use serde::ser::{Serialize, SerializeSeq, Serializer};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::capture::CAPTURE_VERSION;
+use crate::capture::{body_fields, Document, CAPTURE_VERSION};
 use crate::protocol::timestamp;
 
 /// A received request on its way to disk: what hyper gave, shared rather than copied (the
@@ -51,47 +51,23 @@ impl Serialize for Pairs<'_> {
     }
 }
 
-/// The capture document's fields in its order, borrowed.
-#[derive(serde::Serialize)]
-struct Document<'a> {
-    wl_hook_capture: u32,
-    received_at: String,
-    remote_addr: String,
-    method: &'a str,
-    path: &'a str,
-    headers: Pairs<'a>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    body: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    body_base64: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    body_omitted: Option<&'a str>,
-}
-
 impl Serialize for ToSave {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use base64::Engine;
-        let (body, body_base64, body_omitted) = match &self.body {
-            Ok(b) => match std::str::from_utf8(b) {
-                Ok(text) => (Some(text), None, None),
-                Err(_) => (
-                    None,
-                    Some(base64::engine::general_purpose::STANDARD.encode(b)),
-                    None,
-                ),
-            },
-            Err(reason) => (None, None, Some(reason.as_str())),
+        let (body, body_base64) = match &self.body {
+            Ok(b) => body_fields(b),
+            Err(_) => (None, None),
         };
         Document {
             wl_hook_capture: CAPTURE_VERSION,
-            received_at: timestamp::format(self.received_at),
-            remote_addr: self.remote_addr.to_string(),
+            received_at: Some(&timestamp::format(self.received_at)),
+            remote_addr: Some(&self.remote_addr.to_string()),
+            url: None,
             method: self.method.as_str(),
             path: &self.path,
             headers: Pairs(&self.headers),
             body,
-            body_base64,
-            body_omitted,
+            body_base64: body_base64.as_deref(),
+            body_omitted: self.body.as_ref().err().map(String::as_str),
         }
         .serialize(s)
     }
