@@ -312,47 +312,16 @@ fn duplicates_and_stale_events_are_reported() {
     let l = Listener::start(&["--secret", "k", "--json"]);
     let newer = body("42", r#","v":2"#);
     let older = body("42", r#","v":1"#);
+    let updated =
+        |b: &[u8], generated_at: &str| deliver(&l, b"k", "client.updated", b, generated_at);
+    assert_eq!(updated(&newer, "2026-01-10T10:05:00.000Z"), 200);
+    assert_eq!(updated(&newer, "2026-01-10T10:05:00.000Z"), 200);
     assert_eq!(
-        deliver(
-            &l,
-            b"k",
-            "client.updated",
-            &newer,
-            "2026-01-10T10:05:00.000Z"
-        ),
-        200
-    );
-    assert_eq!(
-        deliver(
-            &l,
-            b"k",
-            "client.updated",
-            &newer,
-            "2026-01-10T10:05:00.000Z"
-        ),
-        200
-    );
-    assert_eq!(
-        deliver(
-            &l,
-            b"k",
-            "client.updated",
-            &older,
-            "2026-01-10T10:00:00.000Z"
-        ),
+        updated(&older, "2026-01-10T10:00:00.000Z"),
         200,
         "stale events are still acknowledged"
     );
-    assert_eq!(
-        deliver(
-            &l,
-            b"k",
-            "client.updated",
-            &body("43", ""),
-            "2026-01-10T09:00:00.000Z"
-        ),
-        200
-    );
+    assert_eq!(updated(&body("43", ""), "2026-01-10T09:00:00.000Z"), 200);
     l.terminate();
     let (_, out) = l.finish();
     let reqs = requests(&out);
