@@ -119,8 +119,9 @@ def protocol_benches():
 
 
 # ---------------------------------------------------------------------------- verify 64 MiB
-def verify_large(tmp):
-    log("verify of a 64 MiB capture vs openssl dgst -hmac")
+def make_large(tmp):
+    """A 64 MiB JSON body (800,000 purchase items), and the same request signed as a capture
+    document and as a raw HTTP dump: (body, capture, raw) paths."""
     body_path = os.path.join(tmp, "body.json")
     chunk = '{"k_purchase_item":88412,"text_title":"10-Class Pass","m_price_total":"160.00"},'
     n = (64 * 1024 * 1024) // len(chunk)
@@ -128,22 +129,22 @@ def verify_large(tmp):
         f.write('{"text_purchase_id":"100013412008","purchase_items":[')
         f.write(chunk * (n - 1))
         f.write(chunk[:-1] + "]}")
-    capture = os.path.join(tmp, "large.json")
-    with open(capture, "w") as f:
-        subprocess.run(
-            [WL, "sign", "--data", body_path, "--topic", "purchase.created", "--secret", KEY, "--format", "json"],
-            check=True,
-            stdout=f,
-            stderr=subprocess.DEVNULL,
-        )
-    raw = os.path.join(tmp, "large.http")
-    with open(raw, "wb") as f:
-        subprocess.run(
-            [WL, "sign", "--data", body_path, "--topic", "purchase.created", "--secret", KEY, "--format", "http"],
-            check=True,
-            stdout=f,
-            stderr=subprocess.DEVNULL,
-        )
+    signed = {}
+    for form, name in [("json", "large.json"), ("http", "large.http")]:
+        signed[form] = os.path.join(tmp, name)
+        with open(signed[form], "wb") as f:
+            subprocess.run(
+                [WL, "sign", "--data", body_path, "--topic", "purchase.created", "--secret", KEY, "--format", form],
+                check=True,
+                stdout=f,
+                stderr=subprocess.DEVNULL,
+            )
+    return body_path, signed["json"], signed["http"]
+
+
+def verify_large(tmp):
+    log("verify of a 64 MiB capture vs openssl dgst -hmac")
+    body_path, capture, raw = make_large(tmp)
     results["verify_64mib"] = hyperfine(
         {
             "openssl": f"openssl dgst -sha256 -hmac {KEY} {body_path}",
@@ -222,32 +223,30 @@ def listen_throughput(tmp, lua):
         "listen_save_memory": saving(shm),
         "listen_save_disk": saving(tmp),
     }
+    # Rounds: every variant once per round, so a drift in this machine's speed during the
+    # minutes this takes moves the references and listen alike instead of skewing the ratios.
+    samples = {(name, conns): [] for name in variants for conns in (10, 50)}
+    for _ in range(RUNS):
+        for (name, conns), got in samples.items():
+            port = free_port()
+            p = variants[name](port)
+            try:
+                got.append(wrk(port, conns, lua, server_pid=p.p.pid))
+            finally:
+                p.stop()
+                if getattr(p, "cleanup", None):
+                    shutil.rmtree(p.cleanup, ignore_errors=True)
     out = {}
-    for name, start in variants.items():
-        for conns in (10, 50):
-            rps, p99s, errors, server_cpu, wrk_cpu = [], [], 0, [], []
-            for _ in range(RUNS):
-                port = free_port()
-                p = start(port)
-                try:
-                    r, p99, e, sc, wc = wrk(port, conns, lua, server_pid=p.p.pid)
-                finally:
-                    p.stop()
-                    if getattr(p, "cleanup", None):
-                        shutil.rmtree(p.cleanup, ignore_errors=True)
-                rps.append(r)
-                p99s.append(p99)
-                errors += e
-                server_cpu.append(sc)
-                wrk_cpu.append(wc)
-            out[f"{name}/c{conns}"] = {
-                "rps": median(rps),
-                "p99_ms": median(p99s),
-                "non_2xx": errors,
-                "server_cpu_us": median(server_cpu),
-                "wrk_cpu_us": median(wrk_cpu),
-            }
-            log(f"  {name} c{conns}: {median(rps):.0f} req/s, p99 {median(p99s):.2f} ms, server CPU {median(server_cpu):.1f} µs/request")
+    for (name, conns), got in samples.items():
+        rps, p99s, errors, server_cpu, wrk_cpu = zip(*got)
+        out[f"{name}/c{conns}"] = {
+            "rps": median(rps),
+            "p99_ms": median(p99s),
+            "non_2xx": sum(errors),
+            "server_cpu_us": median(server_cpu),
+            "wrk_cpu_us": median(wrk_cpu),
+        }
+        log(f"  {name} c{conns}: {median(rps):.0f} req/s, p99 {median(p99s):.2f} ms, server CPU {median(server_cpu):.1f} µs/request")
     # The disk's own rate of creating small files, the floor under --save to disk.
     d = tempfile.mkdtemp(dir=tmp)
     t = time.time()
@@ -312,7 +311,8 @@ def send_burst(tmp, capture):
     doc, body_path = load_capture(tmp, capture)
     wl_rates, oha_rates = [], []
     try:
-        for _ in range(RUNS):
+        # A burst lasts a fraction of a second: more rounds than elsewhere, alternating.
+        for _ in range(max(RUNS, 5)):
             text = run(
                 [WL, "send", "--secret", KEY, "--url", url, "--topic", "client.created", "--add", f'text_note="{doc_pad(doc)}"',
                  "--count", "20000", "--concurrency", "64", "--json"]
@@ -390,7 +390,7 @@ def report():
     w("is compared with a reference measured in the same run on the same machine.\n")
     w(f"- Machine: {m['cpu']}, {m['cores']} cores, SHA-NI: {'yes' if m['sha_ni'] else 'no'}, Linux {m['kernel']}")
     w(f"- Toolchain: {m['rustc']}; date: {m['date']}")
-    w(f"- Settings: {RUNS} runs per figure, {DURATION} s per load run, {SOAK} s soak\n")
+    w(f"- Settings: {RUNS} runs per figure ({max(RUNS, 5)} for verify and the send burst; the listen variants take turns), {DURATION} s per load run, {SOAK} s soak\n")
 
     def bar(ok):
         return "met" if ok else "**not met**"
@@ -501,21 +501,27 @@ def fmt_time(t):
     return f"{t:.2f} s"
 
 
+def make_load(tmp):
+    """The load of every throughput figure: a 1 KiB signed body as a capture document, and a
+    wrk script that posts it. Returns both paths."""
+    capture = os.path.join(tmp, "capture-1k.json")
+    base = json.loads(run([WL, "sign", "--topic", "client.created", "--secret", KEY, "--seed", "1", "--format", "json"]))
+    pad = "x" * max(0, 1024 - len(base["body"]) - len(',"text_note":""'))
+    with open(capture, "w") as f:
+        f.write(run([WL, "sign", "--topic", "client.created", "--secret", KEY, "--seed", "1", "--add", f'text_note="{pad}"', "--format", "json"]))
+    lua = os.path.join(tmp, "post.lua")
+    with open(lua, "w") as f:
+        f.write(run(["python3", os.path.join(ROOT, "bench/wrk_script.py"), capture]))
+    return capture, lua
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix="wl-hook-bench-")
     try:
         machine()
         protocol_benches()
-        # A 1 KiB signed body, the load of every throughput figure.
-        capture = os.path.join(tmp, "capture-1k.json")
-        base = json.loads(run([WL, "sign", "--topic", "client.created", "--secret", KEY, "--seed", "1", "--format", "json"]))
-        pad = "x" * max(0, 1024 - len(base["body"]) - len(',"text_note":""'))
-        with open(capture, "w") as f:
-            f.write(run([WL, "sign", "--topic", "client.created", "--secret", KEY, "--seed", "1", "--add", f'text_note="{pad}"', "--format", "json"]))
-        lua = os.path.join(tmp, "post.lua")
-        with open(lua, "w") as f:
-            f.write(run(["python3", os.path.join(ROOT, "bench/wrk_script.py"), capture]))
+        capture, lua = make_load(tmp)
         verify_large(tmp)
         # The client-side figures first: the listen runs leave the kernel writing back and
         # discarding thousands of capture files for a while, which would slow what follows.
