@@ -1,6 +1,5 @@
 //! `wl-hook listen`: a local WL receiver for development and CI, with a verdict on exit.
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -165,11 +164,11 @@ async fn shutdown_signal() -> &'static str {
     }
 }
 
-/// Bind, announce, serve until a stop condition, drain, summarise. Used by `listen` and by the
-/// in-process listener of `demo`.
+/// Bind, announce, serve until a stop condition, drain, summarise. Events are counted here and
+/// shown by `out`'s thread, in batches.
 pub async fn listen(
     plan: ListenPlan,
-    out: &mut impl Write,
+    out: &mut BackgroundWriter,
     stop_signal: impl std::future::Future<Output = &'static str>,
 ) -> Result<Exit> {
     let listener = server::bind(&plan.host, plan.port).await.map_err(|e| {
@@ -218,29 +217,34 @@ pub async fn listen(
     };
     tokio::pin!(until_deadline);
     tokio::pin!(stop_signal);
-    // Show an event and count it; when the output is flushed is `FlushPolicy`'s decision.
+    // Events are counted as they come and gathered; when the batch goes to the output thread
+    // to be shown is `FlushPolicy`'s decision.
     let mut flush = FlushPolicy::new(tokio::time::Instant::now());
     let flush_timer = tokio::time::sleep(FLUSH_EVERY);
     tokio::pin!(flush_timer);
     let view = plan.view;
+    let mut batch: Vec<Event> = Vec::with_capacity(FLUSH_LINES);
     fn show(
         view: ListenView,
-        out: &mut impl Write,
-        e: &Event,
-        t: &mut Tally,
+        out: &mut BackgroundWriter,
+        batch: &mut Vec<Event>,
     ) -> std::io::Result<()> {
-        t.record_event(e);
-        view.write_event(out, e)
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let events = std::mem::replace(batch, Vec::with_capacity(FLUSH_LINES));
+        out.defer(move |w| events.iter().try_for_each(|e| view.write_event(w, e)))
     }
     let reason: String = loop {
         tokio::select! {
             e = rx.recv() => {
                 let Some(e) = e else { break "server stopped".into() };
-                show(view, out, &e, &mut tally)?;
+                tally.record_event(&e);
+                batch.push(e);
                 let now = tokio::time::Instant::now();
                 match flush.after_event(now, !rx.is_empty()) {
                     Flush::Now => {
-                        out.flush()?;
+                        show(view, out, &mut batch)?;
                         flush.flushed(now);
                     }
                     Flush::At(due) => flush_timer.as_mut().reset(due),
@@ -255,14 +259,14 @@ pub async fn listen(
                 }
             }
             _ = &mut flush_timer, if flush.is_due() => {
-                out.flush()?;
+                show(view, out, &mut batch)?;
                 flush.flushed(tokio::time::Instant::now());
             }
             _ = &mut until_deadline => break format!("--timeout {} passed", crate::duration::human(plan.timeout.unwrap_or_default())),
             sig = &mut stop_signal => break sig.to_string(),
         }
     };
-    out.flush()?;
+    show(view, out, &mut batch)?;
 
     // Stop accepting; requests already in flight finish (bounded) and are still shown.
     let _ = stop_tx.send(true);
@@ -270,23 +274,25 @@ pub async fn listen(
         tokio::select! {
             e = rx.recv() => match e {
                 Some(e) => {
-                    show(view, out, &e, &mut tally)?;
+                    tally.record_event(&e);
+                    batch.push(e);
                     // Draining is no rush: show each request as it finishes.
                     if rx.is_empty() {
-                        out.flush()?;
+                        show(view, out, &mut batch)?;
                     }
                 }
                 None => break (&mut server).await.unwrap_or(false),
             },
             done = &mut server => {
                 while let Ok(e) = rx.try_recv() {
-                    show(view, out, &e, &mut tally)?;
+                    tally.record_event(&e);
+                    batch.push(e);
                 }
                 break done.unwrap_or(false);
             }
         }
     };
-    out.flush()?;
+    show(view, out, &mut batch)?;
     if !drained {
         eprintln!("wl-hook: warning: some requests were still in flight when the stop timed out");
     }

@@ -1,11 +1,12 @@
 //! Output written by a thread of its own. `listen` serves every connection on one thread, and
-//! writing its lines to a file or pipe (a system call that copies them into the page cache) took
-//! about a tenth of that thread's time under load (`bench/profile.sh listen`). Here the lines are
-//! gathered in memory, and each flush hands the gathered buffer to a writer thread; the network
-//! thread goes on at once.
+//! formatting its lines and writing them to a file or pipe (a system call that copies them into
+//! the page cache) took about a sixth of that thread's time under load
+//! (`bench/profile.sh listen`). Here text is gathered in memory and events are gathered as they
+//! are; each flush hands the batch to a writer thread, which formats and writes it while the
+//! network thread goes on.
 //!
 //! What a flush hands over is written at once, in order. A write error is reported by the next
-//! write or flush and by [`BackgroundWriter::finish`]. The buffers in flight are bounded: when
+//! write or flush and by [`BackgroundWriter::finish`]. The batches in flight are bounded: when
 //! the output is slower than the lines (a pipe nobody reads), a flush waits, as a plain write
 //! would.
 
@@ -13,94 +14,118 @@ use std::io::{self, Write};
 use std::sync::mpsc::{self, Receiver, SyncSender, TryRecvError};
 use std::thread::JoinHandle;
 
-/// Buffers handed over and not yet written, at most.
+/// Batches handed over and not yet written, at most.
 const IN_FLIGHT: usize = 4;
-/// A buffer this full is handed over without waiting for a flush.
+/// Text this long is handed over without waiting for a flush.
 const HAND_OVER_AT: usize = 1 << 20;
-/// The capacity of a new buffer.
+/// The writer thread's buffer for a batch, which becomes one write.
 const CAPACITY: usize = 64 * 1024;
 
+/// Something that writes itself on the output thread (into a buffer that is then written).
+pub type Deferred = Box<dyn FnOnce(&mut Vec<u8>) -> io::Result<()> + Send>;
+
+/// Work for the writer thread.
+enum Job {
+    Text(Vec<u8>),
+    Deferred(Deferred),
+}
+
 pub struct BackgroundWriter {
-    buf: Vec<u8>,
-    to_thread: Option<SyncSender<Vec<u8>>>,
-    /// Written buffers coming back for reuse, or the error that stopped the thread.
-    back: Receiver<io::Result<Vec<u8>>>,
-    spare: Vec<Vec<u8>>,
+    text: Vec<u8>,
+    to_thread: Option<SyncSender<Job>>,
+    /// The error that stopped the thread.
+    errors: Receiver<io::Error>,
     thread: Option<JoinHandle<()>>,
-    /// The error that stopped the thread, repeated to every later call.
+    /// That error, repeated to every later call.
     failed: Option<(io::ErrorKind, String)>,
 }
 
 impl BackgroundWriter {
     /// Start a thread that writes to `out`.
-    pub fn new<W: Write + Send + 'static>(mut out: W) -> io::Result<BackgroundWriter> {
-        let (to_thread, from_main) = mpsc::sync_channel::<Vec<u8>>(IN_FLIGHT);
-        let (to_main, back) = mpsc::channel();
+    pub fn new<W: Write + Send + 'static>(out: W) -> io::Result<BackgroundWriter> {
+        let (to_thread, jobs) = mpsc::sync_channel::<Job>(IN_FLIGHT);
+        let (report, errors) = mpsc::channel();
         let thread = std::thread::Builder::new()
             .name("wl-hook-output".into())
             .spawn(move || {
-                for mut buf in from_main {
-                    if let Err(e) = out.write_all(&buf).and_then(|()| out.flush()) {
-                        let _ = to_main.send(Err(e));
+                let mut out = out;
+                let mut batch = Vec::with_capacity(CAPACITY);
+                for job in jobs {
+                    let written = match job {
+                        Job::Text(text) => out.write_all(&text),
+                        Job::Deferred(write) => {
+                            batch.clear();
+                            if batch.capacity() > 16 * CAPACITY {
+                                // A batch of huge bodies: do not keep its memory.
+                                batch = Vec::with_capacity(CAPACITY);
+                            }
+                            write(&mut batch).and_then(|()| out.write_all(&batch))
+                        }
+                    };
+                    if let Err(e) = written.and_then(|()| out.flush()) {
+                        let _ = report.send(e);
                         return;
                     }
-                    buf.clear();
-                    let _ = to_main.send(Ok(buf));
                 }
             })?;
         Ok(BackgroundWriter {
-            buf: Vec::with_capacity(CAPACITY),
+            text: Vec::new(),
             to_thread: Some(to_thread),
-            back,
-            spare: Vec::new(),
+            errors,
             thread: Some(thread),
             failed: None,
         })
     }
 
-    /// Collect the buffers the thread is done with; its error, if it stopped on one.
-    fn collect(&mut self) -> io::Result<()> {
-        loop {
-            match self.back.try_recv() {
-                Ok(Ok(buf)) => self.spare.push(buf),
-                Ok(Err(e)) => {
+    /// Hand `write` to the thread, after the text gathered so far; it runs there, and what it
+    /// wrote is written out and flushed at once.
+    pub fn defer(
+        &mut self,
+        write: impl FnOnce(&mut Vec<u8>) -> io::Result<()> + Send + 'static,
+    ) -> io::Result<()> {
+        self.hand_over()?;
+        self.send(Job::Deferred(Box::new(write)))
+    }
+
+    /// The error that stopped the thread, if it did.
+    fn check(&mut self) -> io::Result<()> {
+        if self.failed.is_none() {
+            match self.errors.try_recv() {
+                Ok(e) => {
                     self.failed = Some((e.kind(), e.to_string()));
                     return Err(e);
                 }
-                Err(TryRecvError::Empty) => return Ok(()),
-                // The thread stopped on an error reported before.
-                Err(TryRecvError::Disconnected) => return self.check(),
+                Err(TryRecvError::Empty | TryRecvError::Disconnected) => {}
             }
         }
-    }
-
-    fn check(&self) -> io::Result<()> {
         match &self.failed {
             Some((kind, text)) => Err(io::Error::new(*kind, text.clone())),
             None => Ok(()),
         }
     }
 
-    fn hand_over(&mut self) -> io::Result<()> {
-        self.collect()?;
-        if self.buf.is_empty() {
-            return Ok(());
-        }
-        let next = self
-            .spare
-            .pop()
-            .unwrap_or_else(|| Vec::with_capacity(CAPACITY));
-        let full = std::mem::replace(&mut self.buf, next);
-        let sent = self.to_thread.as_ref().map(|t| t.send(full));
+    fn send(&mut self, job: Job) -> io::Result<()> {
+        self.check()?;
+        let sent = self.to_thread.as_ref().map(|t| t.send(job));
         match sent {
             Some(Ok(())) => Ok(()),
-            // The thread is gone: it stopped on an error, which `collect` now has.
+            // The thread is gone: it stopped on an error, which `check` now finds.
             _ => {
-                self.collect()?;
+                if let Some(t) = self.thread.take() {
+                    let _ = t.join();
+                }
                 self.check()?;
                 Err(io::Error::other("the output thread has stopped"))
             }
         }
+    }
+
+    fn hand_over(&mut self) -> io::Result<()> {
+        if self.text.is_empty() {
+            return self.check();
+        }
+        let text = std::mem::take(&mut self.text);
+        self.send(Job::Text(text))
     }
 
     /// Hand over what is left, wait until all of it is written, and stop the thread.
@@ -114,22 +139,21 @@ impl BackgroundWriter {
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
-        let collected = self.collect();
-        handed.and(collected).and_then(|()| self.check())
+        handed.and_then(|()| self.check())
     }
 }
 
 impl Write for BackgroundWriter {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
         self.check()?;
-        self.buf.extend_from_slice(data);
-        if self.buf.len() >= HAND_OVER_AT {
+        self.text.extend_from_slice(data);
+        if self.text.len() >= HAND_OVER_AT {
             self.hand_over()?;
         }
         Ok(data.len())
     }
 
-    /// Hand the gathered lines to the writer thread, which writes them at once.
+    /// Hand the gathered text to the writer thread, which writes it at once.
     fn flush(&mut self) -> io::Result<()> {
         self.hand_over()
     }
@@ -212,6 +236,28 @@ mod tests {
             want.extend_from_slice(format!("line {i}\n").as_bytes());
         }
         assert_eq!(sink.all(), want);
+    }
+
+    #[test]
+    fn deferred_writes_run_on_the_thread_in_order() {
+        let sink = Sink::default();
+        let mut w = BackgroundWriter::new(sink.clone()).unwrap();
+        let main = std::thread::current().id();
+        w.write_all(b"text first\n").unwrap();
+        w.defer(move |out| {
+            assert_ne!(std::thread::current().id(), main);
+            out.extend_from_slice(b"then a batch\n");
+            out.write_all(b"of lines\n")
+        })
+        .unwrap();
+        // Flushed once the batch is written, without waiting for finish.
+        wait_for(&sink, b"text first\nthen a batch\nof lines\n");
+        w.write_all(b"and text again\n").unwrap();
+        w.finish().unwrap();
+        assert_eq!(
+            sink.all(),
+            b"text first\nthen a batch\nof lines\nand text again\n"
+        );
     }
 
     #[test]
