@@ -233,18 +233,33 @@ pub async fn listen(
             return Ok(());
         }
         let events = std::mem::replace(batch, Vec::with_capacity(FLUSH_LINES));
-        out.defer(move |w| events.iter().try_for_each(|e| view.write_event(w, e)))
+        out.defer(move |w| {
+            events.iter().try_for_each(|e| {
+                view.write_event(w, e)?;
+                w.spill_if_full()
+            })
+        })
     }
+    // The bodies waiting in `batch`: a batch of large ones goes at once.
+    let mut batch_bytes = 0usize;
+    // A failed output (stdout closed) stops listen at once, not at the next request.
+    let mut output_failed = out.stop_signal();
     let reason: String = loop {
         tokio::select! {
             e = rx.recv() => {
                 let Some(e) = e else { break "server stopped".into() };
                 tally.record_event(&e);
+                batch_bytes += e.body_len();
                 batch.push(e);
                 let now = tokio::time::Instant::now();
-                match flush.after_event(now, !rx.is_empty()) {
+                let mut decision = flush.after_event(now, !rx.is_empty());
+                if batch_bytes >= FLUSH_BYTES {
+                    decision = Flush::Now;
+                }
+                match decision {
                     Flush::Now => {
                         show(view, out, &mut batch)?;
+                        batch_bytes = 0;
                         flush.flushed(now);
                     }
                     Flush::At(due) => flush_timer.as_mut().reset(due),
@@ -260,8 +275,10 @@ pub async fn listen(
             }
             _ = &mut flush_timer, if flush.is_due() => {
                 show(view, out, &mut batch)?;
+                batch_bytes = 0;
                 flush.flushed(tokio::time::Instant::now());
             }
+            _ = &mut output_failed => return Err(out.failure().into()),
             _ = &mut until_deadline => break format!("--timeout {} passed", crate::duration::human(plan.timeout.unwrap_or_default())),
             sig = &mut stop_signal => break sig.to_string(),
         }
@@ -283,6 +300,7 @@ pub async fn listen(
                 }
                 None => break (&mut server).await.unwrap_or(false),
             },
+            _ = &mut output_failed => return Err(out.failure().into()),
             done = &mut server => {
                 while let Ok(e) = rx.try_recv() {
                     tally.record_event(&e);
@@ -294,6 +312,8 @@ pub async fn listen(
     };
     show(view, out, &mut batch)?;
     if !drained {
+        // After the requests above, as they appear on a terminal.
+        out.sync()?;
         eprintln!("wl-hook: warning: some requests were still in flight when the stop timed out");
     }
 
@@ -305,8 +325,10 @@ pub async fn listen(
 
 /// A busy receiver flushes its output at most this often...
 const FLUSH_EVERY: Duration = Duration::from_millis(5);
-/// ...or once this many lines wait.
+/// ...or once this many lines wait...
 const FLUSH_LINES: usize = 64;
+/// ...or bodies of this many bytes.
+const FLUSH_BYTES: usize = 1 << 20;
 
 /// What to do with the output after an event.
 #[derive(Debug, PartialEq, Eq)]

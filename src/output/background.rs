@@ -6,28 +6,68 @@
 //! network thread goes on.
 //!
 //! What a flush hands over is written at once, in order. A write error is reported by the next
-//! write or flush and by [`BackgroundWriter::finish`]. The batches in flight are bounded: when
-//! the output is slower than the lines (a pipe nobody reads), a flush waits, as a plain write
-//! would.
+//! call, by [`BackgroundWriter::finish`], and at once to whoever awaits
+//! [`BackgroundWriter::stop_signal`] (listen stops on it, as it stopped on a failed write before).
+//! The batches in flight are bounded: when the output is slower than the lines (a pipe nobody
+//! reads), a flush waits, as a plain write would.
 
 use std::io::{self, Write};
 use std::sync::mpsc::{self, Receiver, SyncSender, TryRecvError};
 use std::thread::JoinHandle;
 
-/// Batches handed over and not yet written, at most.
+use tokio::sync::oneshot;
+
+/// Batches waiting for the writer thread, besides the one it is writing.
 const IN_FLIGHT: usize = 4;
 /// Text this long is handed over without waiting for a flush.
 const HAND_OVER_AT: usize = 1 << 20;
-/// The writer thread's buffer for a batch, which becomes one write.
+/// The writer thread's buffer: a batch of short lines is one write.
 const CAPACITY: usize = 64 * 1024;
 
-/// Something that writes itself on the output thread (into a buffer that is then written).
-pub type Deferred = Box<dyn FnOnce(&mut Vec<u8>) -> io::Result<()> + Send>;
+/// Something that writes itself on the output thread.
+pub type Deferred = Box<dyn FnOnce(&mut Batch<'_>) -> io::Result<()> + Send>;
+
+/// Where a deferred batch writes: into memory (no call through a trait object per piece), out
+/// to the real output when [`Batch::spill_if_full`] finds it full, and the rest at the end.
+pub struct Batch<'a> {
+    buf: &'a mut Vec<u8>,
+    out: &'a mut dyn Write,
+}
+
+impl Batch<'_> {
+    /// Write out what is gathered once it reaches the buffer's size: call it between items, so
+    /// a batch of large ones never sits in memory whole.
+    pub fn spill_if_full(&mut self) -> io::Result<()> {
+        if self.buf.len() >= CAPACITY {
+            self.out.write_all(self.buf)?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
+}
+
+impl Write for Batch<'_> {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn write_all(&mut self, data: &[u8]) -> io::Result<()> {
+        self.buf.extend_from_slice(data);
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
 
 /// Work for the writer thread.
 enum Job {
     Text(Vec<u8>),
     Deferred(Deferred),
+    /// Answer once everything before is written.
+    Barrier(SyncSender<()>),
 }
 
 pub struct BackgroundWriter {
@@ -36,7 +76,9 @@ pub struct BackgroundWriter {
     /// The error that stopped the thread.
     errors: Receiver<io::Error>,
     thread: Option<JoinHandle<()>>,
-    /// That error, repeated to every later call.
+    /// Resolves when the thread ends, however it ends.
+    stopped: Option<oneshot::Receiver<()>>,
+    /// The error that stopped the thread, repeated to every later call.
     failed: Option<(io::ErrorKind, String)>,
 }
 
@@ -45,21 +87,33 @@ impl BackgroundWriter {
     pub fn new<W: Write + Send + 'static>(out: W) -> io::Result<BackgroundWriter> {
         let (to_thread, jobs) = mpsc::sync_channel::<Job>(IN_FLIGHT);
         let (report, errors) = mpsc::channel();
+        let (alive, stopped) = oneshot::channel::<()>();
         let thread = std::thread::Builder::new()
             .name("wl-hook-output".into())
             .spawn(move || {
+                // Dropped when this thread ends, after any error is reported.
+                let _alive = alive;
                 let mut out = out;
-                let mut batch = Vec::with_capacity(CAPACITY);
+                let mut buf = Vec::with_capacity(CAPACITY);
                 for job in jobs {
                     let written = match job {
                         Job::Text(text) => out.write_all(&text),
                         Job::Deferred(write) => {
-                            batch.clear();
-                            if batch.capacity() > 16 * CAPACITY {
-                                // A batch of huge bodies: do not keep its memory.
-                                batch = Vec::with_capacity(CAPACITY);
+                            buf.clear();
+                            let mut batch = Batch {
+                                buf: &mut buf,
+                                out: &mut out,
+                            };
+                            let written = write(&mut batch).and_then(|()| out.write_all(&buf));
+                            if buf.capacity() > 16 * CAPACITY {
+                                // One huge item: do not keep its memory.
+                                buf = Vec::with_capacity(CAPACITY);
                             }
-                            write(&mut batch).and_then(|()| out.write_all(&batch))
+                            written
+                        }
+                        Job::Barrier(done) => {
+                            let _ = done.send(());
+                            continue;
                         }
                     };
                     if let Err(e) = written.and_then(|()| out.flush()) {
@@ -73,18 +127,53 @@ impl BackgroundWriter {
             to_thread: Some(to_thread),
             errors,
             thread: Some(thread),
+            stopped: Some(stopped),
             failed: None,
         })
     }
 
     /// Hand `write` to the thread, after the text gathered so far; it runs there, and what it
-    /// wrote is written out and flushed at once.
+    /// wrote is flushed at once.
     pub fn defer(
         &mut self,
-        write: impl FnOnce(&mut Vec<u8>) -> io::Result<()> + Send + 'static,
+        write: impl FnOnce(&mut Batch<'_>) -> io::Result<()> + Send + 'static,
     ) -> io::Result<()> {
         self.hand_over()?;
         self.send(Job::Deferred(Box::new(write)))
+    }
+
+    /// Hand over the text gathered so far and wait until everything handed over is written.
+    pub fn sync(&mut self) -> io::Result<()> {
+        self.hand_over()?;
+        let (done, written) = mpsc::sync_channel(1);
+        self.send(Job::Barrier(done))?;
+        match written.recv() {
+            Ok(()) => Ok(()),
+            Err(_) => Err(self.failure()),
+        }
+    }
+
+    /// A future that resolves if the writer thread ends before [`finish`](Self::finish): its
+    /// output failed ([`failure`](Self::failure) says how). Given once.
+    pub fn stop_signal(&mut self) -> impl std::future::Future<Output = ()> + Unpin {
+        let stopped = self.stopped.take();
+        // Polled on every turn of listen's loop: without spending the task's cooperative
+        // budget, which would make the loop yield twice as often.
+        Box::pin(tokio::task::unconstrained(async move {
+            match stopped {
+                Some(s) => {
+                    let _ = s.await;
+                }
+                None => std::future::pending().await,
+            }
+        }))
+    }
+
+    /// Why the thread stopped.
+    pub fn failure(&mut self) -> io::Error {
+        self.check()
+            .err()
+            .unwrap_or_else(|| io::Error::other("the output thread stopped"))
     }
 
     /// The error that stopped the thread, if it did.
@@ -95,7 +184,14 @@ impl BackgroundWriter {
                     self.failed = Some((e.kind(), e.to_string()));
                     return Err(e);
                 }
-                Err(TryRecvError::Empty | TryRecvError::Disconnected) => {}
+                // The thread ended without an error while it should still run: it panicked.
+                Err(TryRecvError::Disconnected) if self.to_thread.is_some() => {
+                    self.failed = Some((
+                        io::ErrorKind::Other,
+                        "the output thread stopped unexpectedly".into(),
+                    ));
+                }
+                Err(_) => {}
             }
         }
         match &self.failed {
@@ -109,14 +205,8 @@ impl BackgroundWriter {
         let sent = self.to_thread.as_ref().map(|t| t.send(job));
         match sent {
             Some(Ok(())) => Ok(()),
-            // The thread is gone: it stopped on an error, which `check` now finds.
-            _ => {
-                if let Some(t) = self.thread.take() {
-                    let _ = t.join();
-                }
-                self.check()?;
-                Err(io::Error::other("the output thread has stopped"))
-            }
+            // The thread is gone: `failure` finds out why.
+            _ => Err(self.failure()),
         }
     }
 
@@ -137,7 +227,9 @@ impl BackgroundWriter {
         let handed = self.hand_over();
         self.to_thread.take();
         if let Some(t) = self.thread.take() {
-            let _ = t.join();
+            if t.join().is_err() && self.failed.is_none() {
+                self.failed = Some((io::ErrorKind::Other, "the output thread panicked".into()));
+            }
         }
         handed.and_then(|()| self.check())
     }
@@ -246,12 +338,13 @@ mod tests {
         w.write_all(b"text first\n").unwrap();
         w.defer(move |out| {
             assert_ne!(std::thread::current().id(), main);
-            out.extend_from_slice(b"then a batch\n");
+            out.write_all(b"then a batch\n")?;
             out.write_all(b"of lines\n")
         })
         .unwrap();
-        // Flushed once the batch is written, without waiting for finish.
+        // Written as one, without waiting for finish.
         wait_for(&sink, b"text first\nthen a batch\nof lines\n");
+        assert_eq!(sink.writes.lock().unwrap().len(), 2);
         w.write_all(b"and text again\n").unwrap();
         w.finish().unwrap();
         assert_eq!(
@@ -279,6 +372,75 @@ mod tests {
         w.write_all(b"last\n").unwrap();
         drop(w);
         assert_eq!(sink.all(), b"last\n");
+    }
+
+    /// A batch of large items is written out as it goes, never gathered whole.
+    #[test]
+    fn a_batch_spills_between_items() {
+        let sink = Sink::default();
+        let mut w = BackgroundWriter::new(sink.clone()).unwrap();
+        let item = vec![b'x'; 40_000];
+        let items = item.clone();
+        w.defer(move |out| {
+            (0..10).try_for_each(|_| {
+                out.write_all(&items)?;
+                out.spill_if_full()
+            })
+        })
+        .unwrap();
+        w.finish().unwrap();
+        assert_eq!(sink.all(), item.repeat(10));
+        let sizes: Vec<usize> = sink.writes.lock().unwrap().iter().map(Vec::len).collect();
+        assert!(sizes.len() >= 5, "{sizes:?}");
+        assert!(sizes.iter().all(|&n| n < 2 * CAPACITY), "{sizes:?}");
+    }
+
+    #[test]
+    fn sync_waits_until_everything_is_written() {
+        let sink = Sink::default();
+        let mut w = BackgroundWriter::new(sink.clone()).unwrap();
+        w.defer(|out| {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            out.write_all(b"slow batch\n")
+        })
+        .unwrap();
+        w.write_all(b"text\n").unwrap();
+        w.sync().unwrap();
+        assert_eq!(sink.all(), b"slow batch\ntext\n");
+    }
+
+    /// The stop signal resolves as soon as the output fails, with no further call needed.
+    #[test]
+    fn a_failed_deferred_write_stops_the_thread_and_says_why() {
+        let sink = Sink::default();
+        *sink.fail.lock().unwrap() = true;
+        let mut w = BackgroundWriter::new(sink.clone()).unwrap();
+        let stopped = w.stop_signal();
+        w.defer(|out| out.write_all(b"lost\n")).unwrap();
+        tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap()
+            .block_on(async {
+                tokio::time::timeout(std::time::Duration::from_secs(10), stopped)
+                    .await
+                    .expect("the stop signal")
+            });
+        let e = w.failure();
+        assert_eq!(e.kind(), io::ErrorKind::BrokenPipe);
+        assert!(e.to_string().contains("closed"), "{e}");
+        assert!(w.defer(|_| Ok(())).is_err());
+        assert!(w.sync().is_err());
+        assert_eq!(w.finish().unwrap_err().kind(), io::ErrorKind::BrokenPipe);
+    }
+
+    #[test]
+    fn a_panicking_batch_is_an_error_not_a_silent_loss() {
+        let sink = Sink::default();
+        let mut w = BackgroundWriter::new(sink.clone()).unwrap();
+        w.defer(|_| panic!("formatting failed")).unwrap();
+        w.write_all(b"summary\n").unwrap();
+        assert!(w.finish().is_err());
     }
 
     #[test]

@@ -194,6 +194,16 @@ pub enum Event {
     Rejected(Rejected),
 }
 
+impl Event {
+    /// The size of the body it holds.
+    pub fn body_len(&self) -> usize {
+        match self {
+            Event::Request(r) => r.body.as_ref().map_or(0, |b| b.len()),
+            Event::Rejected(_) => 0,
+        }
+    }
+}
+
 /// Counts over a run, and which expected events have arrived.
 #[derive(Debug, Clone, Default)]
 pub struct Tally {

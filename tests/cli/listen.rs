@@ -223,6 +223,51 @@ fn each_request_is_printed_while_listen_runs() {
     l.finish();
 }
 
+/// Nobody reads the output any more (`listen | head -1`): listen stops on the first line it
+/// cannot write, exit 1, instead of answering deliveries it can no longer show.
+#[test]
+fn a_closed_stdout_stops_listen_at_once() {
+    use std::io::BufRead;
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("wl-hook"));
+    for var in ENV_VARS {
+        cmd.env_remove(var);
+    }
+    let mut child = cmd
+        .args(["listen", "--port", "0", "--no-verify", "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    // The reader is gone with its BufReader: the pipe is closed.
+    let v: Value = serde_json::from_str(&first).unwrap();
+    let url = format!("{}/webhooks", v["url"].as_str().unwrap());
+    post(&url, &[], br#"{"uid":"1"}"#);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("listen still runs with nobody reading its output");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(1));
+    // And the port is closed: the sender's next try fails, to be retried later.
+    let addr = url
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(std::net::TcpStream::connect(addr).is_err());
+}
+
 #[test]
 fn oversized_declared_length_is_refused_at_once() {
     let l = Listener::start(&[
