@@ -284,6 +284,7 @@ pub async fn listen(
         }
     };
     show(view, out, &mut batch)?;
+    batch_bytes = 0;
 
     // Stop accepting; requests already in flight finish (bounded) and are still shown.
     let _ = stop_tx.send(true);
@@ -292,10 +293,12 @@ pub async fn listen(
             e = rx.recv() => match e {
                 Some(e) => {
                     tally.record_event(&e);
+                    batch_bytes += e.body_len();
                     batch.push(e);
                     // Draining is no rush: show each request as it finishes.
-                    if rx.is_empty() {
+                    if rx.is_empty() || batch_bytes >= FLUSH_BYTES {
                         show(view, out, &mut batch)?;
+                        batch_bytes = 0;
                     }
                 }
                 None => break (&mut server).await.unwrap_or(false),
