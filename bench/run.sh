@@ -10,6 +10,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# `--report`: only write BENCHMARKS.md again from target/bench/results.json.
+if [ "${1:-}" = "--report" ]; then
+  exec python3 bench/run.py --report
+fi
+
 missing=()
 for tool in wrk hyperfine rg curl openssl python3; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
