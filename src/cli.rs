@@ -128,8 +128,9 @@ JSON 400; a body over --max-body 413; any method but POST 405. The first stdout 
 'Listening on http://HOST:PORT'.
 
 Exit codes: 0 stopped with every expectation met (--count reached, every --expect-topic arrived,
-or a plain stop); 1 --timeout passed before --count was reached or an expected event arrived; 2
-input error; 3 the address cannot be bound.";
+or a plain stop); 1 --timeout passed before --count was reached or an expected event arrived, or
+stdout can no longer be written (listen then stops at once); 2 input error; 3 the address cannot
+be bound.";
 
 const CHECK_HELP: &str = "\
 Examples:
