@@ -222,26 +222,7 @@ pub async fn listen(
     let mut flush = FlushPolicy::new(tokio::time::Instant::now());
     let flush_timer = tokio::time::sleep(FLUSH_EVERY);
     tokio::pin!(flush_timer);
-    let view = plan.view;
-    let mut batch: Vec<Event> = Vec::with_capacity(FLUSH_LINES);
-    fn show(
-        view: ListenView,
-        out: &mut BackgroundWriter,
-        batch: &mut Vec<Event>,
-    ) -> std::io::Result<()> {
-        if batch.is_empty() {
-            return Ok(());
-        }
-        let events = std::mem::replace(batch, Vec::with_capacity(FLUSH_LINES));
-        out.defer(move |w| {
-            events.iter().try_for_each(|e| {
-                view.write_event(w, e)?;
-                w.spill_if_full()
-            })
-        })
-    }
-    // The bodies waiting in `batch`: a batch of large ones goes at once.
-    let mut batch_bytes = 0usize;
+    let mut pending = Pending::new(plan.view);
     // A failed output (stdout closed) stops listen at once, not at the next request.
     let mut output_failed = out.stop_signal();
     let reason: String = loop {
@@ -249,17 +230,15 @@ pub async fn listen(
             e = rx.recv() => {
                 let Some(e) = e else { break "server stopped".into() };
                 tally.record_event(&e);
-                batch_bytes += e.body_len();
-                batch.push(e);
+                pending.push(e);
                 let now = tokio::time::Instant::now();
                 let mut decision = flush.after_event(now, !rx.is_empty());
-                if batch_bytes >= FLUSH_BYTES {
+                if pending.is_heavy() {
                     decision = Flush::Now;
                 }
                 match decision {
                     Flush::Now => {
-                        show(view, out, &mut batch)?;
-                        batch_bytes = 0;
+                        pending.show(out)?;
                         flush.flushed(now);
                     }
                     Flush::At(due) => flush_timer.as_mut().reset(due),
@@ -274,8 +253,7 @@ pub async fn listen(
                 }
             }
             _ = &mut flush_timer, if flush.is_due() => {
-                show(view, out, &mut batch)?;
-                batch_bytes = 0;
+                pending.show(out)?;
                 flush.flushed(tokio::time::Instant::now());
             }
             _ = &mut output_failed => return Err(out.failure().into()),
@@ -283,8 +261,7 @@ pub async fn listen(
             sig = &mut stop_signal => break sig.to_string(),
         }
     };
-    show(view, out, &mut batch)?;
-    batch_bytes = 0;
+    pending.show(out)?;
 
     // Stop accepting; requests already in flight finish (bounded) and are still shown.
     let _ = stop_tx.send(true);
@@ -293,12 +270,10 @@ pub async fn listen(
             e = rx.recv() => match e {
                 Some(e) => {
                     tally.record_event(&e);
-                    batch_bytes += e.body_len();
-                    batch.push(e);
+                    pending.push(e);
                     // Draining is no rush: show each request as it finishes.
-                    if rx.is_empty() || batch_bytes >= FLUSH_BYTES {
-                        show(view, out, &mut batch)?;
-                        batch_bytes = 0;
+                    if rx.is_empty() || pending.is_heavy() {
+                        pending.show(out)?;
                     }
                 }
                 None => break (&mut server).await.unwrap_or(false),
@@ -307,13 +282,13 @@ pub async fn listen(
             done = &mut server => {
                 while let Ok(e) = rx.try_recv() {
                     tally.record_event(&e);
-                    batch.push(e);
+                    pending.push(e);
                 }
                 break done.unwrap_or(false);
             }
         }
     };
-    show(view, out, &mut batch)?;
+    pending.show(out)?;
     if !drained {
         // After the requests above, as they appear on a terminal.
         out.sync()?;
@@ -332,6 +307,49 @@ const FLUSH_EVERY: Duration = Duration::from_millis(5);
 const FLUSH_LINES: usize = 64;
 /// ...or bodies of this many bytes.
 const FLUSH_BYTES: usize = 1 << 20;
+
+/// Events counted but not yet handed to the output thread.
+struct Pending {
+    view: ListenView,
+    events: Vec<Event>,
+    /// The size of their bodies: a batch of large ones goes at once.
+    bytes: usize,
+}
+
+impl Pending {
+    fn new(view: ListenView) -> Pending {
+        Pending {
+            view,
+            events: Vec::with_capacity(FLUSH_LINES),
+            bytes: 0,
+        }
+    }
+
+    fn push(&mut self, e: Event) {
+        self.bytes += e.body_len();
+        self.events.push(e);
+    }
+
+    fn is_heavy(&self) -> bool {
+        self.bytes >= FLUSH_BYTES
+    }
+
+    /// Hand the events to `out`'s thread, which formats and writes them.
+    fn show(&mut self, out: &mut BackgroundWriter) -> std::io::Result<()> {
+        if self.events.is_empty() {
+            return Ok(());
+        }
+        let events = std::mem::replace(&mut self.events, Vec::with_capacity(FLUSH_LINES));
+        self.bytes = 0;
+        let view = self.view;
+        out.defer(move |w| {
+            events.iter().try_for_each(|e| {
+                view.write_event(w, e)?;
+                w.spill_if_full()
+            })
+        })
+    }
+}
 
 /// What to do with the output after an event.
 #[derive(Debug, PartialEq, Eq)]
