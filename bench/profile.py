@@ -1,5 +1,6 @@
 """Profile wl-hook under the loads of bench/run.py and write what perf saw (called by
-bench/profile.sh). One report per scenario in target/bench/profiles/:
+bench/profile.sh). One report per scenario in bench/profiles/ (committed, like BENCHMARKS.md:
+the profiles BENCHMARKS.md's explanations rest on); perf's raw data goes to target/bench/profiles/.
 
     listen   listen --json to a file, wrk at 10 connections
     save     listen --json --save to a memory file system, wrk at 50 connections (per thread)
@@ -24,6 +25,7 @@ PROFILE_TARGET = os.path.join(bench.ROOT, "target/profile")
 bench.WL = os.path.join(PROFILE_TARGET, "release/wl-hook")
 bench.SERVER = os.path.join(PROFILE_TARGET, "release/examples/bench_server")
 OUT = os.path.join(bench.OUT, "profiles")
+REPORTS = os.path.join(bench.ROOT, "bench", "profiles")
 SECONDS = int(os.environ.get("PROFILE_SECONDS", "4"))
 TOP = 30
 
@@ -50,7 +52,9 @@ def rows(text, limit=TOP, keep=lambda line: True):
 
 
 def summarise(data, title, inclusive=(), per_thread=False):
-    parts = [f"# {title}", ""]
+    commit = subprocess.run(["git", "-C", bench.ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    parts = [f"# {title}", "", f"Written by `bench/profile.sh` on {when} at commit {commit or 'unknown'}; {platform_line()}.", ""]
     parts += ["## kernel and user space (share of samples)", ""]
     parts += rows(perf_report(data, "--no-children", "--sort", "dso", "-g", "none"))
     if per_thread:
@@ -92,8 +96,16 @@ def under_load(name, cmd, lua, connections, title, inclusive=(), per_thread=Fals
     return summarise(data, title, inclusive, per_thread)
 
 
+def platform_line():
+    if "machine" not in bench.results:
+        bench.machine()
+    m = bench.results["machine"]
+    return f"{m['cpu']}, {m['cores']} cores, Linux {m['kernel']}"
+
+
 def write(name, text):
-    path = os.path.join(OUT, f"{name}.txt")
+    os.makedirs(REPORTS, exist_ok=True)
+    path = os.path.join(REPORTS, f"{name}.txt")
     with open(path, "w") as f:
         f.write(text)
     bench.log(f"wrote {os.path.relpath(path, bench.ROOT)}")
@@ -114,6 +126,7 @@ def main(wanted):
                 10,
                 "listen --json > file, wrk with 10 connections, 1 KiB signed body",
                 inclusive=("wl_hook::", "hyper::proto::h1::io::Buffered", "hyper::proto::h1::conn::Conn", "__GI___writev", "__libc_recv", "__GI___libc_write"),
+                per_thread=True,
             ))
         if "save" in wanted:
             bench.log("profiling listen --json --save under wrk (50 connections)")
@@ -141,7 +154,7 @@ def main(wanted):
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
                 )
-                write(name, summarise(data, f"verify {os.path.basename(path)} (64 MiB body)", per_thread=True))
+                write(name, summarise(data, f"verify {os.path.basename(path)} (64 MiB body)"))
         if "send" in wanted:
             bench.log("profiling send --count 20000 --concurrency 64")
             port = bench.free_port()

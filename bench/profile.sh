@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Profile wl-hook with perf under the loads of bench/run.sh, for the explanations in
-# BENCHMARKS.md and for anyone changing a hot path. Reports go to target/bench/profiles/.
+# BENCHMARKS.md and for anyone changing a hot path. Reports go to bench/profiles/ (committed),
+# perf.data files to target/bench/profiles/.
 #
 #   bench/profile.sh                  every scenario: listen, save, verify, send
 #   bench/profile.sh listen verify    some of them

@@ -419,7 +419,9 @@ def report():
     w(f"\nBar: within 1.5× of openssl: {ratio:.2f}× — {bar(ratio <= 1.5)}.")
     w("verify hashes the body twice (HMAC-SHA256 for `x-signature-256`, SHA-256 for `x-payload-key`) and checks")
     w("that it is JSON, three passes shared by the cores; openssl hashes it once. A capture document also holds")
-    w("the body as a JSON string, which has to be decoded first.\n")
+    w("the body as a JSON string, which has to be decoded first. The whole body is read into fresh memory first (the")
+    w("kernel zeroing and faulting it in is about 30% of the CPU), because serde_json checks only a complete slice.")
+    w("Profiles: `bench/profiles/verify-http.txt`, `bench/profiles/verify-capture.txt` (`bench/profile.sh verify`).\n")
 
     L = r["listen"]
     w("## `wl-hook listen` throughput (wrk, 1 KiB signed body, keep-alive)\n")
@@ -451,7 +453,7 @@ def report():
     w(f"  wrk shares the {cores} cores: at 10 connections hyper costs {hm['server_cpu_us']:.1f} µs of CPU per request and listen {lj['server_cpu_us']:.1f} µs")
     w(f"  (two SHA-256 passes and the JSON check on the thread that serves, the JSON line and its write on the output thread),")
     w(f"  wrk {lj['wrk_cpu_us']:.1f} µs: even with every core busy all the time, the ceiling is {ceiling:.0f} requests/s here")
-    w(f"  ({ceiling / hm['rps']:.2f}× the hyper figure). Profiles: `bench/profile.sh`.")
+    w(f"  ({ceiling / hm['rps']:.2f}× the hyper figure). Profile: `bench/profiles/listen.txt` (`bench/profile.sh`).")
     w(f"- Bar: at least 3× the Python receiver with `--save`: {sp:.2f}× to memory — {bar(sp >= 3)}; {sd:.2f}× to disk.")
     w(f"  This disk creates {L['disk_file_creates_per_s']:.0f} small files per second from Python in the same run: `--save` to disk writes one file per request, so it cannot go faster than that.")
     w(f"- Bar: p99 under 2 ms at 10 connections: {p99:.2f} ms — {bar(p99 < 2)}.\n")
