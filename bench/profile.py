@@ -157,16 +157,13 @@ def main(wanted):
                 write(name, summarise(data, f"verify {os.path.basename(path)} (64 MiB body)"))
         if "send" in wanted:
             bench.log("profiling send --count 20000 --concurrency 64")
-            port = bench.free_port()
-            p = bench.Proc([bench.SERVER, str(port)], port)
+            p, url = bench.minimal_receiver()
             data = os.path.join(OUT, "send.data")
             doc, _ = bench.load_capture(tmp, capture)
             try:
                 subprocess.run(
                     ["perf", "record", "-q", "-F", "999", "--call-graph", "dwarf,16384", "-o", data,
-                     bench.WL, "send", "--secret", bench.KEY, "--url", f"http://127.0.0.1:{port}/webhooks",
-                     "--topic", "client.created", "--add", f'text_note="{bench.doc_pad(doc)}"',
-                     "--count", "20000", "--concurrency", "64", "--json"],
+                     *bench.burst_command(url, doc)],
                     check=True,
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,

@@ -303,20 +303,27 @@ def load_capture(tmp, capture):
     return doc, body_path
 
 
+def minimal_receiver():
+    """The minimal hyper server answering 200, and its webhook URL."""
+    port = free_port()
+    return Proc([SERVER, str(port)], port), f"http://127.0.0.1:{port}/webhooks"
+
+
+def burst_command(url, doc):
+    """wl-hook's side of the send burst: 20,000 distinct events shaped like the 1 KiB load."""
+    return [WL, "send", "--secret", KEY, "--url", url, "--topic", "client.created", "--add", f'text_note="{doc_pad(doc)}"',
+            "--count", "20000", "--concurrency", "64", "--json"]
+
+
 def send_burst(tmp, capture):
     log("send burst vs oha (20,000 deliveries, concurrency 64)")
-    port = free_port()
-    p = Proc([SERVER, str(port)], port)
-    url = f"http://127.0.0.1:{port}/webhooks"
+    p, url = minimal_receiver()
     doc, body_path = load_capture(tmp, capture)
     wl_rates, oha_rates = [], []
     try:
         # A burst lasts a fraction of a second: more rounds than elsewhere, alternating.
         for _ in range(max(RUNS, 5)):
-            text = run(
-                [WL, "send", "--secret", KEY, "--url", url, "--topic", "client.created", "--add", f'text_note="{doc_pad(doc)}"',
-                 "--count", "20000", "--concurrency", "64", "--json"]
-            )
+            text = run(burst_command(url, doc))
             summary = json.loads(text.strip().splitlines()[-1])
             assert summary["accepted"] == 20000, summary
             wl_rates.append(summary["per_second"])
@@ -337,9 +344,7 @@ def doc_pad(doc):
 
 def single_send(tmp, capture):
     log("one send vs curl")
-    port = free_port()
-    p = Proc([SERVER, str(port)], port)
-    url = f"http://127.0.0.1:{port}/webhooks"
+    p, url = minimal_receiver()
     doc, body_path = load_capture(tmp, capture)
     headers = " ".join(f"-H '{n}: {v}'" for n, v in doc["headers"])
     try:

@@ -25,7 +25,7 @@ const HAND_OVER_AT: usize = 1 << 20;
 const CAPACITY: usize = 64 * 1024;
 
 /// Something that writes itself on the output thread.
-pub type Deferred = Box<dyn FnOnce(&mut Batch<'_>) -> io::Result<()> + Send>;
+type Deferred = Box<dyn FnOnce(&mut Batch<'_>) -> io::Result<()> + Send>;
 
 /// Where a deferred batch writes: into memory (no call through a trait object per piece), out
 /// to the real output when [`Batch::spill_if_full`] finds it full, and the rest at the end.
