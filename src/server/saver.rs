@@ -24,8 +24,9 @@ use tokio::sync::{mpsc, oneshot};
 use crate::capture::{body_fields, Document, CAPTURE_VERSION};
 use crate::protocol::timestamp;
 
-/// A received request on its way to disk: what hyper gave, shared rather than copied (the
-/// header map and body are reference-counted). It serialises to the same document as
+/// A received request on its way to disk: what hyper gave, with the bytes shared rather than
+/// copied (the body and the header values are reference-counted; the map holding the values is
+/// cloned). It serialises to the same document as
 /// [`crate::capture::Capture`] would, without building one on the network thread.
 #[derive(Debug, Clone)]
 pub struct ToSave {
