@@ -204,7 +204,7 @@ impl Suite {
             "rejects-tampered" => {
                 let mut p = self.sign(&event, self.render(&event, now, |_| {})?, &self.key, now);
                 let mut body = p.body.to_vec();
-                crate::commands::send::tamper(&mut body);
+                protocol::tamper(&mut body);
                 p.body = Bytes::from(body);
                 out.push(("body changed after signing".into(), self.send(&p).await?));
             }

@@ -110,26 +110,6 @@ impl Plan {
     }
 }
 
-/// Change one byte of a body after signing, keeping JSON valid: the last digit is changed to
-/// another digit (or, with no digit, a space is appended). Returns what was changed.
-pub fn tamper(body: &mut Vec<u8>) -> String {
-    match body.iter().rposition(u8::is_ascii_digit) {
-        Some(i) => {
-            let old = body[i];
-            let new = if old == b'9' { b'8' } else { old + 1 };
-            body[i] = new;
-            format!(
-                "byte {i} changed from '{}' to '{}'",
-                old as char, new as char
-            )
-        }
-        None => {
-            body.push(b' ');
-            "a space appended".into()
-        }
-    }
-}
-
 /// One delivery, ready to go out (and to go out again unchanged for --repeat-exact).
 struct Job {
     seq: u64,
@@ -175,7 +155,7 @@ fn build_job(plan: &Plan, seq: u64, template: usize) -> Result<Job> {
     common::apply_header_args(&mut headers, &plan.extra_headers)?;
     let mut body = rendered.body;
     if plan.tamper {
-        tamper(&mut body);
+        protocol::tamper(&mut body);
     }
     Ok(Job {
         seq,
@@ -586,23 +566,5 @@ impl Printer {
         } else {
             Exit::Negative
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tamper_keeps_json_valid_and_changes_the_bytes() {
-        let mut b = br#"{"a":"x1","version":9}"#.to_vec();
-        let orig = b.clone();
-        let what = tamper(&mut b);
-        assert_ne!(b, orig);
-        assert!(serde_json::from_slice::<serde_json::Value>(&b).is_ok());
-        assert!(what.contains("'9' to '8'"), "{what}");
-        let mut none = b"{}".to_vec();
-        assert_eq!(tamper(&mut none), "a space appended");
-        assert_eq!(none, b"{} ");
     }
 }
