@@ -167,8 +167,7 @@ impl Outcome {
             200..=299 => "WL only accepts 200 or 201; this delivery would be retried".into(),
             300..=399 => match self.location() {
                 Some(loc) => format!(
-                    "redirect to {} not followed (WL does not follow redirects); this delivery would be retried",
-                    crate::output::sanitize(loc)
+                    "redirect to {loc} not followed (WL does not follow redirects); this delivery would be retried"
                 ),
                 None => "redirect not followed (WL does not follow redirects); this delivery would be retried".into(),
             },
@@ -400,6 +399,53 @@ impl Percentiles {
             p90: at(90.0),
             p99: at(99.0),
             max: latencies_ms[latencies_ms.len() - 1],
+        }
+    }
+}
+
+/// Latencies of a run in a histogram of fixed size (microseconds, three significant digits), so
+/// memory does not grow with `--count`.
+#[derive(Debug, Clone)]
+pub struct Latencies {
+    histogram: hdrhistogram::Histogram<u64>,
+}
+
+impl Default for Latencies {
+    fn default() -> Self {
+        // Auto-resizing: any latency fits; three significant digits keep it a few KiB.
+        let mut histogram =
+            hdrhistogram::Histogram::new(3).expect("3 significant digits is a valid precision");
+        histogram.auto(true);
+        Latencies { histogram }
+    }
+}
+
+impl Latencies {
+    pub fn record(&mut self, d: Duration) {
+        let us = u64::try_from(d.as_micros()).unwrap_or(u64::MAX).max(1);
+        // Only a value past the histogram's range can fail; auto-resize takes every u64.
+        let _ = self.histogram.record(us);
+    }
+
+    pub fn len(&self) -> u64 {
+        self.histogram.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.histogram.is_empty()
+    }
+
+    /// Nearest-rank percentiles in milliseconds (within the histogram's 0.1% precision).
+    pub fn percentiles(&self) -> Percentiles {
+        if self.histogram.is_empty() {
+            return Percentiles::default();
+        }
+        let at = |q: f64| self.histogram.value_at_quantile(q) as f64 / 1e3;
+        Percentiles {
+            p50: at(0.50),
+            p90: at(0.90),
+            p99: at(0.99),
+            max: self.histogram.max() as f64 / 1e3,
         }
     }
 }

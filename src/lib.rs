@@ -12,12 +12,12 @@ pub mod duration;
 pub mod exit;
 pub mod fixture;
 pub mod json;
+pub mod judge;
 pub mod output;
 pub mod protocol;
 pub mod redact;
 pub mod schedule;
 pub mod server;
-pub mod verify;
 
 use anyhow::Result;
 

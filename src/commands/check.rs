@@ -61,7 +61,7 @@ impl CheckPlan {
                 .map(|f| f.event.clone())
                 .collect()
         };
-        let (key, _) = common::load_key(&args.key)?;
+        let key = common::load_key(&args.key)?;
         Ok(CheckPlan {
             url,
             key,

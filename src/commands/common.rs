@@ -2,7 +2,7 @@
 //! and the plan of bodies to render.
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use chrono::{DateTime, Utc};
@@ -13,16 +13,12 @@ use crate::exit::input_error;
 use crate::fixture::{
     declared_topic, Compiled, FixtureSet, Override, OverrideKind, Rendered, Renderer,
 };
+use crate::judge::NamedKey;
 use crate::protocol::{self, timestamp, Headers, Secret};
 
-/// Where the key in use came from, for messages (never the key itself).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeySource {
-    Flag,
-    File,
-    Env,
-    Development,
-}
+/// A key file larger than this is not a key: refused before it is read whole (`/dev/zero`
+/// would otherwise fill memory).
+pub const MAX_KEY_FILE: u64 = 64 * 1024;
 
 /// Trim exactly one trailing newline (`\n` or `\r\n`), as editors add one.
 pub fn trim_one_newline(bytes: &mut Vec<u8>) {
@@ -34,41 +30,77 @@ pub fn trim_one_newline(bytes: &mut Vec<u8>) {
     }
 }
 
-/// The key from `--secret`, `--secret-file` or `WL_HOOK_SECRET`, else the development key
-/// with a one-line notice on stderr.
-pub fn load_key(args: &KeyArgs) -> Result<(Secret, KeySource)> {
+/// Read a key file, at most [`MAX_KEY_FILE`] bytes, one trailing newline trimmed.
+fn read_key_file(path: &Path) -> Result<Vec<u8>> {
+    let cannot = |e: std::io::Error| {
+        input_error(format!(
+            "cannot read key file {}: {e}; check --secret-file",
+            path.display()
+        ))
+    };
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_KEY_FILE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_KEY_FILE {
+        return Err(input_error(format!(
+            "key file {} is over {} KiB: that is not a webhook key; check --secret-file",
+            path.display(),
+            MAX_KEY_FILE / 1024
+        )));
+    }
+    trim_one_newline(&mut bytes);
+    Ok(bytes)
+}
+
+/// Every key given, in order: each `--secret`, each `--secret-file`, then `WL_HOOK_SECRET`,
+/// each named by where it came from (never by its value). Empty when none was given.
+pub fn load_keys(secrets: &[String], files: &[PathBuf]) -> Result<Vec<NamedKey>> {
     let empty = |from: &str| {
         input_error(format!(
             "the key from {from} is empty; give a non-empty key"
         ))
     };
-    if let Some(s) = &args.secret {
-        return Secret::new(s.as_bytes().to_vec())
-            .map(|k| (k, KeySource::Flag))
-            .ok_or_else(|| empty("--secret"));
+    let mut keys = Vec::new();
+    for (i, s) in secrets.iter().enumerate() {
+        let label = format!("--secret #{}", i + 1);
+        let key = Secret::new(s.as_bytes().to_vec()).ok_or_else(|| empty(&label))?;
+        keys.push(NamedKey { label, key });
     }
-    if let Some(path) = &args.secret_file {
-        let mut bytes = std::fs::read(path).map_err(|e| {
-            input_error(format!(
-                "cannot read key file {}: {e}; check --secret-file",
-                path.display()
-            ))
-        })?;
-        trim_one_newline(&mut bytes);
-        return Secret::new(bytes)
-            .map(|k| (k, KeySource::File))
-            .ok_or_else(|| empty(&format!("--secret-file {}", path.display())));
+    for path in files {
+        let label = format!("--secret-file {}", path.display());
+        let key = Secret::new(read_key_file(path)?).ok_or_else(|| empty(&label))?;
+        keys.push(NamedKey { label, key });
     }
     if let Some(v) = std::env::var_os("WL_HOOK_SECRET") {
-        return Secret::new(v.into_encoded_bytes())
-            .map(|k| (k, KeySource::Env))
-            .ok_or_else(|| empty("WL_HOOK_SECRET"));
+        match Secret::new(v.into_encoded_bytes()) {
+            Some(key) => keys.push(NamedKey {
+                label: "WL_HOOK_SECRET".into(),
+                key,
+            }),
+            // An empty variable is an error only where it would be the key used.
+            None if keys.is_empty() => return Err(empty("WL_HOOK_SECRET")),
+            None => {}
+        }
     }
-    eprintln!(
-        "wl-hook: note: no key given; using the development key '{}' (pass --secret or --secret-file, or set WL_HOOK_SECRET)",
-        protocol::DEV_KEY
-    );
-    Ok((protocol::dev_secret(), KeySource::Development))
+    Ok(keys)
+}
+
+/// The one key a signing command uses: `--secret`, else `--secret-file`, else
+/// `WL_HOOK_SECRET`, else the development key with a one-line notice on stderr.
+pub fn load_key(args: &KeyArgs) -> Result<Secret> {
+    let keys = load_keys(args.secret.as_slice(), args.secret_file.as_slice())?;
+    match keys.into_iter().next() {
+        Some(k) => Ok(k.key),
+        None => {
+            eprintln!(
+                "wl-hook: note: no key given; using the development key '{}' (pass --secret or --secret-file, or set WL_HOOK_SECRET)",
+                protocol::DEV_KEY
+            );
+            Ok(protocol::dev_secret())
+        }
+    }
 }
 
 /// Parse a timestamp flag, naming the flag in the error.

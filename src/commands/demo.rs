@@ -223,11 +223,11 @@ pub async fn demo(json: bool, out: &mut impl Write) -> Result<Exit> {
         .filter_map(|e| e.ok().map(|e| e.path()))
         .collect();
     files.sort();
-    let keys = [crate::verify::NamedKey {
+    let keys = [crate::judge::NamedKey {
         label: "the development key".into(),
         key: key.clone(),
     }];
-    let opts = crate::verify::CheckOptions::at(chrono::Utc::now());
+    let opts = crate::judge::CheckOptions::at(chrono::Utc::now());
     let mut verified = 0u32;
     for f in &files {
         let name = f
@@ -237,8 +237,8 @@ pub async fn demo(json: bool, out: &mut impl Write) -> Result<Exit> {
             .to_string();
         let report = std::fs::read(f)
             .map_err(anyhow::Error::from)
-            .and_then(|b| crate::verify::parse_input(&name, &b).map_err(anyhow::Error::from))
-            .map(|req| crate::verify::check(&req, &keys, &opts));
+            .and_then(|b| crate::capture::parse_input(&name, &b).map_err(anyhow::Error::from))
+            .map(|req| crate::judge::check(&req, &keys, &opts));
         let valid = report.as_ref().is_ok_and(|r| r.valid);
         verified += u32::from(valid);
         if json {

@@ -182,7 +182,7 @@ fn import(
     let bytes = input
         .bytes
         .map_err(|e| input_error(format!("{capture}: {e}")))?;
-    let req = crate::verify::parse_input(capture, &bytes)
+    let req = crate::capture::parse_input(capture, &bytes)
         .map_err(|e| input_error(format!("{capture}: {e}")))?;
     let mut value: serde_json::Value = serde_json::from_slice(&req.body).map_err(|e| {
         input_error(format!(

@@ -93,7 +93,7 @@ impl ListenPlan {
         let key = if args.no_verify {
             None
         } else {
-            Some(common::load_key(&args.key)?.0)
+            Some(common::load_key(&args.key)?)
         };
         Ok(ListenPlan {
             host: args.host.clone(),

@@ -77,7 +77,7 @@ fn load_items(args: &ReplayArgs, key: Option<&Secret>) -> Result<Vec<Item>> {
         let bytes = input
             .bytes
             .map_err(|e| input_error(format!("{}: {e}", input.name)))?;
-        let req = crate::verify::parse_bytes(&input.name, &bytes.into())
+        let req = crate::capture::parse_bytes(&input.name, &bytes.into())
             .map_err(|e| input_error(format!("{}: {e}", input.name)))?;
         let mut headers: Vec<(String, String)> = req
             .headers
@@ -149,7 +149,7 @@ impl Plan {
             None => Utc::now(),
         };
         let key = if args.resign {
-            Some(common::load_key(&args.key)?.0)
+            Some(common::load_key(&args.key)?)
         } else {
             None
         };

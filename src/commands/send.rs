@@ -1,7 +1,8 @@
 //! `wl-hook send`: render, sign and POST deliveries — one, every topic, or a concurrent burst —
 //! and report each as WL would judge it.
 
-use std::io::{IsTerminal, Write};
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -10,23 +11,17 @@ use anyhow::Result;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use reqwest::header::HeaderMap;
-use serde_json::json;
 use tokio::sync::mpsc;
 
 use crate::cli::SendArgs;
 use crate::commands::common::{self, BodyPlan};
-use crate::delivery::{self, ClientOptions, Outcome, Pacer, Percentiles};
+use crate::delivery::{self, ClientOptions, Latencies, Outcome, Pacer};
 use crate::exit::{input_error, Exit};
-use crate::output::{bad, dim, ok, sanitize, short_key, strong, warn};
+use crate::output::send::{Delivery, SendView, Summary};
 use crate::protocol::{self, header, Secret};
 
 /// The most deliveries one run may make (topics × --count × (1 + --repeat-exact)).
 const MAX_DELIVERIES: u64 = 1_000_000_000;
-
-/// Above this many deliveries, human output lists only the ones not accepted.
-const LIST_ALL_UP_TO: u64 = 50;
-/// How many not-accepted deliveries a large run lists before summarising the rest.
-const LIST_FAILURES_UP_TO: u64 = 20;
 
 /// Everything send needs, checked before the first request.
 struct Plan {
@@ -89,7 +84,7 @@ impl Plan {
             })?),
             None => None,
         };
-        let (key, _) = common::load_key(&args.key)?;
+        let key = common::load_key(&args.key)?;
         Ok(Plan {
             url,
             timeout,
@@ -119,7 +114,7 @@ struct Job {
     body: Bytes,
 }
 
-/// One finished attempt, sent to the printer.
+/// One finished attempt, on its way to the view.
 struct Record {
     seq: u64,
     repeat: u32,
@@ -200,7 +195,10 @@ async fn execute(plan: Plan) -> Result<Exit> {
     let pacer = Pacer::new(plan.rate);
     let next = Arc::new(AtomicU64::new(0));
     let started = Instant::now();
-    let mut printer = Printer::new(total, plan.repeat, plan.json, plan.verbose, &plan.url);
+    let url = plan.url.to_string();
+    let out = std::io::BufWriter::new(std::io::stdout());
+    let mut view = SendView::new(out, plan.json, plan.verbose, &url, total, plan.repeat);
+    let mut tally = Tally::new();
     let plan = Arc::new(plan);
 
     // --concurrency workers, each taking the next job, rendering and signing it, and delivering
@@ -256,13 +254,22 @@ async fn execute(plan: Plan) -> Result<Exit> {
     let progress = Progress::start(total);
     while let Some(rec) = rx.recv().await {
         progress.inc();
-        printer.record(&rec)?;
+        tally.add(&rec.outcome);
+        view.delivery(&Delivery {
+            seq: rec.seq,
+            repeat: rec.repeat,
+            event: &rec.event,
+            payload_key: &rec.payload_key,
+            request_headers: rec.request_headers.as_deref(),
+            outcome: &rec.outcome,
+        })?;
     }
     progress.finish();
     while let Some(done) = workers.join_next().await {
         done??;
     }
-    printer.finish(started.elapsed())
+    view.summary(&tally.summary(&url, started.elapsed()))?;
+    Ok(tally.exit())
 }
 
 /// A progress bar on stderr for runs that last more than a moment, only on a terminal.
@@ -309,68 +316,29 @@ impl Progress {
     }
 }
 
-/// The `{"type":"delivery", ...}` line, borrowing from the record.
-#[derive(serde::Serialize)]
-struct DeliveryLine<'a> {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    seq: u64,
-    repeat: u32,
-    event: &'a str,
-    url: &'a str,
-    status: Option<u16>,
-    accepted: bool,
-    latency_ms: f64,
-    payload_key: &'a str,
-    error: Option<ErrorLine<'a>>,
-    explanation: Option<String>,
-    location: Option<&'a str>,
-}
-
-#[derive(serde::Serialize)]
-struct ErrorLine<'a> {
-    class: delivery::ErrorClass,
-    detail: &'a str,
-}
-
-/// Prints each delivery (or, in a large run, the ones not accepted) and keeps the tallies.
-struct Printer {
-    out: std::io::BufWriter<std::io::Stdout>,
-    total: u64,
-    repeat: u32,
-    json: bool,
-    verbose: bool,
-    url: String,
+/// The tallies of a run, kept as deliveries finish.
+struct Tally {
     sent: u64,
     accepted: u64,
     reached: u64,
-    listed_failures: u64,
-    failed_by: std::collections::BTreeMap<String, u64>,
-    latencies: Vec<f64>,
+    failed_by: BTreeMap<String, u64>,
+    latencies: Latencies,
 }
 
-impl Printer {
-    fn new(total: u64, repeat: u32, json: bool, verbose: bool, url: &reqwest::Url) -> Printer {
-        Printer {
-            out: std::io::BufWriter::new(std::io::stdout()),
-            total,
-            repeat,
-            json,
-            verbose,
-            url: url.to_string(),
+impl Tally {
+    fn new() -> Tally {
+        Tally {
             sent: 0,
             accepted: 0,
             reached: 0,
-            listed_failures: 0,
-            failed_by: Default::default(),
-            latencies: Vec::with_capacity(total.min(1 << 20) as usize),
+            failed_by: BTreeMap::new(),
+            latencies: Latencies::default(),
         }
     }
 
-    fn record(&mut self, rec: &Record) -> Result<()> {
-        let o = &rec.outcome;
+    fn add(&mut self, o: &Outcome) {
         self.sent += 1;
-        self.latencies.push(delivery::ms(o.latency));
+        self.latencies.record(o.latency);
         if o.accepted() {
             self.accepted += 1;
         } else {
@@ -384,187 +352,35 @@ impl Printer {
         if o.reached() {
             self.reached += 1;
         }
-        if self.json {
-            let line = DeliveryLine {
-                kind: "delivery",
-                seq: rec.seq,
-                repeat: rec.repeat,
-                event: &rec.event,
-                url: &self.url,
-                status: o.status,
-                accepted: o.accepted(),
-                latency_ms: delivery::ms(o.latency),
-                payload_key: &rec.payload_key,
-                error: o.error.as_ref().map(|e| ErrorLine {
-                    class: e.class,
-                    detail: &e.detail,
-                }),
-                explanation: o.explanation(),
-                location: o.location(),
-            };
-            serde_json::to_writer(&mut self.out, &line)?;
-            writeln!(self.out)?;
-            if self.total <= 1000 {
-                self.out.flush()?;
-            }
-            return Ok(());
-        }
-        let list = self.verbose
-            || self.total <= LIST_ALL_UP_TO
-            || (!o.accepted() && self.listed_failures < LIST_FAILURES_UP_TO);
-        if !(o.accepted() || self.verbose || self.total <= LIST_ALL_UP_TO) {
-            self.listed_failures += 1;
-        }
-        if !list {
-            return Ok(());
-        }
-        let mark = if o.accepted() { ok("✓") } else { bad("✗") };
-        let status = o.status_text();
-        let status = if o.accepted() {
-            ok(&status)
-        } else {
-            bad(&status)
-        };
-        let repeat = if self.repeat > 0 {
-            if rec.repeat == 0 {
-                "  original".to_string()
-            } else {
-                format!("  repeat {}/{}", rec.repeat, self.repeat)
-            }
-        } else {
-            String::new()
-        };
-        write!(
-            self.out,
-            "{mark} {:<20} {:<18} {:>9}  key {}{}",
-            strong(&rec.event),
-            status,
-            format!("{:.1} ms", delivery::ms(o.latency)),
-            short_key(&rec.payload_key),
-            dim(&repeat)
-        )?;
-        if let Some(why) = o.explanation() {
-            write!(self.out, "  {}", warn(&why))?;
-        }
-        writeln!(self.out)?;
-        if self.verbose {
-            self.write_verbose(rec)?;
-        }
-        self.out.flush()?;
-        Ok(())
     }
 
-    fn write_verbose(&mut self, rec: &Record) -> Result<()> {
-        let o = &rec.outcome;
-        writeln!(self.out, "  {} POST {}", dim(">"), self.url)?;
-        for (n, v) in rec.request_headers.iter().flat_map(|m| m.iter()) {
-            writeln!(
-                self.out,
-                "  {} {n}: {}",
-                dim(">"),
-                String::from_utf8_lossy(v.as_bytes())
-            )?;
-        }
-        if let Some(status) = o.status {
-            writeln!(
-                self.out,
-                "  {} {status} {}",
-                dim("<"),
-                o.reason.unwrap_or("")
-            )?;
-            for (n, v) in &o.response_headers {
-                writeln!(self.out, "  {} {}: {}", dim("<"), sanitize(n), sanitize(v))?;
-            }
-            if !o.response_body.is_empty() {
-                let text = crate::output::sanitize::sanitize_bytes(&o.response_body, true);
-                let (shown, cut) = match text.char_indices().nth(1024) {
-                    Some((i, _)) => (&text[..i], true),
-                    None => (text.as_str(), false),
-                };
-                for line in shown.lines() {
-                    writeln!(self.out, "  {} {line}", dim("<"))?;
-                }
-                if cut || o.response_body.len() >= delivery::MAX_RESPONSE_BODY {
-                    writeln!(
-                        self.out,
-                        "  {} {}",
-                        dim("<"),
-                        dim("(response body truncated)")
-                    )?;
-                }
-            }
-        } else if let Some(e) = &o.error {
-            writeln!(self.out, "  {} {}", dim("!"), e.detail)?;
-        }
-        Ok(())
-    }
-
-    fn finish(mut self, elapsed: Duration) -> Result<Exit> {
-        let failed = self.sent - self.accepted;
-        let p = Percentiles::of(&mut self.latencies);
-        let per_second = if elapsed.as_secs_f64() > 0.0 {
-            self.sent as f64 / elapsed.as_secs_f64()
+    fn summary<'a>(&'a self, url: &'a str, elapsed: Duration) -> Summary<'a> {
+        let secs = elapsed.as_secs_f64();
+        let per_second = if secs > 0.0 {
+            self.sent as f64 / secs
         } else {
             0.0
         };
-        if self.json {
-            let line = json!({
-                "type": "summary",
-                "url": self.url,
-                "sent": self.sent,
-                "accepted": self.accepted,
-                "failed": failed,
-                "failed_by": self.failed_by,
-                "latency_ms": p,
-                "per_second": (per_second * 10.0).round() / 10.0,
-                "elapsed_ms": delivery::ms(elapsed),
-            });
-            writeln!(self.out, "{line}")?;
-        } else {
-            if self.listed_failures > LIST_FAILURES_UP_TO {
-                writeln!(
-                    self.out,
-                    "{}",
-                    dim(&format!(
-                        "... and {} more not accepted (use --json to see every delivery)",
-                        self.listed_failures - LIST_FAILURES_UP_TO
-                    ))
-                )?;
-            }
-            if self.sent > 1 {
-                let by = self
-                    .failed_by
-                    .iter()
-                    .map(|(k, v)| format!("{v}× {k}"))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let verdict = if failed == 0 {
-                    ok(&format!("{} accepted", self.accepted))
-                } else {
-                    bad(&format!("{failed} failed"))
-                };
-                writeln!(
-                    self.out,
-                    "{} sent, {}{}{}  latency p50 {:.1} ms, p90 {:.1} ms, p99 {:.1} ms, max {:.1} ms  {:.0}/s",
-                    self.sent,
-                    verdict,
-                    if failed > 0 { format!(" ({by})") } else { String::new() },
-                    if failed > 0 && self.accepted > 0 { format!(", {} accepted", self.accepted) } else { String::new() },
-                    p.p50,
-                    p.p90,
-                    p.p99,
-                    p.max,
-                    per_second
-                )?;
-            }
+        Summary {
+            url,
+            sent: self.sent,
+            accepted: self.accepted,
+            failed: self.sent - self.accepted,
+            failed_by: &self.failed_by,
+            latency: self.latencies.percentiles(),
+            per_second: (per_second * 10.0).round() / 10.0,
+            elapsed_ms: delivery::ms(elapsed),
         }
-        self.out.flush()?;
-        Ok(if self.sent == 0 || failed == 0 {
+    }
+
+    /// 0 when every delivery was accepted, 3 when none reached the endpoint, else 1.
+    fn exit(&self) -> Exit {
+        if self.sent == self.accepted {
             Exit::Ok
         } else if self.reached == 0 {
             Exit::Unreachable
         } else {
             Exit::Negative
-        })
+        }
     }
 }

@@ -16,7 +16,7 @@ pub fn run(args: &SignArgs) -> Result<Exit> {
     common::check_header_args(&args.headers)?;
     let now = common::now(&args.body.render)?;
     let mut plan = BodyPlan::from_args(&args.body, now)?;
-    let (key, _) = common::load_key(&args.key)?;
+    let key = common::load_key(&args.key)?;
 
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

@@ -4,7 +4,10 @@
 pub mod background;
 pub mod junit;
 pub mod listen;
+pub mod request;
 pub mod sanitize;
+pub mod send;
+pub mod verify;
 
 use std::io::IsTerminal;
 
@@ -73,4 +76,11 @@ pub fn short_key(key: &str) -> &str {
     key.get(..8).unwrap_or(key)
 }
 
-pub mod request;
+/// One JSON object and a newline: the form of every `--json` line.
+pub fn json_line(
+    out: &mut impl std::io::Write,
+    value: &impl serde::Serialize,
+) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *out, value)?;
+    out.write_all(b"\n")
+}

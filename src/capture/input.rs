@@ -9,7 +9,7 @@ use bytes::Bytes;
 use base64::Engine;
 use serde_json::{Map, Value};
 
-use super::{shown, BodyForm, Request};
+use super::{BodyForm, Request};
 use crate::capture::{Capture, CAPTURE_VERSION};
 
 /// What an input is, judged from its content.
@@ -529,6 +529,11 @@ fn decode_chunked(mut rest: &[u8]) -> Result<Vec<u8>, InputError> {
     }
 }
 
+/// Input text quoted in an error, cut when long.
+fn shown(s: &str) -> String {
+    super::clip(s, 80)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -882,11 +887,11 @@ mod tests {
     #[test]
     fn no_input_panics() {
         const SPECIAL: &[u8] = b"{}[]\":,\r\n 0\\";
-        let keys = [super::super::NamedKey {
+        let keys = [crate::judge::NamedKey {
             label: "k".into(),
             key: crate::protocol::dev_secret(),
         }];
-        let opts = super::super::CheckOptions::default();
+        let opts = crate::judge::CheckOptions::default();
         let seeds: Vec<Vec<u8>> = vec![
             capture_json().into_bytes(),
             serde_json::to_vec(&Capture::new("POST", "/", vec![], b"\xff\xfe")).unwrap(),
@@ -916,7 +921,7 @@ mod tests {
                 }
             }
             if let Ok(r) = parse_input("fuzz", &bytes) {
-                let report = super::super::check(&r, &keys, &opts);
+                let report = crate::judge::check(&r, &keys, &opts);
                 assert_eq!(report.checks.len(), 9);
             }
             let _ = detect_kind(&bytes);

@@ -1,5 +1,12 @@
 //! The capture document: one captured (or printed) request as JSON. `listen --save` writes it,
-//! `sign --format json` prints it, `verify` and `replay` read it.
+//! `sign --format json` prints it, `verify` and `replay` read it ([`parse_input`], which also
+//! reads raw HTTP dumps and a loose hand-written form) as a [`Request`].
+
+mod input;
+
+use std::fmt;
+
+pub use input::{detect_kind, parse_bytes, parse_input, InputError, Kind};
 
 use base64::Engine;
 use serde::{Deserialize, Serialize};
@@ -101,6 +108,53 @@ impl Capture {
             body_base64,
             body_omitted: None,
         }
+    }
+}
+
+/// One request as read from an input, ready to be checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub method: String,
+    pub path: String,
+    /// Header pairs in the order given, duplicates kept.
+    pub headers: Vec<(String, String)>,
+    /// The body: for a raw dump, a view into the bytes read (no copy).
+    pub body: bytes::Bytes,
+    /// Whether `body` holds the exact bytes or a serialisation wl-hook chose.
+    pub body_form: BodyForm,
+}
+
+/// Where the bytes of [`Request::body`] come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyForm {
+    /// The exact bytes: a capture, a raw dump, or a loose form whose body is a string.
+    Exact,
+    /// The loose form gave the body as a JSON value, so the bytes that were signed are unknown;
+    /// `body` is its compact serialisation (serde_json: keys in the order written, no spaces).
+    CompactJson,
+}
+
+impl BodyForm {
+    /// True when `body` holds the bytes exactly as they were sent.
+    pub fn is_exact(self) -> bool {
+        self == BodyForm::Exact
+    }
+}
+
+impl fmt::Display for BodyForm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            BodyForm::Exact => "exact bytes",
+            BodyForm::CompactJson => "compact JSON (keys in the order written, no spaces)",
+        })
+    }
+}
+
+/// `s` cut to at most `max` characters (with `…` when cut), for quoting input in a message.
+pub fn clip(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &s[..cut]),
+        None => s.to_owned(),
     }
 }
 
