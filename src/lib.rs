@@ -16,6 +16,7 @@ pub mod judge;
 pub mod output;
 pub mod protocol;
 pub mod redact;
+pub mod replay;
 pub mod schedule;
 pub mod server;
 

@@ -13,7 +13,7 @@ use bytes::Bytes;
 use serde_json::json;
 use tokio::sync::{mpsc, watch};
 
-use crate::cli::{CheckArgs, DemoArgs, KeyArgs, ReplayArgs, ReplayOrder};
+use crate::cli::{CheckArgs, DemoArgs, KeyArgs};
 use crate::commands::{check, replay};
 use crate::delivery::{self, ClientOptions};
 use crate::exit::Exit;
@@ -266,26 +266,29 @@ pub async fn demo(json: bool, out: &mut impl Write) -> Result<Exit> {
     steps.step(4, "replay", &format!("one capture against a receiver ({}) that answers 500 to the first 3 attempts, on a simulated clock", flaky.url))?;
     let mut delivered_on = None;
     if let Some(capture) = chosen {
-        let args = ReplayArgs {
-            captures: vec![capture.display().to_string()],
-            url: flaky.hook_url(),
-            schedule: "wellnessliving".into(),
+        let name = capture.display().to_string();
+        let bytes = std::fs::read(&capture)?;
+        let req = crate::capture::parse_input(&name, &bytes)?;
+        let schedule = crate::schedule::Schedule {
+            policy: crate::schedule::parse_policy("wellnessliving").map_err(anyhow::Error::msg)?,
             max_attempts: None,
-            jitter: 0.0,
+            jitter_pct: 0.0,
             seed: None,
-            start: None,
-            speed: None,
-            realtime: false,
-            resign: false,
-            key: KeyArgs::default(),
-            duplicates: 0,
-            order: ReplayOrder::Given,
-            timeout: "5s".into(),
-            json,
-            print_schedule: false,
         };
-        let plan = replay::Plan::from_args(&args)?;
-        let exit = replay::execute(plan, steps.out).await?;
+        let plan = crate::replay::Plan {
+            url: reqwest::Url::parse(&flaky.hook_url())?,
+            attempts: schedule.attempts()?,
+            schedule,
+            start: chrono::Utc::now(),
+            speed: None,
+            duplicates: 0,
+            timeout: Duration::from_secs(5),
+            items: vec![crate::replay::Item::new(name, req, None)?],
+        };
+        let mut view = crate::output::replay::ReplayView::new(&mut *steps.out, json, &plan);
+        let totals = crate::replay::run(&plan, &mut view).await?;
+        view.summary(&totals)?;
+        let exit = replay::exit(&totals);
         delivered_on = (exit == Exit::Ok).then_some(4);
     }
     flaky.shutdown().await;

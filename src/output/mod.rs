@@ -4,6 +4,7 @@
 pub mod background;
 pub mod junit;
 pub mod listen;
+pub mod replay;
 pub mod request;
 pub mod sanitize;
 pub mod send;

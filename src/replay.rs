@@ -1,0 +1,287 @@
+//! Re-delivering captured requests the way WL's retry engine would: each capture is sent on a
+//! schedule of attempts on a simulated clock (only `x-sent-at` changes between attempts) until
+//! one is accepted, then optionally sent again as exact duplicates. No printing: every step is
+//! an [`Event`] for an [`Observer`], which also does the waiting.
+
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+
+use crate::capture::Request;
+use crate::delivery::{self, ClientOptions, Outcome};
+use crate::protocol::{self, header, timestamp, Secret};
+use crate::schedule::{PlannedAttempt, Schedule};
+
+/// Headers a relay must not copy from a capture: the connection's own (hop-by-hop), and the
+/// length, which the client sets from the exact body.
+pub const NOT_RELAYED: [&str; 10] = [
+    "host",
+    "content-length",
+    "connection",
+    "keep-alive",
+    "transfer-encoding",
+    "te",
+    "trailer",
+    "upgrade",
+    "proxy-authorization",
+    "proxy-authenticate",
+];
+
+/// One capture ready to replay.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub name: String,
+    pub event: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Bytes,
+    pub generated_at: Option<DateTime<Utc>>,
+}
+
+impl Item {
+    /// The request as it will be re-delivered: connection headers dropped, names lower-cased,
+    /// re-signed with `resign` when given. Fails on a header a client cannot send.
+    pub fn new(name: String, req: Request, resign: Option<&Secret>) -> anyhow::Result<Item> {
+        let mut headers: Vec<(String, String)> = req
+            .headers
+            .into_iter()
+            .filter(|(n, _)| !NOT_RELAYED.iter().any(|h| n.eq_ignore_ascii_case(h)))
+            .map(|(n, v)| (n.to_ascii_lowercase(), v))
+            .collect();
+        if let Some(key) = resign {
+            let sig = protocol::sign(key, &req.body);
+            protocol::set_header(&mut headers, header::SIGNATURE, &sig);
+        }
+        for (n, v) in &headers {
+            protocol::check_header_value(n, v)?;
+        }
+        delivery::header_map(&headers)?;
+        let event = protocol::header_value(&headers, header::TOPIC)
+            .unwrap_or("(no x-topic)")
+            .to_string();
+        let generated_at = protocol::header_value(&headers, header::GENERATED_AT)
+            .and_then(|v| timestamp::parse(v).ok())
+            .map(|(t, _)| t);
+        Ok(Item {
+            name,
+            event,
+            headers,
+            body: req.body,
+            generated_at,
+        })
+    }
+}
+
+/// Everything a replay needs, checked.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub url: reqwest::Url,
+    pub schedule: Schedule,
+    pub attempts: Vec<PlannedAttempt>,
+    /// The simulated time of the first attempt.
+    pub start: DateTime<Utc>,
+    /// Real seconds per simulated second; `None` is no waiting.
+    pub speed: Option<f64>,
+    /// Exact copies sent after the delivery succeeded.
+    pub duplicates: u32,
+    pub timeout: Duration,
+    pub items: Vec<Item>,
+}
+
+/// What happened to one capture.
+#[derive(Debug, Clone, Default)]
+pub struct CaptureResult {
+    /// The attempt that was accepted, and its offset from the first.
+    pub delivered_on: Option<(u32, Duration)>,
+    pub attempts: u32,
+    /// Whether any attempt reached the endpoint.
+    pub reached: bool,
+    /// How each duplicate copy was answered.
+    pub duplicates: Vec<Outcome>,
+    pub duplicates_failed: u32,
+}
+
+/// What a whole replay gave.
+#[derive(Debug, Clone, Default)]
+pub struct Totals {
+    pub captures: usize,
+    pub delivered: u32,
+    pub gave_up: u32,
+    pub duplicates_not_acknowledged: u32,
+    pub reached_any: bool,
+    pub elapsed: Duration,
+}
+
+/// One step of a replay, in the order it happens.
+pub enum Event<'a> {
+    /// The replay of a capture begins.
+    Capture { item: &'a Item },
+    Attempt {
+        item: &'a Item,
+        planned: &'a PlannedAttempt,
+        sent_at: &'a str,
+        outcome: &'a Outcome,
+    },
+    Duplicate {
+        item: &'a Item,
+        copy: u32,
+        outcome: &'a Outcome,
+    },
+    /// The replay of a capture ended.
+    Done {
+        item: &'a Item,
+        result: &'a CaptureResult,
+    },
+}
+
+/// Whoever shows a replay; it also waits between attempts, so a view can show progress and a
+/// test can wait on a clock of its own.
+pub trait Observer {
+    fn event(&mut self, e: Event<'_>) -> std::io::Result<()>;
+
+    /// Wait `real` time before `planned`.
+    fn wait(&mut self, planned: &PlannedAttempt, real: Duration) -> impl Future<Output = ()> {
+        let _ = planned;
+        tokio::time::sleep(real)
+    }
+}
+
+/// Replay every capture of the plan.
+pub async fn run(plan: &Plan, observer: &mut impl Observer) -> anyhow::Result<Totals> {
+    let client = delivery::build_client(&ClientOptions {
+        timeout: plan.timeout,
+        max_idle_per_host: 0,
+        urls: vec![plan.url.clone()],
+    })?;
+    let started = Instant::now();
+    let mut totals = Totals {
+        captures: plan.items.len(),
+        ..Totals::default()
+    };
+    for item in &plan.items {
+        let r = replay_one(plan, &client, item, observer).await?;
+        totals.reached_any |= r.reached;
+        if r.delivered_on.is_some() {
+            totals.delivered += 1;
+        } else {
+            totals.gave_up += 1;
+        }
+        totals.duplicates_not_acknowledged += r.duplicates_failed;
+    }
+    totals.elapsed = started.elapsed();
+    Ok(totals)
+}
+
+async fn attempt(
+    plan: &Plan,
+    client: &reqwest::Client,
+    item: &Item,
+    sent_at: &str,
+) -> anyhow::Result<Outcome> {
+    let mut headers = item.headers.clone();
+    protocol::set_header(&mut headers, header::SENT_AT, sent_at);
+    let map = delivery::header_map(&headers)?;
+    Ok(delivery::deliver(client, &plan.url, map, item.body.clone(), plan.timeout).await)
+}
+
+async fn replay_one(
+    plan: &Plan,
+    client: &reqwest::Client,
+    item: &Item,
+    observer: &mut impl Observer,
+) -> anyhow::Result<CaptureResult> {
+    let mut result = CaptureResult::default();
+    observer.event(Event::Capture { item })?;
+    let mut last_sent_at = String::new();
+    for planned in &plan.attempts {
+        if planned.number > 1 {
+            if let Some(real) = real_wait(plan.speed, planned.delay) {
+                observer.wait(planned, real).await;
+            }
+        }
+        let sim = plan.start + chrono::Duration::from_std(planned.offset).unwrap_or_default();
+        let sent_at = timestamp::format(sim);
+        let outcome = attempt(plan, client, item, &sent_at).await?;
+        result.attempts = planned.number;
+        result.reached |= outcome.reached();
+        observer.event(Event::Attempt {
+            item,
+            planned,
+            sent_at: &sent_at,
+            outcome: &outcome,
+        })?;
+        last_sent_at = sent_at;
+        if outcome.accepted() {
+            result.delivered_on = Some((planned.number, planned.offset));
+            break;
+        }
+    }
+    // Identical copies after success, as a duplicate delivery would be.
+    if result.delivered_on.is_some() {
+        for copy in 1..=plan.duplicates {
+            let outcome = attempt(plan, client, item, &last_sent_at).await?;
+            if !outcome.accepted() {
+                result.duplicates_failed += 1;
+            }
+            observer.event(Event::Duplicate {
+                item,
+                copy,
+                outcome: &outcome,
+            })?;
+            result.duplicates.push(outcome);
+        }
+    }
+    observer.event(Event::Done {
+        item,
+        result: &result,
+    })?;
+    Ok(result)
+}
+
+/// The real time to wait for a simulated `delay` at `speed`; `None` when nothing waits.
+pub fn real_wait(speed: Option<f64>, delay: Duration) -> Option<Duration> {
+    let real = Duration::try_from_secs_f64(delay.as_secs_f64() / speed?).ok()?;
+    (!real.is_zero()).then_some(real)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn real_wait_is_the_simulated_delay_over_the_speed() {
+        let min = Duration::from_secs(60);
+        assert_eq!(real_wait(None, min), None);
+        assert_eq!(real_wait(Some(60.0), min), Some(Duration::from_secs(1)));
+        assert_eq!(
+            real_wait(Some(3600.0), Duration::from_secs(7200)),
+            Some(Duration::from_secs(2))
+        );
+        assert_eq!(real_wait(Some(1.0), Duration::ZERO), None);
+    }
+
+    #[test]
+    fn items_drop_connection_headers_and_can_be_resigned() {
+        let req = Request {
+            method: "POST".into(),
+            path: "/h".into(),
+            headers: vec![
+                ("Host".into(), "example".into()),
+                ("Content-Length".into(), "2".into()),
+                ("X-Topic".into(), "client.created".into()),
+                ("x-signature-256".into(), "00".into()),
+            ],
+            body: Bytes::from_static(b"{}"),
+            body_form: crate::capture::BodyForm::Exact,
+        };
+        let plain = Item::new("a".into(), req.clone(), None).expect("valid headers");
+        assert_eq!(plain.event, "client.created");
+        let names: Vec<&str> = plain.headers.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["x-topic", "x-signature-256"]);
+        let key = Secret::new(b"k".to_vec()).expect("non-empty");
+        let signed = Item::new("a".into(), req, Some(&key)).expect("valid headers");
+        let sig = protocol::header_value(&signed.headers, header::SIGNATURE);
+        assert_eq!(sig, Some(protocol::sign(&key, b"{}").as_str()));
+    }
+}
