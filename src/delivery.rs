@@ -517,10 +517,24 @@ mod tests {
         );
         let text = redirect.explanation().unwrap();
         assert!(
-            text.contains("http://elsewhere/\\e[2J") && text.contains("not followed"),
+            text.contains("http://elsewhere/\x1b[2J") && text.contains("not followed"),
             "{text}"
         );
         assert!(o(429, vec![]).explanation().unwrap().contains("rate limit"));
+    }
+
+    #[test]
+    fn latency_percentiles_from_the_histogram() {
+        let mut l = Latencies::default();
+        assert_eq!(l.percentiles().max, 0.0);
+        for ms in 1..=100 {
+            l.record(Duration::from_millis(ms));
+        }
+        let p = l.percentiles();
+        let near = |got: f64, want: f64| (got - want).abs() <= want * 0.002;
+        assert!(near(p.p50, 50.0) && near(p.p90, 90.0), "{p:?}");
+        assert!(near(p.p99, 99.0) && near(p.max, 100.0), "{p:?}");
+        assert_eq!(l.len(), 100);
     }
 
     #[test]

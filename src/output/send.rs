@@ -236,3 +236,48 @@ fn summary_line(s: &Summary) -> String {
         s.sent, p.p50, p.p90, p.p99, p.max, s.per_second
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn redirect() -> Outcome {
+        Outcome {
+            status: Some(302),
+            reason: Some("Found"),
+            latency: std::time::Duration::from_millis(3),
+            error: None,
+            response_headers: vec![("location".into(), "http://x/\x1b[2J".into())],
+            response_body: bytes::Bytes::new(),
+        }
+    }
+
+    fn shown(json: bool) -> String {
+        let outcome = redirect();
+        let mut out = Vec::new();
+        let mut view = SendView::new(&mut out, json, false, "http://127.0.0.1:9/h", 1, 0);
+        let d = Delivery {
+            seq: 1,
+            repeat: 0,
+            event: "client.created",
+            payload_key: "abcdef0123456789",
+            request_headers: None,
+            outcome: &outcome,
+        };
+        view.delivery(&d).expect("writes to a Vec");
+        String::from_utf8(out).expect("UTF-8")
+    }
+
+    #[test]
+    fn the_terminal_gets_escaped_text_and_json_the_raw_text() {
+        let human = shown(false);
+        assert!(!human.contains("\x1b[2J"), "{human:?}");
+        assert!(human.contains("http://x/\\e[2J"), "{human:?}");
+        let line: serde_json::Value = serde_json::from_str(&shown(true)).expect("one JSON line");
+        assert_eq!(line["type"], "delivery");
+        assert_eq!(line["location"], "http://x/\x1b[2J");
+        assert!(line["explanation"]
+            .as_str()
+            .is_some_and(|e| e.contains("http://x/\x1b[2J")));
+    }
+}
