@@ -6,7 +6,6 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::exit::EXIT_CODES_HELP;
 use crate::output::listen::BodyMode;
-use crate::output::ColorChoice;
 
 /// The default endpoint of send, replay and check, and the address listen binds by default.
 pub const DEFAULT_URL: &str = "http://127.0.0.1:9000/webhooks";
@@ -24,8 +23,8 @@ does with them. No WL account or network is needed.",
 )]
 pub struct Cli {
     /// When to colour output: auto (a terminal, unless NO_COLOR is set), always or never
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, env = "WL_HOOK_COLOR", value_name = "WHEN")]
-    pub color: ColorChoice,
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, env = "WL_HOOK_COLOR", value_name = "WHEN")]
+    pub color: ColorWhen,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -50,6 +49,14 @@ Start here:
 
 Commands: send, listen, verify, replay, check, sign, fixtures, demo, completions, man.
 'wl-hook help COMMAND' or 'wl-hook COMMAND --help' explains each, with examples and exit codes.";
+
+/// `--color` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
 
 #[derive(Subcommand)]
 pub enum Command {

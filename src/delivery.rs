@@ -122,9 +122,10 @@ pub struct Outcome {
 pub const MAX_RESPONSE_BODY: usize = 4096;
 
 impl Outcome {
-    /// True when WL would count this delivery as done.
+    /// True when WL would count this delivery as done: a 200 or 201 whose whole answer arrived
+    /// within the timeout. A status line followed by a body that never finishes is not an answer.
     pub fn accepted(&self) -> bool {
-        self.status.is_some_and(is_accepted_status)
+        self.error.is_none() && self.status.is_some_and(is_accepted_status)
     }
 
     /// True when the request got to the endpoint (any HTTP answer, or a failure after connecting).
@@ -187,14 +188,7 @@ fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
 }
 
 fn io_kind(err: &(dyn std::error::Error + 'static)) -> Option<std::io::ErrorKind> {
-    let mut cur = Some(err);
-    while let Some(e) = cur {
-        if let Some(io) = e.downcast_ref::<std::io::Error>() {
-            return Some(io.kind());
-        }
-        cur = e.source();
-    }
-    None
+    find::<std::io::Error>(err).map(std::io::Error::kind)
 }
 
 fn classify(err: &reqwest::Error, timeout: Duration) -> DeliveryError {
@@ -203,28 +197,13 @@ fn classify(err: &reqwest::Error, timeout: Duration) -> DeliveryError {
     let cause = root_cause(err);
     // A timeout while connecting means the endpoint was never reached (a host that drops
     // packets), unlike a timeout waiting for an answer.
-    let tls = {
-        let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(err);
-        let mut found = false;
-        while let Some(e) = cur {
-            found |= e.downcast_ref::<rustls::Error>().is_some();
-            // An io::Error hides the error it wraps from source(); look inside it.
-            cur = match e
-                .downcast_ref::<std::io::Error>()
-                .and_then(|io| io.get_ref())
-            {
-                Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
-                None => e.source(),
-            };
-        }
-        found
-    };
-    if tls {
+    if find::<rustls::Error>(err).is_some() {
         return DeliveryError {
             class: ErrorClass::Tls,
-            detail: crate::output::sanitize(&format!("TLS handshake failed: {cause}")).into_owned(),
+            detail: format!("TLS handshake failed: {cause}"),
         };
     }
+    let hyper_err = find::<hyper::Error>(err);
     let (class, detail) = if err.is_connect() {
         if err.is_timeout() || kind == Some(K::TimedOut) {
             (
@@ -250,14 +229,12 @@ fn classify(err: &reqwest::Error, timeout: Duration) -> DeliveryError {
             ErrorClass::Reset,
             format!("connection closed before an answer: {cause}"),
         )
-    } else if cause.contains("connection closed before message completed")
-        || cause.contains("IncompleteMessage")
-    {
+    } else if hyper_err.is_some_and(|h| h.is_incomplete_message() || h.is_closed()) {
         (
             ErrorClass::Reset,
             "connection closed before an answer".to_string(),
         )
-    } else if cause.contains("invalid HTTP") || cause.contains("parse") || cause.contains("Parse") {
+    } else if hyper_err.is_some_and(hyper::Error::is_parse) {
         (
             ErrorClass::InvalidResponse,
             format!("the answer is not valid HTTP: {cause}"),
@@ -265,10 +242,28 @@ fn classify(err: &reqwest::Error, timeout: Duration) -> DeliveryError {
     } else {
         (ErrorClass::Other, cause)
     };
-    DeliveryError {
-        class,
-        detail: crate::output::sanitize(&detail).into_owned(),
+    DeliveryError { class, detail }
+}
+
+/// The first error of type `E` in `err`'s chain, looking inside `io::Error`s too (they hide the
+/// error they wrap from `source()`).
+fn find<'a, E: std::error::Error + 'static>(
+    err: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a E> {
+    let mut cur = Some(err);
+    while let Some(e) = cur {
+        if let Some(found) = e.downcast_ref::<E>() {
+            return Some(found);
+        }
+        cur = match e
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => e.source(),
+        };
     }
+    None
 }
 
 fn timed_out(timeout: Duration) -> DeliveryError {
@@ -356,10 +351,26 @@ pub async fn deliver(
                 kept.extend_from_slice(&chunk[..chunk.len().min(room)]);
             }
             Ok(Ok(None)) => break,
-            // The status already arrived; a broken body does not change WL's verdict.
-            Ok(Err(_)) => break,
+            // The status arrived but the answer did not finish: not a delivery.
+            Ok(Err(e)) => {
+                let mut broken = classify(&e, timeout);
+                broken.detail = format!(
+                    "the answer ({}) broke off before its body ended: {}",
+                    status.as_u16(),
+                    broken.detail
+                );
+                error = Some(broken);
+                break;
+            }
             Err(_) => {
-                error = Some(timed_out(timeout));
+                error = Some(DeliveryError {
+                    class: ErrorClass::Timeout,
+                    detail: format!(
+                        "the answer ({}) did not finish within {}",
+                        status.as_u16(),
+                        crate::duration::human(timeout)
+                    ),
+                });
                 break;
             }
         }

@@ -2,12 +2,17 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use wl_hook::cli::Cli;
+use wl_hook::cli::{Cli, ColorWhen};
 use wl_hook::exit;
+use wl_hook::output::ColorChoice;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    wl_hook::output::init_color(cli.color);
+    wl_hook::output::init_color(match cli.color {
+        ColorWhen::Auto => ColorChoice::Auto,
+        ColorWhen::Always => ColorChoice::Always,
+        ColorWhen::Never => ColorChoice::Never,
+    });
     match wl_hook::run(cli) {
         Ok(code) => ExitCode::from(code.code()),
         Err(err) => {

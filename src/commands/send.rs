@@ -342,9 +342,10 @@ impl Tally {
         if o.accepted() {
             self.accepted += 1;
         } else {
-            let class = match (o.status, &o.error) {
-                (Some(s), _) => s.to_string(),
-                (None, Some(e)) => e.class.as_str().to_string(),
+            // An unfinished answer counts by its error, not by its status line.
+            let class = match (&o.error, o.status) {
+                (Some(e), _) => e.class.as_str().to_string(),
+                (None, Some(s)) => s.to_string(),
                 (None, None) => "error".into(),
             };
             *self.failed_by.entry(class).or_default() += 1;

@@ -16,8 +16,8 @@ use colored::{ColoredString, Colorize};
 
 pub use sanitize::sanitize;
 
-/// `--color` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// Whether to colour: decided from the environment, or forced either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ColorChoice {
     Auto,
     Always,

@@ -9,6 +9,7 @@ mod server;
 mod completions;
 mod demo;
 mod docs;
+mod faults;
 mod fixtures;
 mod listen;
 mod replay;
