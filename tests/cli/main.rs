@@ -14,4 +14,5 @@ mod listen;
 mod replay;
 mod send;
 mod sign;
+mod snapshots;
 mod verify;
