@@ -179,8 +179,12 @@ mod tests {
             header_value(&h, "x-sent-at"),
             Some("2025-01-20T20:11:00.000Z")
         );
-        // openssl dgst -sha256 -hmac k <<< '{}' (without the newline)
-        assert_eq!(header_value(&h, "x-signature-256").map(str::len), Some(64));
+        // printf '%s' '{}' | openssl dgst -sha256 -hmac k
+        assert_eq!(
+            header_value(&h, "x-signature-256"),
+            Some("add853b103fbcc936a194f9eb15e29c4ff08af6e47d5d1bca4f20218e31e4fff")
+        );
+        // printf '%s' '{}' | openssl dgst -sha256
         assert_eq!(
             header_value(&h, "x-payload-key"),
             Some("44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a")

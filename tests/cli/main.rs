@@ -15,4 +15,5 @@ mod listen;
 mod replay;
 mod send;
 mod sign;
+mod snapshots;
 mod verify;

@@ -315,7 +315,7 @@ fn bad_input_and_unreachable() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.json");
     std::fs::write(&bad, "{\"wl_hook_capture\": 1, \"headers\": [").unwrap();
-    let srv = TestServer::status(200);
+    let srv = TestServer::status(200).expect(0);
     replay(&srv.url())
         .arg(&bad)
         .assert()
@@ -325,7 +325,7 @@ fn bad_input_and_unreachable() {
         .arg(dir.path().join("missing.json"))
         .assert()
         .code(2);
-    assert_eq!(srv.hits().len(), 0);
+    drop(srv);
     let caps = make_captures(dir.path(), "k", &["client.created"]);
     let url = format!("http://127.0.0.1:{}/webhooks", closed_port());
     replay(&url)
@@ -335,23 +335,36 @@ fn bad_input_and_unreachable() {
         .code(3);
 }
 
+/// `--speed 10` waits a tenth of each delay in real time. The wait begins after the answer to the
+/// previous attempt, which the server sends after that attempt arrived, so the gap between two
+/// arrivals is at least delay/speed however loaded the machine: an exact lower bound.
 #[test]
 fn speed_waits_a_fraction_of_the_real_delays() {
     let dir = tempfile::tempdir().unwrap();
     let caps = make_captures(dir.path(), "k", &["client.created"]);
-    let srv = TestServer::start(|_, n| Reply::status(if n < 2 { 500 } else { 200 }));
+    let srv = TestServer::start(|_, n| Reply::status(if n < 2 { 500 } else { 200 })).expect(3);
     replay(&srv.url())
         .arg(&caps[0])
-        .args(["--schedule", "list:1s,1s", "--speed", "20"])
+        .args(["--schedule", "list:2s,3s", "--speed", "10"])
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "delivered on attempt 3, 2 s after the first",
+            "delivered on attempt 3, 5 s after the first",
         ));
     let hits = srv.hits();
-    assert_eq!(hits.len(), 3);
-    // The simulated clock still advances by the schedule.
-    assert_eq!((sent_at(&hits[2]) - sent_at(&hits[0])).num_seconds(), 2);
+    let real: Vec<_> = hits.windows(2).map(|w| w[1].at - w[0].at).collect();
+    for (gap, delay_ms) in real.iter().zip([200, 300]) {
+        assert!(
+            *gap >= std::time::Duration::from_millis(delay_ms),
+            "waited {gap:?}, less than {delay_ms} ms: {real:?}"
+        );
+    }
+    // The simulated clock still advances by the whole schedule.
+    let simulated: Vec<_> = hits
+        .windows(2)
+        .map(|w| (sent_at(&w[1]) - sent_at(&w[0])).num_seconds())
+        .collect();
+    assert_eq!(simulated, [2, 3]);
     replay(&srv.url())
         .arg(&caps[0])
         .args(["--speed", "0"])
