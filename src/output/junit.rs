@@ -3,9 +3,7 @@
 use std::fmt::Write;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
-
-use crate::conformance::{ScenarioResult, Verdict};
+use crate::conformance::{Report, Verdict};
 
 /// Escape text for XML attributes and content, dropping characters XML 1.0 cannot hold.
 pub fn escape(s: &str) -> String {
@@ -33,12 +31,8 @@ fn secs(d: Duration) -> String {
 
 /// The whole report: one testsuite, one testcase per scenario; FAIL is a `<failure>`, WARN is
 /// noted in `<system-out>` and does not fail the build.
-pub fn report(
-    url: &str,
-    results: &[ScenarioResult],
-    started: DateTime<Utc>,
-    elapsed: Duration,
-) -> String {
+pub fn report(report: &Report) -> String {
+    let (url, results, elapsed) = (report.url.as_str(), &report.results, report.elapsed);
     let failures = results
         .iter()
         .filter(|r| r.verdict == Verdict::Fail)
@@ -56,12 +50,12 @@ pub fn report(
         escape(url),
         results.len(),
         secs(elapsed),
-        started.format("%Y-%m-%dT%H:%M:%S")
+        report.started_at.format("%Y-%m-%dT%H:%M:%S")
     );
     for r in results {
         let open = format!(
             "    <testcase name=\"{}\" classname=\"wl-hook.check\" time=\"{}\"",
-            r.name,
+            r.scenario.name(),
             secs(r.elapsed)
         );
         match r.verdict {
