@@ -96,4 +96,57 @@ mod tests {
         assert_eq!(escape("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&apos;");
         assert_eq!(escape("x\u{1b}[2J"), "x\\u{1b}[2J");
     }
+
+    #[test]
+    fn a_fail_is_a_failure_a_warn_is_output_and_the_time_is_the_runs() {
+        use crate::conformance::{Scenario, ScenarioResult};
+        let result = |scenario, verdict, reason: &str| ScenarioResult {
+            scenario,
+            verdict,
+            reason: reason.into(),
+            max_latency: None,
+            deliveries: 1,
+            elapsed: Duration::from_millis(1500),
+        };
+        let xml = report(&Report {
+            url: reqwest::Url::parse("http://127.0.0.1:3000/webhooks").expect("URL"),
+            results: vec![
+                result(
+                    Scenario::Accepts,
+                    Verdict::Pass,
+                    "2 events answered 200/201",
+                ),
+                result(Scenario::RejectsForged, Verdict::Fail, "accepts <forged>"),
+                result(Scenario::UnknownTopic, Verdict::Warn, "answered 404"),
+            ],
+            started_at: chrono::DateTime::parse_from_rfc3339("2026-03-01T12:00:00Z")
+                .expect("a valid time")
+                .to_utc(),
+            elapsed: Duration::from_millis(4250),
+        });
+        let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+        let suite = doc
+            .descendants()
+            .find(|n| n.has_tag_name("testsuite"))
+            .expect("a testsuite");
+        assert_eq!(suite.attribute("timestamp"), Some("2026-03-01T12:00:00"));
+        assert_eq!(suite.attribute("failures"), Some("1"));
+        assert_eq!(suite.attribute("time"), Some("4.250"));
+        let cases: Vec<_> = suite.children().filter(|n| n.is_element()).collect();
+        let names: Vec<_> = cases.iter().map(|c| c.attribute("name")).collect();
+        assert_eq!(
+            names,
+            [
+                Some("accepts"),
+                Some("rejects-forged"),
+                Some("unknown-topic")
+            ]
+        );
+        let failure = cases[1].first_element_child().expect("a failure");
+        assert_eq!(failure.tag_name().name(), "failure");
+        assert_eq!(failure.attribute("message"), Some("accepts <forged>"));
+        let warned = cases[2].first_element_child().expect("output");
+        assert_eq!(warned.tag_name().name(), "system-out");
+        assert_eq!(warned.text(), Some("WARN: answered 404"));
+    }
 }
