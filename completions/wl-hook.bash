@@ -180,7 +180,7 @@ _wl__hook() {
                     return 0
                     ;;
                 --only)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "accepts rejects-forged rejects-tampered rejects-unsigned idempotent-duplicate out-of-order late-retry responds-in-time burst large-payload unknown-topic" -- "${cur}"))
                     return 0
                     ;;
                 --junit)

@@ -102,7 +102,7 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand --topic 'Events for the accepts scenario (repeatable; default all 13); the first is used by the others'
             cand --timeout 'An answer slower than this fails: 10s, 500ms'
             cand --burst 'Concurrent deliveries in the burst scenario'
-            cand --only 'Run only these scenarios (repeatable)'
+            cand --only 'Run only these scenarios (repeatable; listed below)'
             cand --junit 'Write a JUnit XML report here'
             cand --fixtures 'A folder of <event>.json files that add or replace bundled fixtures'
             cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'

@@ -102,7 +102,17 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l secret-file -d
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -s t -l topic -d 'Events for the accepts scenario (repeatable; default all 13); the first is used by the others' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l timeout -d 'An answer slower than this fails: 10s, 500ms' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l burst -d 'Concurrent deliveries in the burst scenario' -r
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l only -d 'Run only these scenarios (repeatable)' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l only -d 'Run only these scenarios (repeatable; listed below)' -r -f -a "accepts\t'each selected event, correctly signed, gets 200 or 201'
+rejects-forged\t'a webhook signed with another key gets a 4xx'
+rejects-tampered\t'a body changed after signing gets a 4xx'
+rejects-unsigned\t'a webhook without x-signature-256 gets a 4xx'
+idempotent-duplicate\t'the same delivery twice: both get 200 or 201'
+out-of-order\t'a newer event, then an older one: both get 200 or 201'
+late-retry\t'an event generated two days ago, sent now, gets 200 or 201'
+responds-in-time\t'every answer of the run comes within --timeout'
+burst\t'--burst deliveries at once all get 200 or 201 (a 429 fails)'
+large-payload\t'a purchase.created with 400 line items (about 280 KB) gets 200 or 201'
+unknown-topic\t'a well-signed event WL may add later gets 200 or 201 (else a WARN)'"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l junit -d 'Write a JUnit XML report here' -r -F
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l fixtures -d 'A folder of <event>.json files that add or replace bundled fixtures' -r -F
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l color -d 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''

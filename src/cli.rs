@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::conformance::Scenario;
 use crate::exit::EXIT_CODES_HELP;
 use crate::output::listen::BodyMode;
 
@@ -67,7 +68,7 @@ pub enum Command {
     #[command(after_help = LISTEN_HELP)]
     Listen(ListenArgs),
     /// Run a conformance suite against your webhook endpoint, with a JUnit report for CI
-    #[command(after_help = CHECK_HELP)]
+    #[command(after_help = check_help())]
     Check(CheckArgs),
     /// Re-deliver captured requests the way WL's retry engine would, on a simulated clock
     #[command(after_help = REPLAY_HELP)]
@@ -139,18 +140,92 @@ or a plain stop); 1 --timeout passed before --count was reached or an expected e
 stdout can no longer be written (listen then stops at once); 2 input error; 3 the address cannot
 be bound.";
 
-const CHECK_HELP: &str = "\
+/// `check --help`'s text after the options; the scenario list comes from the catalogue.
+fn check_help() -> String {
+    let mut help = String::from(
+        "\
 Examples:
   wl-hook check http://127.0.0.1:3000/webhooks --secret \"$WL_KEY\"
   wl-hook check http://127.0.0.1:3000/webhooks --junit report.xml
   wl-hook check http://127.0.0.1:3000/webhooks --only rejects-forged --only rejects-tampered
   wl-hook check http://127.0.0.1:3000/webhooks --topic purchases --burst 200 --json
 
-Scenarios: accepts, rejects-forged, rejects-tampered, rejects-unsigned, idempotent-duplicate,
-out-of-order, late-retry, responds-in-time, burst, large-payload, unknown-topic.
-
+Scenarios, in the order of the report (select with --only NAME):
+",
+    );
+    for s in Scenario::ALL {
+        help.push_str(&format!("  {:<22}{}\n", s.name(), s.description()));
+    }
+    help.push_str(
+        "
 Exit codes: 0 no scenario failed (warnings allowed); 1 a scenario failed; 2 input error; 3 the
-endpoint cannot be reached at all.";
+endpoint cannot be reached at all.",
+    );
+    help
+}
+
+/// `--only`'s values: the catalogue's names, with "did you mean" and shell completion from clap,
+/// while [`Scenario`] itself stays free of clap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScenarioName(pub Scenario);
+
+const SCENARIO_NAMES: [ScenarioName; Scenario::ALL.len()] = {
+    let mut names = [ScenarioName(Scenario::Accepts); Scenario::ALL.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = ScenarioName(Scenario::ALL[i]);
+        i += 1;
+    }
+    names
+};
+
+impl ValueEnum for ScenarioName {
+    fn value_variants<'a>() -> &'a [Self] {
+        &SCENARIO_NAMES
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.0.name()).help(self.0.description()))
+    }
+}
+
+#[cfg(test)]
+mod scenario_name_tests {
+    use super::*;
+
+    fn parse(words: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from_words(&words.iter().map(|w| w.to_string()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn only_takes_every_scenario_name_and_suggests_near_misses() {
+        for s in Scenario::ALL {
+            let cli = parse(&["wl-hook", "check", "--only", s.name()]).expect("parsed");
+            let Some(Command::Check(args)) = cli.command else {
+                panic!("not check")
+            };
+            assert_eq!(args.only, [s]);
+        }
+        let err = parse(&["wl-hook", "check", "--only", "rejects-forgd"])
+            .err()
+            .expect("refused");
+        assert_eq!(err.kind(), clap::error::ErrorKind::InvalidValue);
+        assert!(err.to_string().contains("'rejects-forged'"), "{err}");
+    }
+
+    #[test]
+    fn check_help_lists_every_scenario_in_order() {
+        let help = check_help();
+        let mut from = 0;
+        for s in Scenario::ALL {
+            let line = format!("\n  {:<22}{}\n", s.name(), s.description());
+            let at = help[from..]
+                .find(&line)
+                .unwrap_or_else(|| panic!("{} missing from check --help", s.name()));
+            from += at + 1;
+        }
+    }
+}
 
 const REPLAY_HELP: &str = "\
 Examples:
@@ -477,9 +552,17 @@ pub struct CheckArgs {
     #[arg(long, value_name = "N", default_value_t = 50)]
     pub burst: usize,
 
-    /// Run only these scenarios (repeatable)
-    #[arg(long, value_name = "NAME")]
-    pub only: Vec<String>,
+    /// Run only these scenarios (repeatable; listed below)
+    #[arg(
+        long,
+        value_name = "NAME",
+        hide_possible_values = true,
+        value_parser = clap::builder::TypedValueParser::map(
+            clap::builder::EnumValueParser::<ScenarioName>::new(),
+            |n| n.0
+        )
+    )]
+    pub only: Vec<Scenario>,
 
     /// Write a JUnit XML report here
     #[arg(long, value_name = "FILE")]

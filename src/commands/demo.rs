@@ -13,14 +13,15 @@ use bytes::Bytes;
 use serde_json::json;
 use tokio::sync::{mpsc, watch};
 
-use crate::cli::{CheckArgs, DemoArgs, KeyArgs};
-use crate::commands::{check, replay};
+use crate::cli::DemoArgs;
+use crate::commands::replay;
+use crate::conformance;
 use crate::delivery::{self, ClientOptions};
 use crate::exit::Exit;
 use crate::fixture::{FixtureSet, Renderer};
 use crate::output::listen::{BodyMode, ListenView};
 use crate::output::{bad, dim, ok, strong};
-use crate::protocol::{self, Secret, DEV_KEY};
+use crate::protocol::{self, Secret};
 use crate::server::receiver::{Event, Receiver, ReceiverConfig};
 use crate::server::{self, Limits};
 
@@ -307,26 +308,28 @@ pub async fn demo(json: bool, out: &mut impl Write) -> Result<Exit> {
         ..
     } = listener;
     let drain = tokio::spawn(async move { while listener_events.recv().await.is_some() {} });
-    let check_args = CheckArgs {
-        url: format!(
-            "{}/webhooks",
-            url.as_str()
-                .trim_end_matches("/webhooks")
-                .trim_end_matches('/')
-        ),
-        key: KeyArgs {
-            secret: Some(DEV_KEY.into()),
-            secret_file: None,
-        },
-        topics: Vec::new(),
-        timeout: "5s".into(),
-        burst: 50,
-        only: Vec::new(),
-        junit: None,
-        json,
-        fixtures: None,
+    let check_url = format!(
+        "{}/webhooks",
+        url.as_str()
+            .trim_end_matches("/webhooks")
+            .trim_end_matches('/')
+    );
+    let check_plan = conformance::Plan {
+        timeout: Duration::from_secs(5),
+        ..conformance::Plan::new(
+            crate::commands::common::parse_url(&check_url)?,
+            protocol::dev_secret(),
+            FixtureSet::builtin(),
+        )
     };
-    let check_exit = check::check(check::CheckPlan::from_args(&check_args)?, steps.out).await?;
+    let report = conformance::run(&check_plan).await?;
+    if json {
+        crate::output::check::json(steps.out, &report)?;
+    } else {
+        crate::output::check::human(steps.out, &report)?;
+    }
+    steps.out.flush()?;
+    let check_exit = report.exit();
     let _ = stop.send(true);
     let _ = task.await;
     drain.abort();

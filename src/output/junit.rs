@@ -3,9 +3,7 @@
 use std::fmt::Write;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
-
-use crate::conformance::{ScenarioResult, Verdict};
+use crate::conformance::{Report, Verdict};
 
 /// Escape text for XML attributes and content, dropping characters XML 1.0 cannot hold.
 pub fn escape(s: &str) -> String {
@@ -33,12 +31,8 @@ fn secs(d: Duration) -> String {
 
 /// The whole report: one testsuite, one testcase per scenario; FAIL is a `<failure>`, WARN is
 /// noted in `<system-out>` and does not fail the build.
-pub fn report(
-    url: &str,
-    results: &[ScenarioResult],
-    started: DateTime<Utc>,
-    elapsed: Duration,
-) -> String {
+pub fn report(report: &Report) -> String {
+    let (url, results, elapsed) = (report.url.as_str(), &report.results, report.elapsed);
     let failures = results
         .iter()
         .filter(|r| r.verdict == Verdict::Fail)
@@ -56,12 +50,12 @@ pub fn report(
         escape(url),
         results.len(),
         secs(elapsed),
-        started.format("%Y-%m-%dT%H:%M:%S")
+        report.started_at.format("%Y-%m-%dT%H:%M:%S")
     );
     for r in results {
         let open = format!(
             "    <testcase name=\"{}\" classname=\"wl-hook.check\" time=\"{}\"",
-            r.name,
+            r.scenario.name(),
             secs(r.elapsed)
         );
         match r.verdict {
@@ -101,5 +95,58 @@ mod tests {
     fn escapes_markup_and_control_characters() {
         assert_eq!(escape("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&apos;");
         assert_eq!(escape("x\u{1b}[2J"), "x\\u{1b}[2J");
+    }
+
+    #[test]
+    fn a_fail_is_a_failure_a_warn_is_output_and_the_time_is_the_runs() {
+        use crate::conformance::{Scenario, ScenarioResult};
+        let result = |scenario, verdict, reason: &str| ScenarioResult {
+            scenario,
+            verdict,
+            reason: reason.into(),
+            max_latency: None,
+            deliveries: 1,
+            elapsed: Duration::from_millis(1500),
+        };
+        let xml = report(&Report {
+            url: reqwest::Url::parse("http://127.0.0.1:3000/webhooks").expect("URL"),
+            results: vec![
+                result(
+                    Scenario::Accepts,
+                    Verdict::Pass,
+                    "2 events answered 200/201",
+                ),
+                result(Scenario::RejectsForged, Verdict::Fail, "accepts <forged>"),
+                result(Scenario::UnknownTopic, Verdict::Warn, "answered 404"),
+            ],
+            started_at: chrono::DateTime::parse_from_rfc3339("2026-03-01T12:00:00Z")
+                .expect("a valid time")
+                .to_utc(),
+            elapsed: Duration::from_millis(4250),
+        });
+        let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+        let suite = doc
+            .descendants()
+            .find(|n| n.has_tag_name("testsuite"))
+            .expect("a testsuite");
+        assert_eq!(suite.attribute("timestamp"), Some("2026-03-01T12:00:00"));
+        assert_eq!(suite.attribute("failures"), Some("1"));
+        assert_eq!(suite.attribute("time"), Some("4.250"));
+        let cases: Vec<_> = suite.children().filter(|n| n.is_element()).collect();
+        let names: Vec<_> = cases.iter().map(|c| c.attribute("name")).collect();
+        assert_eq!(
+            names,
+            [
+                Some("accepts"),
+                Some("rejects-forged"),
+                Some("unknown-topic")
+            ]
+        );
+        let failure = cases[1].first_element_child().expect("a failure");
+        assert_eq!(failure.tag_name().name(), "failure");
+        assert_eq!(failure.attribute("message"), Some("accepts <forged>"));
+        let warned = cases[2].first_element_child().expect("output");
+        assert_eq!(warned.tag_name().name(), "system-out");
+        assert_eq!(warned.text(), Some("WARN: answered 404"));
     }
 }

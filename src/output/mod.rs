@@ -2,6 +2,7 @@
 //! sanitising text that came from the network before it reaches a terminal.
 
 pub mod background;
+pub mod check;
 pub mod junit;
 pub mod listen;
 pub mod replay;

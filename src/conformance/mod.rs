@@ -1,0 +1,396 @@
+//! The conformance suite `check` (and `demo`) run against a receiver: a checked [`Plan`] in, a
+//! typed [`Report`] out. Each [`Scenario`] delivers what WL (or an attacker) would send and is
+//! judged by WL's rules. No printing and no command-line types here.
+
+mod scenario;
+
+use std::num::NonZeroUsize;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::delivery::{self, ClientOptions, Outcome};
+use crate::exit::{failure, Exit};
+use crate::fixture::FixtureSet;
+use crate::protocol::Secret;
+
+pub use scenario::{Answered, Evidence, Request, Scenario, Timing, LARGE_ITEMS, UNKNOWN_EVENT};
+
+/// Where the suite reads the time: `Utc::now` in a run, a fixed instant in tests.
+pub type Clock = fn() -> DateTime<Utc>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Verdict {
+    Pass,
+    Warn,
+    Fail,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Pass => "PASS",
+            Verdict::Warn => "WARN",
+            Verdict::Fail => "FAIL",
+        }
+    }
+}
+
+/// What to run, against what: checked before the first delivery.
+pub struct Plan {
+    pub url: reqwest::Url,
+    pub key: Secret,
+    /// The longest a receiver may take to answer; also each delivery's timeout.
+    pub timeout: Duration,
+    /// Deliveries sent at once in `burst`.
+    pub burst: NonZeroUsize,
+    /// Events for `accepts`; the first is the one the other scenarios send.
+    pub events: Vec<String>,
+    /// The scenarios to run; empty runs them all.
+    pub only: Vec<Scenario>,
+    pub fixtures: FixtureSet,
+    pub now: Clock,
+}
+
+impl Plan {
+    /// Every scenario against `url` with every event, a 10 s timeout and a burst of 50, at the
+    /// current time.
+    pub fn new(url: reqwest::Url, key: Secret, fixtures: FixtureSet) -> Plan {
+        Plan {
+            url,
+            key,
+            timeout: Duration::from_secs(10),
+            burst: NonZeroUsize::new(50).expect("50 is not zero"),
+            events: crate::protocol::EVENTS
+                .iter()
+                .map(|e| e.name.to_string())
+                .collect(),
+            only: Vec::new(),
+            fixtures,
+            now: Utc::now,
+        }
+    }
+
+    fn selected(&self, scenario: Scenario) -> bool {
+        self.only.is_empty() || self.only.contains(&scenario)
+    }
+
+    fn main_event(&self) -> &str {
+        self.events.first().map_or("client.updated", String::as_str)
+    }
+}
+
+/// One scenario's result.
+#[derive(Debug, Clone)]
+pub struct ScenarioResult {
+    pub scenario: Scenario,
+    pub verdict: Verdict,
+    pub reason: String,
+    /// The slowest answer in the scenario.
+    pub max_latency: Option<Duration>,
+    pub deliveries: usize,
+    /// Wall time of the scenario.
+    pub elapsed: Duration,
+}
+
+/// The whole run, in catalogue order.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub url: reqwest::Url,
+    pub results: Vec<ScenarioResult>,
+    /// When the run started, by the plan's clock.
+    pub started_at: DateTime<Utc>,
+    pub elapsed: Duration,
+}
+
+/// How many scenarios got each verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Counts {
+    pub passed: usize,
+    pub failed: usize,
+    pub warned: usize,
+}
+
+impl Report {
+    pub fn counts(&self) -> Counts {
+        let n = |v| self.results.iter().filter(|r| r.verdict == v).count();
+        Counts {
+            passed: n(Verdict::Pass),
+            failed: n(Verdict::Fail),
+            warned: n(Verdict::Warn),
+        }
+    }
+
+    /// True when no scenario failed (warnings allowed).
+    pub fn passed(&self) -> bool {
+        self.counts().failed == 0
+    }
+
+    /// The exit code of a finished run.
+    pub fn exit(&self) -> Exit {
+        if self.passed() {
+            Exit::Ok
+        } else {
+            Exit::Negative
+        }
+    }
+}
+
+/// Run the selected scenarios in order. Fails with exit 3 ([`Exit::Unreachable`]) when the first
+/// scenario reached nothing at all.
+pub async fn run(plan: &Plan) -> anyhow::Result<Report> {
+    let client = delivery::build_client(&ClientOptions {
+        timeout: plan.timeout,
+        max_idle_per_host: plan.burst.get(),
+        urls: vec![plan.url.clone()],
+    })?;
+    let started_at = (plan.now)();
+    let started = Instant::now();
+    let mut results = Vec::new();
+    let mut run: Vec<Timing> = Vec::new();
+    let (last, first): (Vec<Scenario>, Vec<Scenario>) = Scenario::ALL
+        .into_iter()
+        .filter(|s| plan.selected(*s))
+        .partition(|s| s.judges_the_run());
+    for scenario in first.into_iter().chain(last) {
+        let scenario_started = Instant::now();
+        // A run-wide judgement sends deliveries of its own only when nothing else ran.
+        let answers = if scenario.judges_the_run() && !run.is_empty() {
+            Vec::new()
+        } else {
+            send(&client, plan, scenario).await?
+        };
+        if results.is_empty() && !answers.is_empty() && answers.iter().all(|a| !a.outcome.reached())
+        {
+            return Err(failure(
+                Exit::Unreachable,
+                format!(
+                    "cannot reach {}: nothing answered; is your receiver running?",
+                    plan.url
+                ),
+            ));
+        }
+        run.extend(answers.iter().map(|a| Timing::of(&a.outcome)));
+        let (verdict, reason) = scenario.judge(&Evidence {
+            answers: &answers,
+            run: &run,
+            timeout: plan.timeout,
+        });
+        let (max_latency, deliveries, elapsed) = if scenario.judges_the_run() {
+            // Its figures are the run's; its time is only what it sent itself.
+            let own = if answers.is_empty() {
+                Duration::ZERO
+            } else {
+                scenario_started.elapsed()
+            };
+            (run.iter().map(|t| t.latency).max(), run.len(), own)
+        } else {
+            (
+                answers.iter().map(|a| a.outcome.latency).max(),
+                answers.len(),
+                scenario_started.elapsed(),
+            )
+        };
+        results.push(ScenarioResult {
+            scenario,
+            verdict,
+            reason,
+            max_latency,
+            deliveries,
+            elapsed,
+        });
+    }
+    results.sort_by_key(|r| r.scenario);
+    Ok(Report {
+        url: plan.url.clone(),
+        results,
+        started_at,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Send a scenario's requests (one after the other, or all at once) and collect the answers.
+async fn send(
+    client: &reqwest::Client,
+    plan: &Plan,
+    scenario: Scenario,
+) -> anyhow::Result<Vec<Answered>> {
+    let requests = scenario.requests(plan, (plan.now)())?;
+    let mut answers = Vec::with_capacity(requests.len());
+    if scenario.at_once() {
+        let mut tasks = tokio::task::JoinSet::new();
+        for r in requests {
+            let (client, url, timeout) = (client.clone(), plan.url.clone(), plan.timeout);
+            tasks.spawn(async move {
+                let outcome = deliver(&client, &url, &r, timeout).await?;
+                anyhow::Ok(Answered {
+                    label: r.label,
+                    outcome,
+                })
+            });
+        }
+        while let Some(done) = tasks.join_next().await {
+            answers.push(done??);
+        }
+    } else {
+        for r in requests {
+            let outcome = deliver(client, &plan.url, &r, plan.timeout).await?;
+            answers.push(Answered {
+                label: r.label,
+                outcome,
+            });
+        }
+    }
+    Ok(answers)
+}
+
+async fn deliver(
+    client: &reqwest::Client,
+    url: &reqwest::Url,
+    r: &Request,
+    timeout: Duration,
+) -> anyhow::Result<Outcome> {
+    let map = delivery::header_map(&r.headers)?;
+    Ok(delivery::deliver(client, url, map, r.body.clone(), timeout).await)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use http_body_util::{BodyExt, Full};
+    use hyper::service::service_fn;
+    use hyper_util::rt::TokioIo;
+
+    use super::*;
+    use crate::protocol::header;
+
+    const KEY: &[u8] = b"receiver-key";
+
+    fn pinned() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-03-01T12:00:00Z")
+            .expect("a valid time")
+            .with_timezone(&Utc)
+    }
+
+    /// A receiver on a free loopback port that does everything right and records each
+    /// request's x-sent-at.
+    async fn receiver() -> (reqwest::Url, Arc<Mutex<Vec<String>>>) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = reqwest::Url::parse(&format!(
+            "http://{}/webhooks",
+            listener.local_addr().expect("address")
+        ))
+        .expect("URL");
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let record = seen.clone();
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let record = record.clone();
+                let service = service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+                    let record = record.clone();
+                    async move {
+                        let head = |name| {
+                            req.headers()
+                                .get(name)
+                                .and_then(|v| v.to_str().ok())
+                                .unwrap_or_default()
+                                .to_string()
+                        };
+                        let (sig, sent_at) = (head(header::SIGNATURE), head(header::SENT_AT));
+                        let body = req.into_body().collect().await?.to_bytes();
+                        record.lock().expect("not poisoned").push(sent_at);
+                        let key = Secret::new(KEY.to_vec()).expect("not empty");
+                        let ok = crate::protocol::verify(&[key], &body, &sig).is_ok();
+                        let mut answer = hyper::Response::new(Full::new(bytes::Bytes::new()));
+                        *answer.status_mut() = if ok {
+                            hyper::StatusCode::OK
+                        } else {
+                            hyper::StatusCode::UNAUTHORIZED
+                        };
+                        Ok::<_, hyper::Error>(answer)
+                    }
+                });
+                tokio::spawn(
+                    hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service),
+                );
+            }
+        });
+        (url, seen)
+    }
+
+    fn plan(url: reqwest::Url) -> Plan {
+        let mut plan = Plan::new(
+            url,
+            Secret::new(KEY.to_vec()).expect("not empty"),
+            FixtureSet::builtin(),
+        );
+        plan.events = vec!["client.created".into(), "purchase.created".into()];
+        plan.burst = NonZeroUsize::new(3).expect("not zero");
+        plan.now = pinned;
+        plan
+    }
+
+    #[tokio::test]
+    async fn a_correct_receiver_passes_every_scenario_in_catalogue_order_at_the_plans_time() {
+        let (url, seen) = receiver().await;
+        let report = run(&plan(url)).await.expect("ran");
+        let order: Vec<Scenario> = report.results.iter().map(|r| r.scenario).collect();
+        assert_eq!(order, Scenario::ALL);
+        for r in &report.results {
+            assert_eq!(
+                r.verdict,
+                Verdict::Pass,
+                "{}: {}",
+                r.scenario.name(),
+                r.reason
+            );
+        }
+        assert_eq!(report.started_at, pinned());
+        assert_eq!(report.exit(), Exit::Ok);
+        // 2 events, 3 refusals, 2 copies, 2 in order, 1 late, 3 at once, 1 large, 1 unknown.
+        let sent_at = seen.lock().expect("not poisoned").clone();
+        assert_eq!(sent_at.len(), 15);
+        let at = crate::protocol::timestamp::format(pinned());
+        assert!(sent_at.iter().all(|s| *s == at), "{sent_at:?}");
+        // responds-in-time reports over the whole run.
+        let in_time = &report.results[7];
+        assert_eq!(in_time.deliveries, 15);
+        assert_eq!(
+            in_time.max_latency,
+            report.results.iter().filter_map(|r| r.max_latency).max()
+        );
+    }
+
+    #[tokio::test]
+    async fn responds_in_time_alone_sends_one_delivery_of_its_own() {
+        let (url, seen) = receiver().await;
+        let mut plan = plan(url);
+        plan.only = vec![Scenario::RespondsInTime];
+        let report = run(&plan).await.expect("ran");
+        assert_eq!(report.results.len(), 1);
+        assert_eq!(report.results[0].deliveries, 1);
+        assert_eq!(report.results[0].verdict, Verdict::Pass);
+        assert_eq!(seen.lock().expect("not poisoned").len(), 1);
+    }
+
+    #[tokio::test]
+    async fn nothing_listening_is_exit_3() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!(
+            "http://{}/webhooks",
+            listener.local_addr().expect("address")
+        );
+        drop(listener);
+        let mut plan = plan(reqwest::Url::parse(&url).expect("URL"));
+        plan.only = vec![Scenario::RejectsForged, Scenario::Burst];
+        let err = run(&plan).await.expect_err("unreachable");
+        assert_eq!(crate::exit::code_of(&err), Exit::Unreachable);
+        assert!(err.to_string().starts_with("cannot reach"), "{err}");
+    }
+}

@@ -1,0 +1,926 @@
+//! The catalogue of conformance scenarios: for each, its name, what it sends and how its answers
+//! are judged by WL's rules. Pure: building requests and judging outcomes need no network.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use super::{Plan, Verdict};
+use crate::delivery::{self, ErrorClass, Outcome};
+use crate::protocol::{self, header, Headers, Secret};
+
+/// An event WL does not send today, for `unknown-topic`.
+pub const UNKNOWN_EVENT: &str = "membership.created";
+
+/// Line items in the `large-payload` purchase.
+pub const LARGE_ITEMS: usize = 400;
+
+/// The key `rejects-forged` signs with: anything but the receiver's.
+const FORGED_KEY: &[u8] = b"wl-hook-forged-key";
+
+/// One scenario of the suite. The declaration order is the order of the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Scenario {
+    Accepts,
+    RejectsForged,
+    RejectsTampered,
+    RejectsUnsigned,
+    IdempotentDuplicate,
+    OutOfOrder,
+    LateRetry,
+    RespondsInTime,
+    Burst,
+    LargePayload,
+    UnknownTopic,
+}
+
+/// One request a scenario sends, with the words the report uses for it.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub label: String,
+    pub headers: Headers,
+    pub body: Bytes,
+}
+
+/// One request's answer, with the request's label.
+#[derive(Debug, Clone)]
+pub struct Answered {
+    pub label: String,
+    pub outcome: Outcome,
+}
+
+/// How long one delivery of the run took, and whether it got no answer in time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timing {
+    pub latency: Duration,
+    pub timed_out: bool,
+}
+
+impl Timing {
+    pub fn of(outcome: &Outcome) -> Timing {
+        Timing {
+            latency: outcome.latency,
+            timed_out: outcome
+                .error
+                .as_ref()
+                .is_some_and(|e| e.class == ErrorClass::Timeout),
+        }
+    }
+}
+
+/// What a scenario is judged on.
+#[derive(Debug, Clone, Copy)]
+pub struct Evidence<'a> {
+    /// This scenario's own deliveries.
+    pub answers: &'a [Answered],
+    /// Every delivery of the run, this scenario's included (what `responds-in-time` judges).
+    pub run: &'a [Timing],
+    /// The longest a receiver may take to answer.
+    pub timeout: Duration,
+}
+
+impl Scenario {
+    /// Every scenario, in the order of the report.
+    pub const ALL: [Scenario; 11] = [
+        Scenario::Accepts,
+        Scenario::RejectsForged,
+        Scenario::RejectsTampered,
+        Scenario::RejectsUnsigned,
+        Scenario::IdempotentDuplicate,
+        Scenario::OutOfOrder,
+        Scenario::LateRetry,
+        Scenario::RespondsInTime,
+        Scenario::Burst,
+        Scenario::LargePayload,
+        Scenario::UnknownTopic,
+    ];
+
+    /// The name users select it by (`--only`) and see in every report.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scenario::Accepts => "accepts",
+            Scenario::RejectsForged => "rejects-forged",
+            Scenario::RejectsTampered => "rejects-tampered",
+            Scenario::RejectsUnsigned => "rejects-unsigned",
+            Scenario::IdempotentDuplicate => "idempotent-duplicate",
+            Scenario::OutOfOrder => "out-of-order",
+            Scenario::LateRetry => "late-retry",
+            Scenario::RespondsInTime => "responds-in-time",
+            Scenario::Burst => "burst",
+            Scenario::LargePayload => "large-payload",
+            Scenario::UnknownTopic => "unknown-topic",
+        }
+    }
+
+    /// What it sends and what passes, in one line.
+    pub fn description(self) -> &'static str {
+        match self {
+            Scenario::Accepts => "each selected event, correctly signed, gets 200 or 201",
+            Scenario::RejectsForged => "a webhook signed with another key gets a 4xx",
+            Scenario::RejectsTampered => "a body changed after signing gets a 4xx",
+            Scenario::RejectsUnsigned => "a webhook without x-signature-256 gets a 4xx",
+            Scenario::IdempotentDuplicate => "the same delivery twice: both get 200 or 201",
+            Scenario::OutOfOrder => "a newer event, then an older one: both get 200 or 201",
+            Scenario::LateRetry => "an event generated two days ago, sent now, gets 200 or 201",
+            Scenario::RespondsInTime => "every answer of the run comes within --timeout",
+            Scenario::Burst => "--burst deliveries at once all get 200 or 201 (a 429 fails)",
+            Scenario::LargePayload => {
+                "a purchase.created with 400 line items (about 280 KB) gets 200 or 201"
+            }
+            Scenario::UnknownTopic => {
+                "a well-signed event WL may add later gets 200 or 201 (else a WARN)"
+            }
+        }
+    }
+
+    /// The scenario with this name.
+    pub fn from_name(name: &str) -> Option<Scenario> {
+        Scenario::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    /// True when its requests go out all at once rather than one after the other.
+    pub fn at_once(self) -> bool {
+        match self {
+            Scenario::Burst => true,
+            Scenario::Accepts
+            | Scenario::RejectsForged
+            | Scenario::RejectsTampered
+            | Scenario::RejectsUnsigned
+            | Scenario::IdempotentDuplicate
+            | Scenario::OutOfOrder
+            | Scenario::LateRetry
+            | Scenario::RespondsInTime
+            | Scenario::LargePayload
+            | Scenario::UnknownTopic => false,
+        }
+    }
+
+    /// True when it is judged over every answer of the run, so it runs last; its own requests
+    /// are sent only when it runs alone.
+    pub fn judges_the_run(self) -> bool {
+        match self {
+            Scenario::RespondsInTime => true,
+            Scenario::Accepts
+            | Scenario::RejectsForged
+            | Scenario::RejectsTampered
+            | Scenario::RejectsUnsigned
+            | Scenario::IdempotentDuplicate
+            | Scenario::OutOfOrder
+            | Scenario::LateRetry
+            | Scenario::Burst
+            | Scenario::LargePayload
+            | Scenario::UnknownTopic => false,
+        }
+    }
+
+    /// The requests it sends, in order, built at `now` with the plan's key, events and
+    /// fixtures.
+    pub fn requests(self, plan: &Plan, now: DateTime<Utc>) -> anyhow::Result<Vec<Request>> {
+        let event = plan.main_event();
+        let signed = |label: &str, key: &Secret, generated_at: DateTime<Utc>| {
+            let body = render(plan, event, generated_at, |_| {})?;
+            anyhow::Ok(sign(label, event, body, key, generated_at, now))
+        };
+        Ok(match self {
+            Scenario::Accepts => plan
+                .events
+                .iter()
+                .map(|e| {
+                    Ok(sign(
+                        e,
+                        e,
+                        render(plan, e, now, |_| {})?,
+                        &plan.key,
+                        now,
+                        now,
+                    ))
+                })
+                .collect::<anyhow::Result<_>>()?,
+            Scenario::RespondsInTime => vec![signed(event, &plan.key, now)?],
+            Scenario::RejectsForged => {
+                let other = Secret::new(FORGED_KEY.to_vec()).expect("the forged key is not empty");
+                vec![signed("signed with another key", &other, now)?]
+            }
+            Scenario::RejectsTampered => {
+                let mut r = signed("body changed after signing", &plan.key, now)?;
+                let mut body = r.body.to_vec();
+                protocol::tamper(&mut body);
+                r.body = Bytes::from(body);
+                vec![r]
+            }
+            Scenario::RejectsUnsigned => {
+                let mut r = signed("no x-signature-256", &plan.key, now)?;
+                protocol::remove_header(&mut r.headers, header::SIGNATURE);
+                vec![r]
+            }
+            Scenario::IdempotentDuplicate => {
+                let first = signed("first copy", &plan.key, now)?;
+                let mut second = first.clone();
+                second.label = "identical second copy".into();
+                vec![first, second]
+            }
+            Scenario::OutOfOrder => vec![
+                signed("newer event", &plan.key, now)?,
+                signed(
+                    "older event for the same record",
+                    &plan.key,
+                    now - chrono::Duration::hours(1),
+                )?,
+            ],
+            Scenario::LateRetry => vec![signed(
+                "generated two days ago, sent now",
+                &plan.key,
+                now - chrono::Duration::days(2),
+            )?],
+            Scenario::Burst => (0..plan.burst.get())
+                .map(|_| signed("burst delivery", &plan.key, now))
+                .collect::<anyhow::Result<_>>()?,
+            Scenario::LargePayload => {
+                let body = render(plan, "purchase.created", now, many_line_items)?;
+                let label = format!(
+                    "purchase.created with {LARGE_ITEMS} line items ({} bytes)",
+                    body.len()
+                );
+                vec![sign(&label, "purchase.created", body, &plan.key, now, now)]
+            }
+            Scenario::UnknownTopic => {
+                let body = render(plan, "client.created", now, |v| {
+                    if let Some(Value::Object(meta)) = v.get_mut("meta_data") {
+                        meta.insert("topic".into(), Value::from(UNKNOWN_EVENT));
+                        meta.insert("source".into(), Value::from("membership"));
+                    }
+                })?;
+                vec![sign(
+                    UNKNOWN_EVENT,
+                    UNKNOWN_EVENT,
+                    body,
+                    &plan.key,
+                    now,
+                    now,
+                )]
+            }
+        })
+    }
+
+    /// Judge its answers by WL's rules, with a reason a user can act on.
+    pub fn judge(self, evidence: &Evidence<'_>) -> (Verdict, String) {
+        let answers = evidence.answers;
+        match self {
+            Scenario::Accepts => all_accepted(
+                answers,
+                format!("{} events answered 200/201", answers.len()),
+            ),
+            Scenario::RejectsForged => refused(answers, "forged webhooks (signed with another key)"),
+            Scenario::RejectsTampered => {
+                refused(answers, "tampered webhooks (body changed after signing)")
+            }
+            Scenario::RejectsUnsigned => refused(answers, "unsigned webhooks"),
+            Scenario::IdempotentDuplicate => acknowledged(
+                answers,
+                "both copies answered 200/201",
+                "a duplicate was refused",
+                "acknowledge duplicates with 200 and skip them by x-payload-key, or WL retries them",
+            ),
+            Scenario::OutOfOrder => acknowledged(
+                answers,
+                "newer then older event both acknowledged",
+                "not acknowledged",
+                "acknowledge the older event and ignore it by x-generated-at — refusing it makes WL retry it",
+            ),
+            Scenario::LateRetry => acknowledged(
+                answers,
+                "an event generated two days ago was acknowledged",
+                "refused a late retry",
+                "WL retries for up to 72 hours, so do not reject by x-generated-at age",
+            ),
+            Scenario::RespondsInTime => in_time(evidence.run, evidence.timeout),
+            Scenario::Burst => burst(answers),
+            Scenario::LargePayload => match not_accepted(answers).next() {
+                None => (
+                    Verdict::Pass,
+                    format!(
+                        "{} accepted",
+                        answers.first().map_or("", |a| a.label.as_str())
+                    ),
+                ),
+                Some(a) => (
+                    Verdict::Fail,
+                    format!(
+                        "{} answered {}; raise the receiver's body size limit",
+                        a.label,
+                        answer(&a.outcome)
+                    ),
+                ),
+            },
+            // WL may add events; refusing one is worth a look but breaks nothing today.
+            Scenario::UnknownTopic => match not_accepted(answers).next() {
+                None => (
+                    Verdict::Pass,
+                    format!("a well-signed {UNKNOWN_EVENT} was acknowledged"),
+                ),
+                Some(a) => (
+                    Verdict::Warn,
+                    format!(
+                        "a well-signed {UNKNOWN_EVENT} answered {}; acknowledge events you do not handle yet, or WL retries them for three days",
+                        answer(&a.outcome)
+                    ),
+                ),
+            },
+        }
+    }
+}
+
+/// The body of `event`'s fixture (or client.created's, for an event without one), edited,
+/// rendered as generated at `generated_at`.
+fn render(
+    plan: &Plan,
+    event: &str,
+    generated_at: DateTime<Utc>,
+    edit: impl FnOnce(&mut Value),
+) -> anyhow::Result<Vec<u8>> {
+    let fixture = plan
+        .fixtures
+        .get(event)
+        .or_else(|| plan.fixtures.get("client.created"))
+        .ok_or_else(|| anyhow::anyhow!("no fixture for {event}"))?;
+    let mut value = fixture.value.clone();
+    edit(&mut value);
+    let mut renderer = crate::fixture::Renderer::new(None, false, generated_at, Vec::new());
+    Ok(renderer.render(event, &value)?.body)
+}
+
+fn sign(
+    label: &str,
+    event: &str,
+    body: Vec<u8>,
+    key: &Secret,
+    generated_at: DateTime<Utc>,
+    sent_at: DateTime<Utc>,
+) -> Request {
+    Request {
+        label: label.into(),
+        headers: protocol::build_headers(event, &body, key, generated_at, sent_at),
+        body: Bytes::from(body),
+    }
+}
+
+/// Repeat the purchase's first line item until there are [`LARGE_ITEMS`], each with its own id.
+fn many_line_items(v: &mut Value) {
+    if let Some(Value::Array(items)) = v.get_mut("purchase_items") {
+        let template = items.first().cloned().unwrap_or(Value::Null);
+        *items = (0..LARGE_ITEMS)
+            .map(|i| {
+                let mut item = template.clone();
+                if let Some(obj) = item.as_object_mut() {
+                    obj.insert("k_purchase_item".into(), Value::from(900_000 + i as u64));
+                }
+                item
+            })
+            .collect();
+    }
+}
+
+/// The answer in words: "401 Unauthorized", or the error class and its cause.
+fn answer(o: &Outcome) -> String {
+    match (o.status, &o.error) {
+        (Some(_), _) => o.status_text(),
+        (None, Some(e)) => format!("{} ({})", e.class.as_str(), e.detail),
+        (None, None) => "no answer".into(),
+    }
+}
+
+fn not_accepted(answers: &[Answered]) -> impl Iterator<Item = &Answered> {
+    answers.iter().filter(|a| !a.outcome.accepted())
+}
+
+/// "WHAT: LABEL answered STATUS; WHY" for the first answer WL would not count as done.
+fn first_bad(answers: &[Answered], what: &str) -> String {
+    not_accepted(answers).next().map_or_else(String::new, |a| {
+        let why = a.outcome.explanation().unwrap_or_default();
+        format!("{what}: {} answered {}; {why}", a.label, answer(&a.outcome))
+    })
+}
+
+/// Every answer 200 or 201, else how many were not and the first of them.
+fn all_accepted(answers: &[Answered], pass: String) -> (Verdict, String) {
+    match not_accepted(answers).count() {
+        0 => (Verdict::Pass, pass),
+        n => (
+            Verdict::Fail,
+            format!(
+                "{n} of {} not accepted — {}",
+                answers.len(),
+                first_bad(answers, "first")
+            ),
+        ),
+    }
+}
+
+/// Every answer 200 or 201, else the first refusal and what to change.
+fn acknowledged(answers: &[Answered], pass: &str, what: &str, advice: &str) -> (Verdict, String) {
+    if not_accepted(answers).next().is_none() {
+        (Verdict::Pass, pass.into())
+    } else {
+        (
+            Verdict::Fail,
+            format!("{}; {advice}", first_bad(answers, what)),
+        )
+    }
+}
+
+/// Like [`all_accepted`], but rate limiting gets WL's own advice.
+fn burst(answers: &[Answered]) -> (Verdict, String) {
+    let limited = answers
+        .iter()
+        .filter(|a| a.outcome.status == Some(429))
+        .count();
+    if limited == 0 {
+        return all_accepted(
+            answers,
+            format!(
+                "{} concurrent deliveries all answered 200/201",
+                answers.len()
+            ),
+        );
+    }
+    (
+        Verdict::Fail,
+        format!(
+            "{} of {} not accepted, {limited} with 429 Too Many Requests; WL advises exempting webhook traffic from rate limits",
+            not_accepted(answers).count(),
+            answers.len()
+        ),
+    )
+}
+
+/// A request that must be refused with a 4xx (refused, not retried).
+fn refused(answers: &[Answered], what: &str) -> (Verdict, String) {
+    let Some(o) = answers.first().map(|a| &a.outcome) else {
+        return (Verdict::Fail, "nothing was sent".into());
+    };
+    match o.status {
+        Some(s) if (400..500).contains(&s) => {
+            (Verdict::Pass, format!("rejected with {}", answer(o)))
+        }
+        Some(s) if (200..300).contains(&s) => (
+            Verdict::Fail,
+            format!(
+                "accepts {what}: answered {}; verify x-signature-256 (HMAC-SHA256 of the raw body) and answer 401",
+                answer(o)
+            ),
+        ),
+        Some(_) => (
+            Verdict::Fail,
+            format!(
+                "answered {} to {what}; answer 4xx (e.g. 401) so it is refused, not retried",
+                answer(o)
+            ),
+        ),
+        None => (
+            Verdict::Fail,
+            format!("no answer to {what}: {}; answer 401", answer(o)),
+        ),
+    }
+}
+
+fn in_time(run: &[Timing], timeout: Duration) -> (Verdict, String) {
+    let late = run.iter().filter(|t| t.timed_out).count();
+    if late > 0 {
+        return (
+            Verdict::Fail,
+            format!(
+                "{late} of {} deliveries got no answer within {}; WL retries those, so answer first and process later",
+                run.len(),
+                crate::duration::human(timeout)
+            ),
+        );
+    }
+    let mut ms: Vec<f64> = run.iter().map(|t| delivery::ms(t.latency)).collect();
+    let p = delivery::Percentiles::of(&mut ms);
+    (
+        Verdict::Pass,
+        format!(
+            "every answer within {} (p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms)",
+            crate::duration::human(timeout),
+            p.p50,
+            p.p99,
+            p.max
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::delivery::DeliveryError;
+    use crate::fixture::FixtureSet;
+
+    const TIMEOUT: Duration = Duration::from_secs(10);
+
+    fn status(code: u16, reason: &'static str) -> Outcome {
+        Outcome {
+            status: Some(code),
+            reason: Some(reason),
+            latency: Duration::from_millis(3),
+            error: None,
+            response_headers: Vec::new(),
+            response_body: Bytes::new(),
+        }
+    }
+
+    fn ok() -> Outcome {
+        status(200, "OK")
+    }
+
+    fn failed(class: ErrorClass, detail: &str) -> Outcome {
+        Outcome {
+            status: None,
+            reason: None,
+            latency: TIMEOUT,
+            error: Some(DeliveryError {
+                class,
+                detail: detail.into(),
+            }),
+            response_headers: Vec::new(),
+            response_body: Bytes::new(),
+        }
+    }
+
+    fn judge(scenario: Scenario, answers: &[(&str, Outcome)]) -> (Verdict, String) {
+        let answers: Vec<Answered> = answers
+            .iter()
+            .map(|(label, outcome)| Answered {
+                label: (*label).into(),
+                outcome: outcome.clone(),
+            })
+            .collect();
+        let run: Vec<Timing> = answers.iter().map(|a| Timing::of(&a.outcome)).collect();
+        scenario.judge(&Evidence {
+            answers: &answers,
+            run: &run,
+            timeout: TIMEOUT,
+        })
+    }
+
+    fn pass(reason: &str) -> (Verdict, String) {
+        (Verdict::Pass, reason.into())
+    }
+
+    fn fail(reason: &str) -> (Verdict, String) {
+        (Verdict::Fail, reason.into())
+    }
+
+    #[test]
+    fn names_are_unique_and_read_back() {
+        for s in Scenario::ALL {
+            assert_eq!(Scenario::from_name(s.name()), Some(s));
+            assert!(!s.description().is_empty());
+        }
+        assert_eq!(Scenario::from_name("accept"), None);
+        // The report's order is the declaration order, which sorting relies on.
+        let mut sorted = Scenario::ALL;
+        sorted.sort();
+        assert_eq!(sorted, Scenario::ALL);
+    }
+
+    #[test]
+    fn accepts_wants_200_or_201_from_every_event() {
+        let both = [
+            ("client.created", ok()),
+            ("purchase.created", status(201, "Created")),
+        ];
+        assert_eq!(
+            judge(Scenario::Accepts, &both),
+            pass("2 events answered 200/201")
+        );
+        let one_204 = [
+            ("client.created", ok()),
+            ("purchase.created", status(204, "No Content")),
+        ];
+        assert_eq!(
+            judge(Scenario::Accepts, &one_204),
+            fail("1 of 2 not accepted — first: purchase.created answered 204 No Content; WL only accepts 200 or 201; this delivery would be retried")
+        );
+        let timeout = [(
+            "client.created",
+            failed(ErrorClass::Timeout, "operation timed out"),
+        )];
+        assert_eq!(
+            judge(Scenario::Accepts, &timeout),
+            fail("1 of 1 not accepted — first: client.created answered timeout (operation timed out); operation timed out; WL would retry")
+        );
+    }
+
+    #[test]
+    fn rejects_forged_wants_a_4xx() {
+        let s = Scenario::RejectsForged;
+        assert_eq!(
+            judge(
+                s,
+                &[("signed with another key", status(401, "Unauthorized"))]
+            ),
+            pass("rejected with 401 Unauthorized")
+        );
+        assert_eq!(
+            judge(s, &[("signed with another key", ok())]),
+            fail("accepts forged webhooks (signed with another key): answered 200 OK; verify x-signature-256 (HMAC-SHA256 of the raw body) and answer 401")
+        );
+        assert_eq!(
+            judge(s, &[("signed with another key", status(500, "Internal Server Error"))]),
+            fail("answered 500 Internal Server Error to forged webhooks (signed with another key); answer 4xx (e.g. 401) so it is refused, not retried")
+        );
+        assert_eq!(
+            judge(s, &[("signed with another key", failed(ErrorClass::Timeout, "operation timed out"))]),
+            fail("no answer to forged webhooks (signed with another key): timeout (operation timed out); answer 401")
+        );
+        assert_eq!(judge(s, &[]), fail("nothing was sent"));
+    }
+
+    #[test]
+    fn rejects_tampered_wants_a_4xx() {
+        let s = Scenario::RejectsTampered;
+        assert_eq!(
+            judge(
+                s,
+                &[("body changed after signing", status(403, "Forbidden"))]
+            ),
+            pass("rejected with 403 Forbidden")
+        );
+        // 204 is a 2xx: the receiver took the tampered body even though WL would retry it.
+        assert_eq!(
+            judge(s, &[("body changed after signing", status(204, "No Content"))]),
+            fail("accepts tampered webhooks (body changed after signing): answered 204 No Content; verify x-signature-256 (HMAC-SHA256 of the raw body) and answer 401")
+        );
+    }
+
+    #[test]
+    fn rejects_unsigned_wants_a_4xx() {
+        let s = Scenario::RejectsUnsigned;
+        assert_eq!(
+            judge(s, &[("no x-signature-256", status(400, "Bad Request"))]),
+            pass("rejected with 400 Bad Request")
+        );
+        assert_eq!(
+            judge(s, &[("no x-signature-256", status(302, "Found"))]),
+            fail("answered 302 Found to unsigned webhooks; answer 4xx (e.g. 401) so it is refused, not retried")
+        );
+        assert_eq!(
+            judge(s, &[("no x-signature-256", failed(ErrorClass::Reset, "connection reset by peer"))]),
+            fail("no answer to unsigned webhooks: connection reset (connection reset by peer); answer 401")
+        );
+    }
+
+    #[test]
+    fn idempotent_duplicate_wants_both_copies_acknowledged() {
+        let s = Scenario::IdempotentDuplicate;
+        assert_eq!(
+            judge(
+                s,
+                &[
+                    ("first copy", ok()),
+                    ("identical second copy", status(201, "Created"))
+                ]
+            ),
+            pass("both copies answered 200/201")
+        );
+        assert_eq!(
+            judge(s, &[("first copy", ok()), ("identical second copy", status(409, "Conflict"))]),
+            fail("a duplicate was refused: identical second copy answered 409 Conflict; not 200 or 201; this delivery would be retried; acknowledge duplicates with 200 and skip them by x-payload-key, or WL retries them")
+        );
+    }
+
+    #[test]
+    fn out_of_order_wants_the_older_event_acknowledged() {
+        let s = Scenario::OutOfOrder;
+        assert_eq!(
+            judge(
+                s,
+                &[
+                    ("newer event", ok()),
+                    ("older event for the same record", ok())
+                ]
+            ),
+            pass("newer then older event both acknowledged")
+        );
+        assert_eq!(
+            judge(s, &[("newer event", ok()), ("older event for the same record", status(422, "Unprocessable Entity"))]),
+            fail("not acknowledged: older event for the same record answered 422 Unprocessable Entity; not 200 or 201; this delivery would be retried; acknowledge the older event and ignore it by x-generated-at — refusing it makes WL retry it")
+        );
+    }
+
+    #[test]
+    fn late_retry_wants_an_old_event_acknowledged() {
+        let s = Scenario::LateRetry;
+        let label = "generated two days ago, sent now";
+        assert_eq!(
+            judge(s, &[(label, ok())]),
+            pass("an event generated two days ago was acknowledged")
+        );
+        assert_eq!(
+            judge(s, &[(label, status(400, "Bad Request"))]),
+            fail("refused a late retry: generated two days ago, sent now answered 400 Bad Request; not 200 or 201; this delivery would be retried; WL retries for up to 72 hours, so do not reject by x-generated-at age")
+        );
+    }
+
+    #[test]
+    fn responds_in_time_judges_every_answer_of_the_run() {
+        let at = |ms| Timing {
+            latency: Duration::from_millis(ms),
+            timed_out: false,
+        };
+        let judge_run = |run: &[Timing]| {
+            // Its own answers do not matter: only the run's timings do.
+            Scenario::RespondsInTime.judge(&Evidence {
+                answers: &[],
+                run,
+                timeout: TIMEOUT,
+            })
+        };
+        assert_eq!(
+            judge_run(&[at(5), at(10), at(2)]),
+            pass("every answer within 10 s (p50 5.0 ms, p99 10.0 ms, max 10.0 ms)")
+        );
+        let late = Timing {
+            latency: TIMEOUT,
+            timed_out: true,
+        };
+        assert_eq!(
+            judge_run(&[at(5), late, at(2)]),
+            fail("1 of 3 deliveries got no answer within 10 s; WL retries those, so answer first and process later")
+        );
+        // A slow answer that still came in time passes; a timeout is what fails.
+        assert_eq!(Timing::of(&failed(ErrorClass::Timeout, "x")), late);
+        assert!(!Timing::of(&failed(ErrorClass::Reset, "x")).timed_out);
+    }
+
+    #[test]
+    fn burst_wants_every_delivery_accepted_and_names_rate_limits() {
+        let s = Scenario::Burst;
+        let b = "burst delivery";
+        assert_eq!(
+            judge(s, &[(b, ok()), (b, ok()), (b, ok())]),
+            pass("3 concurrent deliveries all answered 200/201")
+        );
+        let limited = status(429, "Too Many Requests");
+        assert_eq!(
+            judge(s, &[(b, ok()), (b, limited.clone()), (b, limited)]),
+            fail("2 of 3 not accepted, 2 with 429 Too Many Requests; WL advises exempting webhook traffic from rate limits")
+        );
+        assert_eq!(
+            judge(s, &[(b, ok()), (b, failed(ErrorClass::Reset, "connection reset by peer"))]),
+            fail("1 of 2 not accepted — first: burst delivery answered connection reset (connection reset by peer); connection reset by peer; WL would retry")
+        );
+    }
+
+    #[test]
+    fn large_payload_wants_the_big_body_accepted() {
+        let s = Scenario::LargePayload;
+        let label = "purchase.created with 400 line items (285895 bytes)";
+        assert_eq!(
+            judge(s, &[(label, ok())]),
+            pass("purchase.created with 400 line items (285895 bytes) accepted")
+        );
+        assert_eq!(
+            judge(s, &[(label, status(413, "Payload Too Large"))]),
+            fail("purchase.created with 400 line items (285895 bytes) answered 413 Payload Too Large; raise the receiver's body size limit")
+        );
+    }
+
+    #[test]
+    fn unknown_topic_only_warns() {
+        let s = Scenario::UnknownTopic;
+        assert_eq!(
+            judge(s, &[(UNKNOWN_EVENT, ok())]),
+            pass("a well-signed membership.created was acknowledged")
+        );
+        assert_eq!(
+            judge(s, &[(UNKNOWN_EVENT, status(404, "Not Found"))]),
+            (
+                Verdict::Warn,
+                "a well-signed membership.created answered 404 Not Found; acknowledge events you do not handle yet, or WL retries them for three days".into()
+            )
+        );
+    }
+
+    // What is sent, built at a pinned instant: no network.
+
+    fn plan() -> Plan {
+        let mut plan = Plan::new(
+            reqwest::Url::parse("http://127.0.0.1:9/webhooks").expect("a valid URL"),
+            Secret::new(b"receiver-key".to_vec()).expect("not empty"),
+            FixtureSet::builtin(),
+        );
+        plan.events = vec!["client.created".into(), "purchase.created".into()];
+        plan.burst = std::num::NonZeroUsize::new(7).expect("not zero");
+        plan
+    }
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-03-01T12:00:00Z")
+            .expect("a valid time")
+            .with_timezone(&Utc)
+    }
+
+    fn requests(s: Scenario) -> Vec<Request> {
+        s.requests(&plan(), now()).expect("built")
+    }
+
+    fn head<'a>(r: &'a Request, name: &str) -> Option<&'a str> {
+        protocol::header_value(&r.headers, name)
+    }
+
+    fn verifies(r: &Request) -> bool {
+        let key = plan().key;
+        head(r, header::SIGNATURE).is_some_and(|sig| protocol::verify(&[key], &r.body, sig).is_ok())
+    }
+
+    fn ts(at: DateTime<Utc>) -> String {
+        protocol::timestamp::format(at)
+    }
+
+    #[test]
+    fn each_scenario_sends_what_its_name_says() {
+        let accepts = requests(Scenario::Accepts);
+        let topics: Vec<_> = accepts.iter().map(|r| head(r, header::TOPIC)).collect();
+        assert_eq!(topics, [Some("client.created"), Some("purchase.created")]);
+        assert!(accepts.iter().all(verifies));
+        assert!(accepts
+            .iter()
+            .all(|r| head(r, header::SENT_AT) == Some(ts(now()).as_str())));
+
+        let forged = requests(Scenario::RejectsForged);
+        assert!(head(&forged[0], header::SIGNATURE).is_some() && !verifies(&forged[0]));
+        let tampered = requests(Scenario::RejectsTampered);
+        assert!(head(&tampered[0], header::SIGNATURE).is_some() && !verifies(&tampered[0]));
+        assert!(serde_json::from_slice::<Value>(&tampered[0].body).is_ok());
+        let unsigned = requests(Scenario::RejectsUnsigned);
+        assert_eq!(head(&unsigned[0], header::SIGNATURE), None);
+
+        let dup = requests(Scenario::IdempotentDuplicate);
+        assert_eq!(dup.len(), 2);
+        assert_eq!(
+            (&dup[0].headers, &dup[0].body),
+            (&dup[1].headers, &dup[1].body)
+        );
+
+        let order = requests(Scenario::OutOfOrder);
+        let hour_ago = now() - chrono::Duration::hours(1);
+        assert_eq!(
+            head(&order[0], header::GENERATED_AT),
+            Some(ts(now()).as_str())
+        );
+        assert_eq!(
+            head(&order[1], header::GENERATED_AT),
+            Some(ts(hour_ago).as_str())
+        );
+        assert_eq!(head(&order[1], header::SENT_AT), Some(ts(now()).as_str()));
+        assert_eq!(head(&order[1], header::TOPIC), Some("client.created"));
+
+        let late = &requests(Scenario::LateRetry)[0];
+        let two_days_ago = now() - chrono::Duration::days(2);
+        assert_eq!(
+            head(late, header::GENERATED_AT),
+            Some(ts(two_days_ago).as_str())
+        );
+        assert_eq!(head(late, header::SENT_AT), Some(ts(now()).as_str()));
+        assert!(verifies(late));
+
+        assert_eq!(requests(Scenario::RespondsInTime).len(), 1);
+        let burst = requests(Scenario::Burst);
+        assert_eq!(burst.len(), 7);
+        assert!(burst.iter().all(verifies));
+        assert!(Scenario::Burst.at_once() && !Scenario::Accepts.at_once());
+
+        let large = &requests(Scenario::LargePayload)[0];
+        let body: Value = serde_json::from_slice(&large.body).expect("JSON");
+        assert_eq!(
+            body["purchase_items"].as_array().map(Vec::len),
+            Some(LARGE_ITEMS)
+        );
+        assert_eq!(
+            large.label,
+            format!(
+                "purchase.created with 400 line items ({} bytes)",
+                large.body.len()
+            )
+        );
+        assert!(verifies(large));
+
+        let unknown = &requests(Scenario::UnknownTopic)[0];
+        assert_eq!(head(unknown, header::TOPIC), Some(UNKNOWN_EVENT));
+        let body: Value = serde_json::from_slice(&unknown.body).expect("JSON");
+        assert_eq!(body["meta_data"]["topic"], UNKNOWN_EVENT);
+        assert!(verifies(unknown));
+    }
+
+    #[test]
+    fn only_responds_in_time_judges_the_run() {
+        let run_wide: Vec<_> = Scenario::ALL
+            .into_iter()
+            .filter(|s| s.judges_the_run())
+            .collect();
+        assert_eq!(run_wide, [Scenario::RespondsInTime]);
+    }
+}
