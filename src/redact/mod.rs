@@ -82,6 +82,8 @@ mod text;
 mod walk;
 
 #[cfg(test)]
+mod props;
+#[cfg(test)]
 mod tests;
 
 use std::collections::BTreeSet;
