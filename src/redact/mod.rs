@@ -73,9 +73,18 @@
 //! `s_first_name` and inside `text_full_name`, an e-mail in two places, `4417` in two strings);
 //! two different originals get different fakes. The output depends only on the input and the
 //! seed: same seed, same output (for a given build of `rand`); another seed, other fakes.
+//!
+//! # Layout
+//!
+//! This file runs the three passes over the document (`walk`): remember ids and
+//! make the fake names, make the other fakes, then write. `rules` classifies keys (a table);
+//! `fake` makes and remembers the fakes; `find` recognises values by shape; `scrub` replaces
+//! known values inside free strings; `text` holds the format-keeping string helpers; `kind`
+//! names the kinds of value.
 
 mod fake;
 mod find;
+mod kind;
 mod rules;
 mod scrub;
 mod text;
@@ -87,9 +96,10 @@ mod props;
 mod tests;
 
 use std::collections::BTreeSet;
-use std::fmt;
 
 use serde_json::Value;
+
+pub use kind::Kind;
 
 use fake::{neutral_text, Fakes};
 use find::{card_spans, is_email, looks_like_phone};
@@ -97,52 +107,6 @@ use rules::Class;
 use scrub::{scrub, Dictionary};
 use text::digits_of;
 use walk::{walk, Site};
-
-/// What kind of personal value a [`Replacement`] replaced.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Kind {
-    /// A first, last or full person name.
-    Name,
-    /// An e-mail address.
-    Email,
-    /// A phone number.
-    Phone,
-    /// A street address.
-    Address,
-    /// A person's city.
-    City,
-    /// A postal or ZIP code.
-    PostalCode,
-    /// A birth date.
-    BirthDate,
-    /// A typed-in note or comment.
-    FreeText,
-    /// Payment card digits.
-    CardDigits,
-}
-
-impl Kind {
-    /// The short word used in listings.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Name => "name",
-            Kind::Email => "email",
-            Kind::Phone => "phone",
-            Kind::Address => "address",
-            Kind::City => "city",
-            Kind::PostalCode => "postal",
-            Kind::BirthDate => "birthdate",
-            Kind::FreeText => "note",
-            Kind::CardDigits => "card",
-        }
-    }
-}
-
-impl fmt::Display for Kind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// One changed location.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,9 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::fake::Fakes;
 use super::find::{card_spans, find_emails};
+use super::kind::Kind;
 use super::rules::Ctx;
 use super::text::{bounded, digits_of, fill_digits, html_escape, is_digit, is_word_char};
-use super::Kind;
 
 /// A substring to replace in free strings.
 struct Entry {

@@ -16,9 +16,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
+use super::kind::Kind;
 use super::rules::{Ctx, NamePart};
 use super::text::{apply_case, split_markup, word_spans};
-use super::Kind;
 use pools::{FIRST_NAMES, LAST_NAMES, NEUTRAL_SENTENCES, ROLE_MAILBOXES};
 
 /// What a fake value stands for, as the key of the consistency maps.

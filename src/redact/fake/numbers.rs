@@ -6,8 +6,8 @@ use rand::Rng;
 use super::pools::AREA_CODES;
 use super::{Fakes, Tag};
 use crate::redact::find::CardForm;
+use crate::redact::kind::Kind;
 use crate::redact::text::{digit_run, digits_of, fill_digits};
-use crate::redact::Kind;
 
 impl Fakes {
     // --- phone

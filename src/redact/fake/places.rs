@@ -5,7 +5,7 @@ use rand::Rng;
 use super::pools::{CITIES, STREET_NAMES, STREET_SUFFIXES};
 use super::{Fakes, Tag};
 use crate::redact::find::is_url;
-use crate::redact::Kind;
+use crate::redact::kind::Kind;
 
 /// Country names kept as they are in an address.
 const COUNTRIES: &[&str] = &[
