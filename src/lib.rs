@@ -28,8 +28,7 @@ use exit::Exit;
 /// Run a parsed command line and return how it ended.
 pub fn run(cli: Cli) -> Result<Exit> {
     let Some(command) = &cli.command else {
-        use std::io::Write;
-        writeln!(std::io::stdout(), "{}", cli::OVERVIEW)?;
+        output::raw(format!("{}\n", cli::OVERVIEW).as_bytes())?;
         return Ok(Exit::Ok);
     };
     match command {

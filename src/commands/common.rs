@@ -94,10 +94,10 @@ pub fn load_key(args: &KeyArgs) -> Result<Secret> {
     match keys.into_iter().next() {
         Some(k) => Ok(k.key),
         None => {
-            eprintln!(
-                "wl-hook: note: no key given; using the development key '{}' (pass --secret or --secret-file, or set WL_HOOK_SECRET)",
+            crate::output::note(&format!(
+                "no key given; using the development key '{}' (pass --secret or --secret-file, or set WL_HOOK_SECRET)",
                 protocol::DEV_KEY
-            );
+            ));
             Ok(protocol::dev_secret())
         }
     }

@@ -15,10 +15,7 @@ pub fn script(shell: clap_complete::Shell) -> Vec<u8> {
 }
 
 pub fn run(args: &CompletionsArgs) -> Result<Exit> {
-    use std::io::Write;
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(&script(args.shell))?;
-    stdout.flush()?;
+    crate::output::raw(&script(args.shell))?;
     Ok(Exit::Ok)
 }
 
@@ -45,9 +42,6 @@ pub fn man_page() -> std::io::Result<Vec<u8>> {
 }
 
 pub fn man() -> Result<Exit> {
-    use std::io::Write;
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(&man_page()?)?;
-    stdout.flush()?;
+    crate::output::raw(&man_page()?)?;
     Ok(Exit::Ok)
 }

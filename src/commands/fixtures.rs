@@ -4,14 +4,12 @@ use std::io::Write;
 use std::path::Path;
 
 use anyhow::Result;
-use serde_json::json;
 
 use crate::cli::{FixturesCommand, RenderArgs};
 use crate::commands::common;
 use crate::exit::{input_error, Exit};
-use crate::fixture::{Origin, Renderer};
-use crate::output::{dim, strong};
-use crate::protocol::topics;
+use crate::fixture::Renderer;
+use crate::output::fixtures as view;
 
 pub fn run(cmd: &FixturesCommand) -> Result<Exit> {
     match cmd {
@@ -40,56 +38,7 @@ pub fn run(cmd: &FixturesCommand) -> Result<Exit> {
 fn list(as_json: bool, dir: Option<&Path>) -> Result<Exit> {
     let set = common::fixture_set(dir)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    if !as_json {
-        writeln!(
-            out,
-            "{}",
-            strong(&format!(
-                "{:<22} {:<12} {:<15} {:<28} {}",
-                "EVENT", "FAMILY", "SEED NAME", "ALIASES", "RECORD ID"
-            ))
-        )?;
-    }
-    for f in set.iter() {
-        let event = topics::event(&f.event);
-        let family = event.map(|e| e.family);
-        let aliases = family
-            .map(|fam| fam.aliases().join(", "))
-            .unwrap_or_default();
-        let record = event.map(|e| e.record_id_field()).unwrap_or_default();
-        let source = match &f.origin {
-            Origin::Builtin => "builtin".to_string(),
-            Origin::File(p) => p.display().to_string(),
-        };
-        if as_json {
-            let obj = json!({
-                "type": "fixture",
-                "event": f.event,
-                "family": family.map(|x| x.resource()),
-                "seed_name": family.map(|x| x.seed_name()),
-                "aliases": family.map(|x| x.aliases()).unwrap_or(&[]),
-                "record_id": event.map(|e| e.record_id_field()),
-                "source": source,
-            });
-            writeln!(out, "{obj}")?;
-        } else {
-            let note = match &f.origin {
-                Origin::Builtin => String::new(),
-                Origin::File(_) => format!("  {}", dim(&format!("(from {source})"))),
-            };
-            writeln!(
-                out,
-                "{:<22} {:<12} {:<15} {:<28} {}{}",
-                f.event,
-                family.map(|x| x.resource()).unwrap_or("-"),
-                family.map(|x| x.seed_name()).unwrap_or("-"),
-                if aliases.is_empty() { "-" } else { &aliases },
-                if record.is_empty() { "-" } else { &record },
-                note
-            )?;
-        }
-    }
-    out.flush()?;
+    view::list(&mut out, as_json, set.iter())?;
     Ok(Exit::Ok)
 }
 
@@ -102,17 +51,13 @@ fn show(words: &[String], raw: bool, render: &RenderArgs) -> Result<Exit> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for f in found {
         if raw {
-            out.write_all(&f.raw)?;
-            if !f.raw.ends_with(b"\n") {
-                writeln!(out)?;
-            }
+            view::body(&mut out, &f.raw, true)?;
             continue;
         }
         let r = renderer
             .render(&f.event, &f.value)
             .map_err(|e| input_error(e.to_string()))?;
-        let value: serde_json::Value = serde_json::from_slice(&r.body)?;
-        writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?;
+        view::body(&mut out, &r.body, false)?;
     }
     out.flush()?;
     Ok(Exit::Ok)
@@ -144,12 +89,7 @@ fn export(dir: &Path, force: bool, fixtures: Option<&Path>) -> Result<Exit> {
         write_atomic(path, &f.raw)
             .map_err(|e| input_error(format!("cannot write {}: {e}", path.display())))?;
     }
-    writeln!(
-        std::io::stdout(),
-        "Wrote {} fixtures to {}",
-        targets.len(),
-        dir.display()
-    )?;
+    view::exported(&mut std::io::stdout(), targets.len(), dir)?;
     Ok(Exit::Ok)
 }
 
@@ -202,7 +142,7 @@ fn import(
         )));
     }
     let replaced = if no_redact {
-        eprintln!("wl-hook: warning: --no-redact keeps every personal value of the capture; do not share or commit this fixture");
+        crate::output::warning("--no-redact keeps every personal value of the capture; do not share or commit this fixture");
         Vec::new()
     } else {
         crate::redact::redact(&mut value, seed)
@@ -214,24 +154,8 @@ fn import(
     write_atomic(&target, text.as_bytes())
         .map_err(|e| input_error(format!("cannot write {}: {e}", target.display())))?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    if !no_redact {
-        writeln!(out, "Replaced {} personal values:", replaced.len())?;
-        for r in &replaced {
-            writeln!(
-                out,
-                "  {:<40} {}",
-                crate::output::sanitize(&r.path),
-                dim(r.kind.as_str())
-            )?;
-        }
-    }
-    writeln!(
-        out,
-        "Wrote {} (use it with --fixtures {})",
-        target.display(),
-        dir.display()
-    )?;
-    out.flush()?;
+    let replaced = (!no_redact).then_some(replaced.as_slice());
+    view::imported(&mut out, replaced, &target, dir)?;
     Ok(Exit::Ok)
 }
 

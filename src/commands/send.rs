@@ -186,8 +186,8 @@ async fn execute(plan: Plan) -> Result<Exit> {
     let jobs = templates * plan.count;
     let total = jobs * (1 + u64::from(plan.repeat));
     if plan.tamper && !plan.json {
-        eprintln!(
-            "wl-hook: note: --tamper changes one byte of each body after signing (the last digit)"
+        crate::output::note(
+            "--tamper changes one byte of each body after signing (the last digit)",
         );
     }
 

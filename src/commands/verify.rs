@@ -12,10 +12,10 @@ use crate::output::verify::{Mode, VerifyView};
 pub fn run(args: &VerifyArgs) -> Result<Exit> {
     let keys = common::load_keys(&args.secrets, &args.secret_files)?;
     if keys.is_empty() && !args.quiet {
-        eprintln!(
-            "wl-hook: note: no key given; checking with the development key '{}' (pass --secret or --secret-file, or set WL_HOOK_SECRET)",
+        crate::output::note(&format!(
+            "no key given; checking with the development key '{}' (pass --secret or --secret-file, or set WL_HOOK_SECRET)",
             crate::protocol::DEV_KEY
-        );
+        ));
     }
     let now = match &args.now {
         Some(v) => common::parse_time("--now", v)?,

@@ -3,6 +3,7 @@
 
 pub mod background;
 pub mod check;
+pub mod fixtures;
 pub mod junit;
 pub mod listen;
 pub mod replay;
@@ -85,4 +86,22 @@ pub fn json_line(
 ) -> std::io::Result<()> {
     serde_json::to_writer(&mut *out, value)?;
     out.write_all(b"\n")
+}
+
+/// A one-line note on stderr (`wl-hook: note: …`): something the user should know, not a failure.
+pub fn note(text: &str) {
+    eprintln!("wl-hook: note: {text}");
+}
+
+/// A one-line warning on stderr (`wl-hook: warning: …`).
+pub fn warning(text: &str) {
+    eprintln!("wl-hook: warning: {text}");
+}
+
+/// Bytes written to stdout as they are (a completion script, a manual page, a help overview).
+pub fn raw(bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(bytes)?;
+    stdout.flush()
 }
