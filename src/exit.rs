@@ -35,7 +35,7 @@ pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
   0  all good
   1  a negative result: a delivery not accepted, a signature invalid, an expectation not met,
-     a replay that gave up, a failed check
+     a replay that gave up, a failed check; or the run could not finish (an internal error)
   2  usage or input error: bad flag, unknown topic, unreadable or malformed file, bad override
   3  the endpoint could not be reached at all, or the listener could not bind";
 
@@ -72,9 +72,25 @@ pub fn failure(code: Exit, message: impl Into<String>) -> anyhow::Error {
     .into()
 }
 
-/// The exit code an error should end the run with: the first [`Failure`] in its chain, else 2.
+/// The exit code an error should end the run with: the first [`Failure`] in its chain, else 1.
+/// An error nobody classified is not the user's input error (2): it means the run could not
+/// finish, like a closed stdout.
 pub fn code_of(err: &anyhow::Error) -> Exit {
     err.chain()
         .find_map(|e| e.downcast_ref::<Failure>())
-        .map_or(Exit::Input, |f| f.code)
+        .map_or(Exit::Negative, |f| f.code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_classified_errors_choose_their_code() {
+        assert_eq!(code_of(&input_error("bad flag")), Exit::Input);
+        let wrapped = failure(Exit::Unreachable, "no answer").context("while sending");
+        assert_eq!(code_of(&wrapped), Exit::Unreachable);
+        // An internal error is not the user's input error.
+        assert_eq!(code_of(&anyhow::anyhow!("join error")), Exit::Negative);
+    }
 }
