@@ -11,6 +11,7 @@ mod demo;
 mod docs;
 mod faults;
 mod fixtures;
+mod json_types;
 mod listen;
 mod replay;
 mod send;
