@@ -124,61 +124,37 @@ impl fmt::Display for Event {
     }
 }
 
-/// All 13 events in catalogue order (the order `all` sends them in).
-pub static EVENTS: [Event; 13] = [
-    Event {
-        name: "business.updated",
-        family: Family::Business,
-    },
-    Event {
-        name: "location.created",
-        family: Family::Location,
-    },
-    Event {
-        name: "location.updated",
-        family: Family::Location,
-    },
-    Event {
-        name: "staff.created",
-        family: Family::Staff,
-    },
-    Event {
-        name: "staff.updated",
-        family: Family::Staff,
-    },
-    Event {
-        name: "class.created",
-        family: Family::Class,
-    },
-    Event {
-        name: "class.updated",
-        family: Family::Class,
-    },
-    Event {
-        name: "appointment.created",
-        family: Family::Appointment,
-    },
-    Event {
-        name: "appointment.updated",
-        family: Family::Appointment,
-    },
-    Event {
-        name: "client.created",
-        family: Family::Client,
-    },
-    Event {
-        name: "client.updated",
-        family: Family::Client,
-    },
-    Event {
-        name: "purchase.created",
-        family: Family::Purchase,
-    },
-    Event {
-        name: "purchase.refunded",
-        family: Family::Purchase,
-    },
-];
+/// The one list of WL's events, in catalogue order (the order `all` sends them in), each with
+/// its family. A macro that hands the list to another macro, so the fixture module embeds each
+/// event's bundled file from this same list.
+macro_rules! wl_events {
+    ($then:ident) => {
+        $then! {
+            "business.updated" => Business,
+            "location.created" => Location,
+            "location.updated" => Location,
+            "staff.created" => Staff,
+            "staff.updated" => Staff,
+            "class.created" => Class,
+            "class.updated" => Class,
+            "appointment.created" => Appointment,
+            "appointment.updated" => Appointment,
+            "client.created" => Client,
+            "client.updated" => Client,
+            "purchase.created" => Purchase,
+            "purchase.refunded" => Purchase,
+        }
+    };
+}
+pub(crate) use wl_events;
+
+macro_rules! events_table {
+    ($($name:literal => $family:ident),* $(,)?) => {
+        /// All 13 events in catalogue order (the order `all` sends them in).
+        pub static EVENTS: [Event; 13] = [$(Event { name: $name, family: Family::$family }),*];
+    };
+}
+wl_events!(events_table);
 
 /// The catalogue event with exactly this name (case-insensitive).
 pub fn event(name: &str) -> Option<&'static Event> {
