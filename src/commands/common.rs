@@ -289,33 +289,69 @@ fn single_topic(args: &BodyArgs, declared: Option<&str>, flag: &str) -> Result<S
     }
 }
 
-/// One input named on the command line (a file, a file found in a folder, or stdin).
-#[derive(Debug)]
-pub struct InputFile {
+/// The largest input `verify`, `replay` and `fixtures import` read: a regular file over it is
+/// refused unread, and a stream (stdin, a device, a pipe) is read no further than it.
+pub const MAX_INPUT: u64 = 512 * 1024 * 1024;
+
+/// One input named on the command line (or found in a folder), read only when asked, so that
+/// a run holds one input in memory at a time.
+#[derive(Debug, Clone)]
+pub struct Input {
     pub name: String,
-    pub bytes: std::result::Result<Vec<u8>, String>,
+    source: Source,
+}
+
+#[derive(Debug, Clone)]
+enum Source {
+    Stdin,
+    File(PathBuf),
+    /// Known to be unreadable before reading (an empty or unreadable folder).
+    Error(String),
+}
+
+impl Input {
+    /// The input's bytes, or why they cannot be read, in words.
+    pub fn read(&self) -> std::result::Result<Vec<u8>, String> {
+        match &self.source {
+            Source::Stdin => {
+                read_bounded(std::io::stdin().lock()).map_err(|e| format!("cannot read stdin: {e}"))
+            }
+            Source::File(path) => read_file(path).map_err(|e| format!("cannot read: {e}")),
+            Source::Error(e) => Err(e.clone()),
+        }
+    }
+}
+
+/// A stream read to its end, or an error once it passes [`MAX_INPUT`].
+fn read_bounded(reader: impl Read) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    reader.take(MAX_INPUT + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_INPUT {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
+fn too_large() -> std::io::Error {
+    std::io::Error::other(format!(
+        "over {} MiB, more than any webhook request; give a capture or an HTTP dump",
+        MAX_INPUT >> 20
+    ))
 }
 
 /// Expand inputs: `-` is stdin, a folder gives its `*.json` and `*.http` files sorted by name,
-/// anything else is a file. Unreadable inputs are kept with their error, so a caller can report
-/// every one.
-pub fn read_inputs(specs: &[String]) -> Vec<InputFile> {
+/// anything else is a file. Nothing is read yet; an unreadable folder is kept with its error,
+/// so a caller can report every input.
+pub fn inputs(specs: &[String]) -> Vec<Input> {
     let mut out = Vec::new();
     for spec in specs {
-        if spec == "-" {
-            let mut buf = Vec::new();
-            let bytes = std::io::stdin()
-                .read_to_end(&mut buf)
-                .map(|_| buf)
-                .map_err(|e| format!("cannot read stdin: {e}"));
-            out.push(InputFile {
-                name: "-".into(),
-                bytes,
-            });
-            continue;
-        }
         let path = Path::new(spec);
-        if path.is_dir() {
+        if spec == "-" {
+            out.push(Input {
+                name: "-".into(),
+                source: Source::Stdin,
+            });
+        } else if path.is_dir() {
             let listed = std::fs::read_dir(path).map(|entries| {
                 let mut files: Vec<_> = entries
                     .filter_map(|e| e.ok().map(|e| e.path()))
@@ -326,32 +362,26 @@ pub fn read_inputs(specs: &[String]) -> Vec<InputFile> {
                 files.sort();
                 files
             });
+            let error = |e: String| Input {
+                name: spec.clone(),
+                source: Source::Error(e),
+            };
             match listed {
-                Ok(files) if files.is_empty() => out.push(InputFile {
-                    name: spec.clone(),
-                    bytes: Err("the folder has no *.json or *.http files".into()),
-                }),
-                Ok(files) => {
-                    for f in files {
-                        let bytes = read_file(&f).map_err(|e| format!("cannot read: {e}"));
-                        out.push(InputFile {
-                            name: f.display().to_string(),
-                            bytes,
-                        });
-                    }
+                Ok(files) if files.is_empty() => {
+                    out.push(error("the folder has no *.json or *.http files".into()))
                 }
-                Err(e) => out.push(InputFile {
-                    name: spec.clone(),
-                    bytes: Err(format!("cannot read the folder: {e}")),
-                }),
+                Ok(files) => out.extend(files.into_iter().map(|f| Input {
+                    name: f.display().to_string(),
+                    source: Source::File(f),
+                })),
+                Err(e) => out.push(error(format!("cannot read the folder: {e}"))),
             }
-            continue;
+        } else {
+            out.push(Input {
+                name: spec.clone(),
+                source: Source::File(path.to_path_buf()),
+            });
         }
-        let bytes = read_file(path).map_err(|e| format!("cannot read: {e}"));
-        out.push(InputFile {
-            name: spec.clone(),
-            bytes,
-        });
     }
     out
 }
@@ -359,15 +389,21 @@ pub fn read_inputs(specs: &[String]) -> Vec<InputFile> {
 /// Files from this size on are read by several threads at once.
 const PARALLEL_READ_FROM: u64 = 16 * 1024 * 1024;
 
-/// Read a whole file. A large one is read in parts on every core at once: most of the time
+/// Read a whole file, at most [`MAX_INPUT`] bytes. A large one is read in parts on every core at once: most of the time
 /// goes into the kernel faulting in and zeroing the fresh buffer (measured: a 64 MiB file took
 /// 40-70 ms on one core here, at about 1.5 GB/s), and that work divides among the cores.
 #[cfg(unix)]
 pub fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
     let file = std::fs::File::open(path)?;
     let meta = file.metadata()?;
+    if !meta.is_file() {
+        return read_bounded(file);
+    }
+    if meta.len() > MAX_INPUT {
+        return Err(too_large());
+    }
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-    if meta.len() < PARALLEL_READ_FROM || threads < 2 || !meta.is_file() {
+    if meta.len() < PARALLEL_READ_FROM || threads < 2 {
         let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
         (&file).read_to_end(&mut bytes)?;
         return Ok(bytes);
@@ -407,7 +443,7 @@ fn read_in_parts(file: &std::fs::File, len: u64, threads: usize) -> std::io::Res
 
 #[cfg(not(unix))]
 pub fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
-    std::fs::read(path)
+    read_bounded(std::fs::File::open(path)?)
 }
 
 /// Parse a duration flag, naming the flag in the error.

@@ -116,11 +116,11 @@ fn import(
             "--name {name}: use an event name like client.created (lower-case resource.operation)"
         )));
     }
-    let input = common::read_inputs(&[capture.to_string()])
+    let input = common::inputs(&[capture.to_string()])
         .pop()
         .ok_or_else(|| input_error(format!("{capture}: nothing to read")))?;
     let bytes = input
-        .bytes
+        .read()
         .map_err(|e| input_error(format!("{capture}: {e}")))?;
     let req = crate::capture::parse_input(capture, &bytes)
         .map_err(|e| input_error(format!("{capture}: {e}")))?;

@@ -31,9 +31,9 @@ fn build_schedule(args: &ReplayArgs) -> Result<(Schedule, Vec<PlannedAttempt>)> 
 
 fn load_items(args: &ReplayArgs, key: Option<&Secret>) -> Result<Vec<Item>> {
     let mut items = Vec::new();
-    for input in common::read_inputs(&args.captures) {
+    for input in common::inputs(&args.captures) {
         let named = |e: &dyn std::fmt::Display| input_error(format!("{}: {e}", input.name));
-        let bytes = input.bytes.map_err(|e| named(&e))?;
+        let bytes = input.read().map_err(|e| named(&e))?;
         let req = crate::capture::parse_bytes(&input.name, &bytes.into()).map_err(|e| named(&e))?;
         let item = Item::new(input.name.clone(), req, key).map_err(|e| named(&e))?;
         items.push(item);

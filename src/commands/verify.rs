@@ -46,9 +46,10 @@ pub fn run(args: &VerifyArgs) -> Result<Exit> {
 
     let mut view = VerifyView::new(std::io::BufWriter::new(std::io::stdout().lock()), mode);
     let mut exit = Exit::Ok;
-    for input in common::read_inputs(&args.inputs) {
+    // One input in memory at a time.
+    for input in common::inputs(&args.inputs) {
         let parsed = input
-            .bytes
+            .read()
             .and_then(|b| capture::parse_bytes(&input.name, &b.into()).map_err(|e| e.to_string()));
         match parsed {
             Ok(req) => {

@@ -84,3 +84,30 @@ fn replay_does_not_count_a_200_whose_body_never_finishes() {
     let capture = lines.iter().find(|l| l["type"] == "capture").unwrap();
     assert_eq!(capture["delivered"], false);
 }
+
+/// `wl-hook ARGS` under a 2 GB address-space limit: an unbounded read of /dev/zero dies of it.
+fn under_memory_limit(args: &str) -> std::process::Output {
+    let bin = assert_cmd::cargo::cargo_bin("wl-hook");
+    std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v 2000000; exec '{}' {args}",
+            bin.display()
+        ))
+        .env_remove("WL_HOOK_SECRET")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn endless_inputs_are_refused_with_a_bound() {
+    let out = under_memory_limit("verify /dev/zero");
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("over 512 MiB"), "{text}");
+
+    let out = under_memory_limit("sign --topic client.created --secret-file /dev/zero");
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("key file /dev/zero is over 64 KiB"), "{err}");
+}
