@@ -49,8 +49,37 @@ pub(super) fn diagnose(req: &Request, keys: &[NamedKey]) -> Vec<String> {
     let messages = messages(req);
     match best_fit(&claims, &messages, &keys) {
         Some((claim, message, key)) => explain(req, keys_labels(&keys), claim, message, key),
-        None => no_fit(req, &messages),
+        None => match plain_hash_fit(&claims, &req.body, &keys) {
+            Some(key) => vec![
+                format!(
+                    "the signature matches SHA-256 of {} followed by the body: a plain hash, not an HMAC",
+                    key.label
+                ),
+                "the sender read 'a SHA-256 hash of the payload made with the webhook key' literally; wl-hook models WL's signature as HMAC-SHA256(key, body), which a receiver must check in constant time: compute the HMAC".into(),
+            ],
+            None => no_fit(req, &messages),
+        },
     }
+}
+
+/// The key for which the signature is SHA-256(key ‖ body), the literal reading of WL's
+/// sentence, when one is.
+fn plain_hash_fit<'k>(
+    claims: &[Claim],
+    body: &[u8],
+    keys: &'k [KeyTry<'k>],
+) -> Option<&'k KeyTry<'k>> {
+    use sha2::{Digest, Sha256};
+    keys.iter()
+        .filter(|k| matches!(k.change, KeyChange::AsGiven | KeyChange::DevKey))
+        .find(|k| {
+            let digest: [u8; 32] = Sha256::new()
+                .chain_update(k.secret.expose())
+                .chain_update(body)
+                .finalize()
+                .into();
+            claims.iter().any(|c| c.bytes == digest)
+        })
 }
 
 // ---- what the header claims ----
@@ -151,8 +180,25 @@ fn length_hint(value: &str) -> String {
 enum KeyChange {
     AsGiven,
     Trimmed,
-    NewlineAdded,
+    /// The signer's key had this whitespace after it.
+    Suffixed(&'static str),
     DevKey,
+}
+
+/// Whitespace a key read from a file or pasted into a form commonly keeps, in words.
+const KEY_SUFFIXES: [(&str, &str); 5] = [
+    ("\n", "a trailing newline"),
+    ("\r\n", "a trailing CR LF (a file saved on Windows)"),
+    ("\n\n", "two trailing newlines"),
+    (" ", "a trailing space"),
+    ("\t", "a trailing tab"),
+];
+
+fn suffix_words(suffix: &str) -> &'static str {
+    KEY_SUFFIXES
+        .iter()
+        .find(|(s, _)| *s == suffix)
+        .map_or("trailing whitespace", |(_, w)| w)
 }
 
 struct KeyTry<'a> {
@@ -185,11 +231,13 @@ fn key_tries(keys: &[NamedKey]) -> Vec<KeyTry<'_>> {
             k.key.expose().trim_ascii().to_vec(),
             KeyChange::Trimmed,
         );
-        push(
-            &k.label,
-            [k.key.expose(), b"\n"].concat(),
-            KeyChange::NewlineAdded,
-        );
+        for (suffix, _) in KEY_SUFFIXES {
+            push(
+                &k.label,
+                [k.key.expose(), suffix.as_bytes()].concat(),
+                KeyChange::Suffixed(suffix),
+            );
+        }
     }
     push(
         DEV_KEY_LABEL,
@@ -435,7 +483,7 @@ fn explain(
     let key_phrase = match key.change {
         KeyChange::AsGiven => key.label.to_string(),
         KeyChange::Trimmed => format!("{} with its surrounding whitespace removed", key.label),
-        KeyChange::NewlineAdded => format!("{} plus a trailing newline", key.label),
+        KeyChange::Suffixed(suffix) => format!("{} plus {}", key.label, suffix_words(suffix)),
         KeyChange::DevKey => DEV_KEY_LABEL.to_string(),
     };
     let mut reading = Vec::new();
@@ -483,8 +531,9 @@ fn explain(
             "the key given as {} has stray whitespace or a newline: remove it where the key is stored (--secret-file trims only one trailing newline)",
             key.label
         )),
-        KeyChange::NewlineAdded => out.push(format!(
-            "the signer's key ends with a newline that {} lacks: the sender read its key from a file without trimming it",
+        KeyChange::Suffixed(suffix) => out.push(format!(
+            "the signer's key ends with {} that {} lacks: the sender read or pasted its key without trimming it; trim the key where it is stored",
+            suffix_words(suffix),
             key.label
         )),
         KeyChange::DevKey => out.push(format!(

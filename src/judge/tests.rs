@@ -525,6 +525,45 @@ fn diagnoses_stray_whitespace_in_the_key() {
 }
 
 #[test]
+fn diagnoses_each_kind_of_whitespace_after_the_signers_key() {
+    for (suffix, words) in [
+        ("\r\n", "a trailing CR LF"),
+        ("\n\n", "two trailing newlines"),
+        (" ", "a trailing space"),
+        ("\t", "a trailing tab"),
+    ] {
+        let signer = [KEY, suffix.as_bytes()].concat();
+        let d = diagnosis(BODY.as_bytes(), &hmac_hex(&signer, BODY.as_bytes()));
+        assert!(
+            d.contains(&format!("--secret #1 plus {words}")),
+            "{suffix:?}: {d}"
+        );
+        assert!(
+            d.contains("trim the key where it is stored"),
+            "{suffix:?}: {d}"
+        );
+    }
+}
+
+#[test]
+fn diagnoses_a_plain_hash_of_key_and_body() {
+    let plain = hex::encode(
+        Sha256::new()
+            .chain_update(KEY)
+            .chain_update(BODY)
+            .finalize(),
+    );
+    let d = diagnosis(BODY.as_bytes(), &plain);
+    assert!(
+        d.starts_with("the signature matches SHA-256 of --secret #1 followed by the body: a plain hash, not an HMAC"),
+        "{d}"
+    );
+    // The body's own hash (the payload key) is not taken for that.
+    let d = diagnosis(BODY.as_bytes(), &hex::encode(Sha256::digest(BODY)));
+    assert!(!d.contains("plain hash"), "{d}");
+}
+
+#[test]
 fn diagnoses_a_base64_signature() {
     let raw = hmac_raw(KEY, BODY.as_bytes());
     for b64 in [
