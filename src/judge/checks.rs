@@ -214,9 +214,51 @@ fn labels(keys: &[NamedKey]) -> String {
 
 fn signature_check(req: &Request, keys: &[NamedKey]) -> (Check, Option<String>) {
     let name = "signature";
-    let Some(value) = header_value(&req.headers, header::SIGNATURE) else {
+    let values: Vec<&str> = req
+        .headers
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case(header::SIGNATURE))
+        .map(|(_, v)| v.as_str())
+        .collect();
+    let Some(first) = values.first() else {
         return (make(name, Status::Fail, "no x-signature-256 header"), None);
     };
+    if values.len() == 1 {
+        return one_signature(req, keys, first);
+    }
+    // Several headers (a proxy that added one, a sender that signs twice): each is checked, and
+    // the report says which matched; more than one header is a warning at best.
+    let checked: Vec<(Check, Option<String>)> =
+        values.iter().map(|v| one_signature(req, keys, v)).collect();
+    let n = values.len();
+    match checked.iter().position(|(c, _)| c.status != Status::Fail) {
+        Some(i) => {
+            let (c, label) = &checked[i];
+            let detail = format!(
+                "{n} x-signature-256 headers; #{} {}: send one",
+                i + 1,
+                c.detail
+            );
+            (make(name, Status::Warn, detail), label.clone())
+        }
+        None => {
+            let each: Vec<String> = checked
+                .iter()
+                .enumerate()
+                .map(|(i, (c, _))| format!("#{} {}", i + 1, c.detail))
+                .collect();
+            let detail = format!(
+                "{n} x-signature-256 headers, none matches: {}",
+                each.join("; ")
+            );
+            (make(name, Status::Fail, detail), None)
+        }
+    }
+}
+
+/// The verdict on one `x-signature-256` value.
+fn one_signature(req: &Request, keys: &[NamedKey], value: &str) -> (Check, Option<String>) {
+    let name = "signature";
     // A loose form's JSON-value body has no known exact bytes: say what was checked.
     let over = match req.body_form {
         BodyForm::Exact => String::new(),

@@ -750,3 +750,33 @@ fn network_text_is_kept_raw_and_cut_in_details() {
     let report = run(&with_header(good(), "content-type", Some(&long)), &key1());
     assert!(one(&report, "content-type").1.len() < 120);
 }
+
+#[test]
+fn each_of_several_signature_headers_is_checked() {
+    let good = good();
+    let sig = crate::protocol::header_value(&good.headers, "x-signature-256")
+        .unwrap()
+        .to_string();
+    let forged = "0".repeat(64);
+    // The forged one first, the real one second.
+    let mut req = with_header(good.clone(), "x-signature-256", Some(&forged));
+    req.headers.push(("X-Signature-256".into(), sig));
+    let report = run(&req, &key1());
+    let (status, detail) = one(&report, "signature");
+    assert_eq!(status, Status::Warn, "{detail}");
+    assert!(
+        detail.starts_with("2 x-signature-256 headers; #2 HMAC-SHA256 of the body matches"),
+        "{detail}"
+    );
+    assert!(report.valid);
+    assert_eq!(report.matched_key.as_deref(), Some("--secret #1"));
+
+    let mut req = with_header(good, "x-signature-256", Some(&forged));
+    req.headers.push(("x-signature-256".into(), "f".repeat(64)));
+    let (status, detail) = one(&run(&req, &key1()), "signature");
+    assert_eq!(status, Status::Fail);
+    assert!(
+        detail.starts_with("2 x-signature-256 headers, none matches: #1 does not match"),
+        "{detail}"
+    );
+}
