@@ -187,11 +187,11 @@ enum KeyChange {
 
 /// Whitespace a key read from a file or pasted into a form commonly keeps, in words.
 const KEY_SUFFIXES: [(&str, &str); 5] = [
-    ("\n", "a trailing newline"),
-    ("\r\n", "a trailing CR LF (a file saved on Windows)"),
-    ("\n\n", "two trailing newlines"),
-    (" ", "a trailing space"),
-    ("\t", "a trailing tab"),
+    ("\n", "a newline"),
+    ("\r\n", "a CR LF (a file saved on Windows)"),
+    ("\n\n", "two newlines"),
+    (" ", "a space"),
+    ("\t", "a tab"),
 ];
 
 fn suffix_words(suffix: &str) -> &'static str {
@@ -483,7 +483,9 @@ fn explain(
     let key_phrase = match key.change {
         KeyChange::AsGiven => key.label.to_string(),
         KeyChange::Trimmed => format!("{} with its surrounding whitespace removed", key.label),
-        KeyChange::Suffixed(suffix) => format!("{} plus {}", key.label, suffix_words(suffix)),
+        KeyChange::Suffixed(suffix) => {
+            format!("{} plus {} at the end", key.label, suffix_words(suffix))
+        }
         KeyChange::DevKey => DEV_KEY_LABEL.to_string(),
     };
     let mut reading = Vec::new();

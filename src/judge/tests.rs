@@ -520,22 +520,26 @@ fn diagnoses_stray_whitespace_in_the_key() {
     assert!(d.contains("has stray whitespace or a newline"), "{d}");
     let signed_with_newline = hmac_hex(b"whsec_test_key\n", BODY.as_bytes());
     let d = diagnosis(BODY.as_bytes(), &signed_with_newline);
-    assert!(d.contains("--secret #1 plus a trailing newline"), "{d}");
+    assert!(d.contains("--secret #1 plus a newline at the end"), "{d}");
     assert!(d.contains("without trimming it"), "{d}");
 }
 
 #[test]
 fn diagnoses_each_kind_of_whitespace_after_the_signers_key() {
     for (suffix, words) in [
-        ("\r\n", "a trailing CR LF"),
-        ("\n\n", "two trailing newlines"),
-        (" ", "a trailing space"),
-        ("\t", "a trailing tab"),
+        ("\r\n", "a CR LF"),
+        ("\n\n", "two newlines"),
+        (" ", "a space"),
+        ("\t", "a tab"),
     ] {
         let signer = [KEY, suffix.as_bytes()].concat();
         let d = diagnosis(BODY.as_bytes(), &hmac_hex(&signer, BODY.as_bytes()));
         assert!(
             d.contains(&format!("--secret #1 plus {words}")),
+            "{suffix:?}: {d}"
+        );
+        assert!(
+            d.contains(&format!("key ends with {words}")),
             "{suffix:?}: {d}"
         );
         assert!(
