@@ -1051,7 +1051,7 @@ _wl__hook() {
             return 0
             ;;
         wl__subcmd__hook__subcmd__verify)
-            opts="-q -h --secret --secret-file --now --max-age --skew --show-expected --quiet --json --color --help"
+            opts="-q -h --secret --secret-file --now --max-age --skew --show-expected --strict --quiet --json --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

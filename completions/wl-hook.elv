@@ -139,6 +139,7 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand --skew 'How far in the future x-generated-at may be'
             cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
             cand --show-expected 'Show the signature the first key gives over the body'
+            cand --strict 'Count warnings (a wrong x-payload-key or content type, an unknown event...) as failures'
             cand -q 'Print nothing; only the exit code tells'
             cand --quiet 'Print nothing; only the exit code tells'
             cand --json 'One JSON object per input'

@@ -151,6 +151,7 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l color -d 'Whe
 always\t''
 never\t''"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l show-expected -d 'Show the signature the first key gives over the body'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l strict -d 'Count warnings (a wrong x-payload-key or content type, an unknown event...) as failures'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -s q -l quiet -d 'Print nothing; only the exit code tells'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l json -d 'One JSON object per input'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -s h -l help -d 'Print help'

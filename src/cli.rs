@@ -607,6 +607,10 @@ pub struct VerifyArgs {
     #[arg(long)]
     pub show_expected: bool,
 
+    /// Count warnings (a wrong x-payload-key or content type, an unknown event...) as failures
+    #[arg(long)]
+    pub strict: bool,
+
     /// Print nothing; only the exit code tells
     #[arg(short, long, conflicts_with = "json")]
     pub quiet: bool,

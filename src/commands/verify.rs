@@ -35,6 +35,7 @@ pub fn run(args: &VerifyArgs) -> Result<Exit> {
         max_age,
         skew,
         show_expected: args.show_expected,
+        strict: args.strict,
     };
     let mode = if args.json {
         Mode::Json
