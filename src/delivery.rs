@@ -176,7 +176,20 @@ impl Outcome {
             _ => "not 200 or 201; this delivery would be retried".into(),
         })
     }
+
+    /// [`Outcome::explanation`] for a delivery whose signature is known to be right: a 401 or
+    /// 403 then says what is likely wrong on the receiver's side.
+    pub fn explanation_signed(&self) -> Option<String> {
+        let why = self.explanation()?;
+        Some(match self.status {
+            Some(401 | 403) if self.error.is_none() => format!("{why}; {REFUSED_SIGNED}"),
+            _ => why,
+        })
+    }
 }
+
+/// What a 401 or 403 to a correctly signed delivery most likely means.
+pub const REFUSED_SIGNED: &str = "the signature is correct, so the receiver likely verifies with another key, or over re-serialised JSON instead of the raw body bytes";
 
 /// The innermost cause of an error, which is the useful part of reqwest's chain.
 fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {

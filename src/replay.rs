@@ -85,6 +85,8 @@ pub struct Plan {
     pub speed: Option<f64>,
     /// Exact copies sent after the delivery succeeded.
     pub duplicates: u32,
+    /// The captures were re-signed with the key in use (`--resign`).
+    pub resigned: bool,
     pub timeout: Duration,
     pub items: Vec<Item>,
 }
@@ -97,9 +99,28 @@ pub struct CaptureResult {
     pub attempts: u32,
     /// Whether any attempt reached the endpoint.
     pub reached: bool,
+    /// Attempts answered 401 or 403.
+    pub refusals: u32,
     /// How each duplicate copy was answered.
     pub duplicates: Vec<Outcome>,
     pub duplicates_failed: u32,
+}
+
+impl CaptureResult {
+    /// Why a capture that gave up did, when the answers point at one cause.
+    pub fn explanation(&self, resigned: bool) -> Option<String> {
+        if self.delivered_on.is_some() || self.refusals == 0 || self.refusals < self.attempts {
+            return None;
+        }
+        Some(if resigned {
+            format!(
+                "every attempt was refused with 401/403 although re-signed: {}",
+                crate::delivery::REFUSED_SIGNED
+            )
+        } else {
+            "every attempt was refused with 401/403: if the capture was signed with another key than the receiver's, re-sign it with --resign --secret KEY".into()
+        })
+    }
 }
 
 /// What a whole replay gave.
@@ -205,6 +226,7 @@ async fn replay_one(
         let outcome = attempt(plan, client, item, &sent_at).await?;
         result.attempts = planned.number;
         result.reached |= outcome.reached();
+        result.refusals += u32::from(matches!(outcome.status, Some(401 | 403)));
         observer.event(Event::Attempt {
             item,
             planned,

@@ -283,6 +283,7 @@ pub async fn demo(json: bool, out: &mut impl Write) -> Result<Exit> {
             start: chrono::Utc::now(),
             speed: None,
             duplicates: 0,
+            resigned: false,
             timeout: Duration::from_secs(5),
             items: vec![crate::replay::Item::new(name, req, None)?],
         };

@@ -88,6 +88,7 @@ fn plan(args: &ReplayArgs) -> Result<Plan> {
         start,
         speed,
         duplicates: args.duplicates,
+        resigned: args.resign,
         timeout,
         items,
     })

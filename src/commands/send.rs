@@ -199,6 +199,17 @@ async fn execute(plan: Plan) -> Result<Exit> {
     let out = std::io::BufWriter::new(std::io::stdout());
     let mut view = SendView::new(out, plan.json, plan.verbose, &url, total, plan.repeat);
     let mut tally = Tally::new();
+    // Whether a refusal can be blamed on the receiver: the signature is what WL would send.
+    let signature_header = |h: &String| {
+        h.split_once(':').is_some_and(|(n, _)| {
+            n.trim()
+                .eq_ignore_ascii_case(crate::protocol::header::SIGNATURE)
+        })
+    };
+    let signed = !(plan.tamper
+        || plan.no_signature
+        || plan.sign_with.is_some()
+        || plan.extra_headers.iter().any(signature_header));
     let plan = Arc::new(plan);
 
     // --concurrency workers, each taking the next job, rendering and signing it, and delivering
@@ -261,6 +272,7 @@ async fn execute(plan: Plan) -> Result<Exit> {
             event: &rec.event,
             payload_key: &rec.payload_key,
             request_headers: rec.request_headers.as_deref(),
+            signed,
             outcome: &rec.outcome,
         })?;
     }

@@ -60,6 +60,7 @@ struct CaptureLine<'a> {
     delivered_at_offset_ms: Option<u64>,
     duplicates: u32,
     duplicates_not_acknowledged: u32,
+    explanation: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -100,6 +101,7 @@ pub struct ReplayView<'w, W: Write> {
     schedule: &'w Schedule,
     attempts: &'w [PlannedAttempt],
     duplicates: u32,
+    resigned: bool,
 }
 
 impl<'w, W: Write> ReplayView<'w, W> {
@@ -111,6 +113,7 @@ impl<'w, W: Write> ReplayView<'w, W> {
             schedule: &plan.schedule,
             attempts: &plan.attempts,
             duplicates: plan.duplicates,
+            resigned: plan.resigned,
         }
     }
 
@@ -198,7 +201,10 @@ impl<'w, W: Write> ReplayView<'w, W> {
                             bad("✗"),
                             result.attempts,
                             span(over)
-                        )?
+                        )?;
+                        if let Some(why) = result.explanation(self.resigned) {
+                            writeln!(out, "    {}", warn(&why))?;
+                        }
                     }
                 }
                 if !result.duplicates.is_empty() {
@@ -269,6 +275,7 @@ impl<'w, W: Write> ReplayView<'w, W> {
                     delivered_at_offset_ms: result.delivered_on.map(|(_, off)| millis(off)),
                     duplicates: self.duplicates,
                     duplicates_not_acknowledged: result.duplicates_failed,
+                    explanation: result.explanation(self.resigned),
                 },
             ),
         }

@@ -26,6 +26,9 @@ pub struct Delivery<'a> {
     pub payload_key: &'a str,
     /// The request headers as sent, kept only for `-v`.
     pub request_headers: Option<&'a HeaderMap>,
+    /// Signed correctly with the key in use (not `--tamper`, `--sign-with`, `--no-signature`):
+    /// a refusal then points at the receiver.
+    pub signed: bool,
     pub outcome: &'a Outcome,
 }
 
@@ -68,6 +71,16 @@ struct ErrorLine<'a> {
     detail: &'a str,
 }
 
+impl Delivery<'_> {
+    fn explanation(&self) -> Option<String> {
+        if self.signed {
+            self.outcome.explanation_signed()
+        } else {
+            self.outcome.explanation()
+        }
+    }
+}
+
 pub struct SendView<W: Write> {
     out: W,
     json: bool,
@@ -108,7 +121,7 @@ impl<W: Write> SendView<W> {
                     class: e.class,
                     detail: &e.detail,
                 }),
-                explanation: o.explanation(),
+                explanation: d.explanation(),
                 location: o.location(),
             };
             super::json_line(&mut self.out, &line)?;
@@ -153,7 +166,7 @@ impl<W: Write> SendView<W> {
             short_key(&sanitize(d.payload_key)),
             dim(&repeat)
         )?;
-        if let Some(why) = o.explanation() {
+        if let Some(why) = d.explanation() {
             write!(self.out, "  {}", warn(&sanitize(&why)))?;
         }
         writeln!(self.out)
@@ -262,6 +275,7 @@ mod tests {
             event: "client.created",
             payload_key: "abcdef0123456789",
             request_headers: None,
+            signed: true,
             outcome: &outcome,
         };
         view.delivery(&d).expect("writes to a Vec");

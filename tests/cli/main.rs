@@ -9,6 +9,7 @@ mod server;
 mod completions;
 mod demo;
 mod docs;
+mod explanations;
 mod faults;
 mod fixtures;
 mod json_types;
