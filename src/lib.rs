@@ -44,10 +44,3 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Man => commands::completions::man(),
     }
 }
-
-/// The async runtime for commands that do network I/O (the others never start one).
-pub fn runtime() -> Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?)
-}

@@ -53,7 +53,7 @@ fn plan(args: &CheckArgs) -> Result<(Plan, View)> {
 
 pub fn run(args: &CheckArgs) -> Result<Exit> {
     let (plan, view) = plan(args)?;
-    let report = crate::runtime()?.block_on(conformance::run(&plan))?;
+    let report = super::runtime()?.block_on(conformance::run(&plan))?;
     let mut out = std::io::BufWriter::new(std::io::stdout());
     show(&mut out, &report, &view)?;
     Ok(report.exit())

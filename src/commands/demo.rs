@@ -119,7 +119,7 @@ impl<W: Write> Steps<'_, W> {
 }
 
 pub fn run(args: &DemoArgs) -> Result<Exit> {
-    crate::runtime()?.block_on(async {
+    super::runtime()?.block_on(async {
         let mut out = std::io::BufWriter::new(std::io::stdout());
         demo(args.json, &mut out).await
     })

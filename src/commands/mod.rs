@@ -11,3 +11,10 @@ pub mod replay;
 pub mod send;
 pub mod sign;
 pub mod verify;
+
+/// The async runtime for commands that do network I/O (the others never start one).
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}

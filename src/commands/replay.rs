@@ -102,7 +102,7 @@ pub fn run(args: &ReplayArgs) -> Result<Exit> {
         return Ok(Exit::Ok);
     }
     let plan = plan(args)?;
-    crate::runtime()?.block_on(async {
+    super::runtime()?.block_on(async {
         let mut out = std::io::BufWriter::new(std::io::stdout());
         let mut view = ReplayView::new(&mut out, args.json, &plan);
         let totals = replay::run(&plan, &mut view).await?;

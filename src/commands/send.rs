@@ -166,7 +166,7 @@ pub fn run(args: &SendArgs) -> Result<Exit> {
     // The multi-threaded runtime, although one thread used a fifth less CPU per delivery here:
     // with one thread, a slow reader of stdout (`| less`, a full pipe) stalls every delivery
     // and inflates their latencies past --timeout; here it holds up one worker only.
-    let rt = crate::runtime()?;
+    let rt = super::runtime()?;
     // On a worker, not the main thread: the printer then shares the runtime's threads instead
     // of waking a third one for every finished delivery.
     rt.block_on(async { tokio::spawn(execute(plan)).await? })
