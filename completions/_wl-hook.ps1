@@ -140,7 +140,7 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
             break
         }
         'wl-hook;verify' {
-            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'A key to try (repeatable); the report names the one that matched, never its value')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'A key to try (repeatable); reports name the one that matched, never its value [also: $WL_HOOK_SECRET]')
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read a key from a file (repeatable; one trailing newline is trimmed)')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'The clock for the age checks, e.g. 2026-01-01T00:00:00Z [default: now]')
             [CompletionResult]::new('--max-age', '--max-age', [CompletionResultType]::ParameterName, 'Fail events older than this (without it, older than WL''s 72 h retry window is a warning)')

@@ -132,7 +132,7 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'wl-hook;verify'= {
-            cand --secret 'A key to try (repeatable); the report names the one that matched, never its value'
+            cand --secret 'A key to try (repeatable); reports name the one that matched, never its value [also: $WL_HOOK_SECRET]'
             cand --secret-file 'Read a key from a file (repeatable; one trailing newline is trimmed)'
             cand --now 'The clock for the age checks, e.g. 2026-01-01T00:00:00Z [default: now]'
             cand --max-age 'Fail events older than this (without it, older than WL''s 72 h retry window is a warning)'

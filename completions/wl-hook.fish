@@ -142,7 +142,7 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l resign -d 'Re
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l json -d 'One JSON object per attempt, per capture, and a summary'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l print-schedule -d 'Print the schedule (attempt, delay, cumulative time) and exit'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l secret -d 'A key to try (repeatable); the report names the one that matched, never its value' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l secret -d 'A key to try (repeatable); reports name the one that matched, never its value [also: $WL_HOOK_SECRET]' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l secret-file -d 'Read a key from a file (repeatable; one trailing newline is trimmed)' -r -F
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l now -d 'The clock for the age checks, e.g. 2026-01-01T00:00:00Z [default: now]' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l max-age -d 'Fail events older than this (without it, older than WL\'s 72 h retry window is a warning)' -r

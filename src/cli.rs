@@ -290,12 +290,31 @@ pub struct KeyArgs {
     pub secret_file: Option<PathBuf>,
 }
 
+/// Several keys to try, for commands that judge signatures across a key change.
+#[derive(Args, Clone, Debug, Default)]
+pub struct KeysArgs {
+    /// A key to try (repeatable); reports name the one that matched, never its value [also: $WL_HOOK_SECRET]
+    #[arg(long = "secret", value_name = "KEY")]
+    pub secrets: Vec<String>,
+
+    /// Read a key from a file (repeatable; one trailing newline is trimmed)
+    #[arg(long = "secret-file", value_name = "PATH")]
+    pub secret_files: Vec<PathBuf>,
+}
+
+/// `--fixtures DIR`: a user's fixtures beside (or instead of) the bundled ones.
+#[derive(Args, Clone, Debug, Default)]
+pub struct FixturesDir {
+    /// A folder of <event>.json files that add or replace bundled fixtures
+    #[arg(id = "fixtures", long = "fixtures", value_name = "DIR", env = "WL_HOOK_FIXTURES")]
+    pub dir: Option<PathBuf>,
+}
+
 /// How fixtures are found and turned into bodies.
 #[derive(Args, Clone, Debug, Default)]
 pub struct RenderArgs {
-    /// A folder of <event>.json files that add or replace bundled fixtures
-    #[arg(long, value_name = "DIR", env = "WL_HOOK_FIXTURES")]
-    pub fixtures: Option<PathBuf>,
+    #[command(flatten)]
+    pub fixtures: FixturesDir,
 
     /// Seed for generated ids, for byte-for-byte reproducible output
     #[arg(long, value_name = "N")]
@@ -583,13 +602,8 @@ pub struct VerifyArgs {
     #[arg(value_name = "INPUT", required = true)]
     pub inputs: Vec<String>,
 
-    /// A key to try (repeatable); the report names the one that matched, never its value
-    #[arg(long = "secret", value_name = "KEY")]
-    pub secrets: Vec<String>,
-
-    /// Read a key from a file (repeatable; one trailing newline is trimmed)
-    #[arg(long = "secret-file", value_name = "PATH")]
-    pub secret_files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub keys: KeysArgs,
 
     /// The clock for the age checks, e.g. 2026-01-01T00:00:00Z [default: now]
     #[arg(long, value_name = "TS")]
@@ -723,9 +737,8 @@ pub enum FixturesCommand {
         /// One JSON object per event
         #[arg(long)]
         json: bool,
-        /// A folder of <event>.json files that add or replace bundled fixtures
-        #[arg(long, value_name = "DIR", env = "WL_HOOK_FIXTURES")]
-        fixtures: Option<PathBuf>,
+        #[command(flatten)]
+        fixtures: FixturesDir,
     },
     /// Show fixtures rendered as new events (pretty JSON), or the stored files with --raw
     #[command(
@@ -752,9 +765,8 @@ pub enum FixturesCommand {
         /// Overwrite files that exist
         #[arg(long)]
         force: bool,
-        /// A folder of <event>.json files that add or replace bundled fixtures
-        #[arg(long, value_name = "DIR", env = "WL_HOOK_FIXTURES")]
-        fixtures: Option<PathBuf>,
+        #[command(flatten)]
+        fixtures: FixturesDir,
     },
     /// Turn a real captured request into a fixture, with personal data replaced by fake values
     #[command(

@@ -221,7 +221,7 @@ impl BodyPlan {
                     "say what to send: --topic EVENT (e.g. --topic purchases, --topic all), --fixture FILE or --data FILE",
                 ));
             }
-            let set = fixture_set(args.render.fixtures.as_deref())?;
+            let set = fixture_set(args.render.fixtures.dir.as_deref())?;
             let found = set
                 .resolve(&args.topics)
                 .map_err(|e| input_error(e.to_string()))?;

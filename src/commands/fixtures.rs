@@ -13,7 +13,7 @@ use crate::output::fixtures as view;
 
 pub fn run(cmd: &FixturesCommand) -> Result<Exit> {
     match cmd {
-        FixturesCommand::List { json, fixtures } => list(*json, fixtures.as_deref()),
+        FixturesCommand::List { json, fixtures } => list(*json, fixtures.dir.as_deref()),
         FixturesCommand::Show {
             topics,
             raw,
@@ -23,7 +23,7 @@ pub fn run(cmd: &FixturesCommand) -> Result<Exit> {
             dir,
             force,
             fixtures,
-        } => export(dir, *force, fixtures.as_deref()),
+        } => export(dir, *force, fixtures.dir.as_deref()),
         FixturesCommand::Import {
             capture,
             name,
@@ -43,7 +43,7 @@ fn list(as_json: bool, dir: Option<&Path>) -> Result<Exit> {
 }
 
 fn show(words: &[String], raw: bool, render: &RenderArgs) -> Result<Exit> {
-    let set = common::fixture_set(render.fixtures.as_deref())?;
+    let set = common::fixture_set(render.fixtures.dir.as_deref())?;
     let found = set.resolve(words).map_err(|e| input_error(e.to_string()))?;
     let overrides = common::overrides(render)?;
     let now = common::now(render)?;

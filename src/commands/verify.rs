@@ -10,7 +10,7 @@ use crate::judge::{self, CheckOptions};
 use crate::output::verify::{Mode, VerifyView};
 
 pub fn run(args: &VerifyArgs) -> Result<Exit> {
-    let keys = common::load_keys(&args.secrets, &args.secret_files)?;
+    let keys = common::load_keys(&args.keys.secrets, &args.keys.secret_files)?;
     if keys.is_empty() && !args.quiet {
         crate::output::note(&format!(
             "no key given; checking with the development key '{}' (pass --secret or --secret-file, or set WL_HOOK_SECRET)",
