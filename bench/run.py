@@ -23,6 +23,10 @@ OUT = os.path.join(ROOT, "target/bench")
 DURATION = int(os.environ.get("BENCH_DURATION", "5"))
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 SOAK = int(os.environ.get("BENCH_SOAK", "60"))
+# Another wl-hook binary to measure side by side with this one in the listen rounds (the same
+# load, the same turns): how a change to listen's machinery is judged. Its figures go to the
+# "Machinery kept or removed" section, which later runs without a baseline keep.
+BASELINE = os.environ.get("BENCH_BASELINE")
 KEY = "bench-key"
 results = {}
 
@@ -200,14 +204,14 @@ def listen_throughput(tmp, lua):
     log("listen throughput (wrk, 1 KiB signed body)")
     shm = "/dev/shm" if os.path.isdir("/dev/shm") else tmp
 
-    def listen(port, *extra, out_name="listen.ndjson"):
-        cmd = [WL, "listen", "--port", str(port), "--secret", KEY, "--json", *extra]
+    def listen(port, *extra, out_name="listen.ndjson", binary=WL):
+        cmd = [binary, "listen", "--port", str(port), "--secret", KEY, "--json", *extra]
         return Proc(cmd, port, stdout=open(os.path.join(tmp, out_name), "w"))
 
-    def saving(base):
+    def saving(base, binary=WL):
         def start(port):
             d = tempfile.mkdtemp(dir=base, prefix="wl-hook-bench-save-")
-            p = listen(port, "--save", d)
+            p = listen(port, "--save", d, binary=binary)
             p.cleanup = d
             return p
 
@@ -223,6 +227,9 @@ def listen_throughput(tmp, lua):
         "listen_save_memory": saving(shm),
         "listen_save_disk": saving(tmp),
     }
+    if BASELINE:
+        variants["baseline_listen_json"] = lambda port: listen(port, binary=BASELINE)
+        variants["baseline_listen_save_memory"] = saving(shm, binary=BASELINE)
     # Rounds: every variant once per round, so a drift in this machine's speed during the
     # minutes this takes moves the references and listen alike instead of skewing the ratios.
     samples = {(name, conns): [] for name in variants for conns in (10, 50)}
@@ -256,12 +263,23 @@ def listen_throughput(tmp, lua):
     out["disk_file_creates_per_s"] = 2000 / (time.time() - t)
     shutil.rmtree(d)
     results["listen"] = out
+    if BASELINE:
+        results["machinery"] = {
+            "baseline": run([BASELINE, "--version"]).strip(),
+            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            "runs": RUNS,
+            "figures": {k: v for k, v in out.items() if k.split("/")[0] in MACHINERY_PAIRS or k.startswith("baseline_")},
+        }
 
 
-def soak(tmp, lua):
+# Each figure of this listen against the same figure of the baseline binary.
+MACHINERY_PAIRS = {"listen_json": "baseline_listen_json", "listen_save_memory": "baseline_listen_save_memory"}
+
+
+def soak(tmp, lua, binary=WL):
     log(f"listen under load for {SOAK} s: peak memory and descriptors")
     port = free_port()
-    p = Proc([WL, "listen", "--port", str(port), "--secret", KEY, "--json"], port, stdout=open(os.path.join(tmp, "soak.ndjson"), "w"))
+    p = Proc([binary, "listen", "--port", str(port), "--secret", KEY, "--json"], port, stdout=open(os.path.join(tmp, "soak.ndjson"), "w"))
     pid = p.p.pid
 
     def fds():
@@ -280,7 +298,7 @@ def soak(tmp, lua):
     # Distinct events too, so the duplicate and stale maps fill.
     run([WL, "send", "--secret", KEY, "--url", f"http://127.0.0.1:{port}/webhooks", "--topic", "all", "--count", "4000", "--concurrency", "32", "--json"])
     time.sleep(1)
-    results["soak"] = {
+    results["soak" if binary == WL else "baseline_soak"] = {
         "seconds": SOAK,
         "rps": rps,
         "baseline_fds": base_fds,
@@ -491,12 +509,54 @@ def report():
     mb = r["size_bytes"] / 1e6
     w(f"- Stripped release binary: {mb:.2f} MB. Bar: under 6 MB — {bar(mb < 6)}.\n")
 
+    machinery_report(r, w)
+
     rp = r["replay"]["replay_72h"]
     w("## `wl-hook replay`: the whole 72-hour schedule, receiver always failing\n")
     w(f"- 15 attempts over 65 h 3 min of simulated time: {fmt_time(rp)} of wall time (process start to exit). Bar: under 100 ms — {bar(rp < 0.1)}.\n")
     w("Raw data: `target/bench/results.json`, `target/bench/divan.txt`.")
     with open(os.path.join(ROOT, "BENCHMARKS.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
+
+
+# Written by hand with the figures of the run that measured them: what listen's removed
+# machinery bought, measured against the binary that still had it (BENCH_BASELINE).
+MACHINERY_TEXT = """\
+Issue #14 asked that every piece of machinery that exists only to make `listen` faster earn at least
+10% on a figure here, measured with and without it side by side, or go. The pieces were: the output
+thread (`output/background.rs`, a `BackgroundWriter` fed batches of events), the capture writer thread
+with its channel and batches (`server/saver.rs`), the splicing of the raw body into the JSON line
+(`output/listen.rs`), and the `Pending`/`FlushPolicy` batching of output (`commands/listen.rs`). They
+were replaced by the plain versions: a `BufWriter` on stdout, written by the task that receives the
+events and flushed whenever no more events wait; one `spawn_blocking` per capture; and the JSON line
+serialised by serde (the one-line body as a `RawValue`). The baseline below is the binary with all of
+them, measured in the same rounds as the plain one (`BENCH_BASELINE=path bench/run.sh --only listen`)."""
+
+
+def machinery_report(r, w):
+    m = r.get("machinery")
+    if not m:
+        return
+    f = m["figures"]
+    w("## Machinery kept or removed\n")
+    w(MACHINERY_TEXT + "\n")
+    w(f"- Baseline: {m['baseline']} with the machinery; measured {m['date']}, {m['runs']} rounds.\n")
+    w("| figure | plain (now) | with the machinery | machinery's gain |")
+    w("|---|---|---|---|")
+    labels = {"listen_json": "`listen --json > file`", "listen_save_memory": "`listen --json --save` to memory"}
+    for now, base in MACHINERY_PAIRS.items():
+        for c in (10, 50):
+            a, b = f.get(f"{now}/c{c}"), f.get(f"{base}/c{c}")
+            if not a or not b:
+                continue
+            gain = b["rps"] / a["rps"] - 1
+            w(f"| {labels[now]}, {c} connections | {a['rps']:.0f}/s, p99 {a['p99_ms']:.2f} ms | {b['rps']:.0f}/s, p99 {b['p99_ms']:.2f} ms | {gain * 100:+.1f}% |")
+    if "soak" in m:
+        now, base = m["soak"]["now"], m["soak"]["baseline"]
+        w(f"| soak at 50 connections ({now['seconds']} s), peak memory | {now['rps']:.0f}/s, {now['peak_rss_mb']:.1f} MB | {base['rps']:.0f}/s, {base['peak_rss_mb']:.1f} MB | {(base['rps'] / now['rps'] - 1) * 100:+.1f}% |")
+    for text in m.get("notes", []):
+        w(f"\n{text}")
+    w("")
 
 
 def fmt_time(t):
@@ -524,6 +584,10 @@ def make_load(tmp):
 
 
 def main():
+    previous = {}
+    if os.path.exists(os.path.join(OUT, "results.json")):
+        with open(os.path.join(OUT, "results.json")) as f:
+            previous = json.load(f)
     if sys.argv[1:] == ["--report"]:
         # Write BENCHMARKS.md again from the last run's figures (after changing the report).
         with open(os.path.join(OUT, "results.json")) as f:
@@ -531,12 +595,26 @@ def main():
         report()
         log("wrote BENCHMARKS.md")
         return 0
+    only_listen = sys.argv[1:] == ["--only", "listen"]
+    if sys.argv[1:] and not only_listen:
+        print("usage: bench/run.py [--report | --only listen]", file=sys.stderr)
+        return 2
     os.makedirs(OUT, exist_ok=True)
+    # A run that measures a part keeps the last figures of the rest, and a run without a
+    # baseline keeps the last machinery comparison.
+    results.update({k: v for k, v in previous.items() if only_listen or k == "machinery"})
     tmp = tempfile.mkdtemp(prefix="wl-hook-bench-")
     try:
         machine()
-        protocol_benches()
         capture, lua = make_load(tmp)
+        if only_listen:
+            listen_throughput(tmp, lua)
+            soak(tmp, lua)
+            if BASELINE:
+                soak(tmp, lua, binary=BASELINE)
+                results["machinery"]["soak"] = {"now": results["soak"], "baseline": results.pop("baseline_soak")}
+            return 0
+        protocol_benches()
         verify_large(tmp)
         # The client-side figures first: the listen runs leave the kernel writing back and
         # discarding thousands of capture files for a while, which would slow what follows.
@@ -550,8 +628,9 @@ def main():
         with open(os.path.join(OUT, "results.json"), "w") as f:
             json.dump(results, f, indent=2)
         shutil.rmtree(tmp, ignore_errors=True)
-    report()
-    log("wrote BENCHMARKS.md")
+        if "protocol" in results:
+            report()
+            log("wrote BENCHMARKS.md")
 
 
 if __name__ == "__main__":

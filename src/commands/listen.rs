@@ -1,5 +1,6 @@
 //! `wl-hook listen`: a local WL receiver for development and CI, with a verdict on exit.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,7 +12,6 @@ use crate::cli::ListenArgs;
 use crate::commands::common;
 use crate::delivery::{self, ClientOptions};
 use crate::exit::{failure, input_error, Exit};
-use crate::output::background::BackgroundWriter;
 use crate::output::listen::ListenView;
 use crate::protocol::topics;
 use crate::server::receiver::{Event, Forward, Receiver, ReceiverConfig, Tally};
@@ -109,6 +109,7 @@ impl ListenPlan {
                 delay,
                 save_dir: args.save.clone(),
                 forward,
+                now: chrono::Utc::now,
             },
             limits: Limits {
                 read_timeout,
@@ -129,19 +130,20 @@ impl ListenPlan {
 
 pub fn run(args: &ListenArgs) -> Result<Exit> {
     let plan = ListenPlan::from_args(args)?;
-    // One thread serves: measured on 2 cores under wrk, 6% more deliveries a second than the
+    // One thread serves: measured on 2 cores under wrk, more deliveries a second than the
     // multi-threaded runtime, a tenth of its p99 latency and less CPU per request (no hand-offs
-    // between threads). The lines it prints are written by a thread of their own (a burst of
-    // them in one write), and with --save captures are too (server::saver), so file-system
-    // calls overlap with network work.
+    // between threads). With --save, captures are written on tokio's blocking threads.
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let mut out = BackgroundWriter::new(std::io::stdout())?;
+    let mut out = std::io::BufWriter::with_capacity(OUTPUT_BUFFER, std::io::stdout().lock());
     let exit = rt.block_on(listen(plan, &mut out, shutdown_signal()))?;
-    out.finish()?;
+    out.flush()?;
     Ok(exit)
 }
+
+/// Lines wait in memory until no more events are waiting, or this much is gathered.
+const OUTPUT_BUFFER: usize = 64 * 1024;
 
 /// Resolves on SIGINT or SIGTERM with the signal's name.
 async fn shutdown_signal() -> &'static str {
@@ -164,11 +166,11 @@ async fn shutdown_signal() -> &'static str {
     }
 }
 
-/// Bind, announce, serve until a stop condition, drain, summarise. Events are counted here and
-/// shown by `out`'s thread, in batches.
+/// Bind, announce, serve until a stop condition, drain, summarise. Events are counted and
+/// shown as they come; `out` is flushed whenever no more are waiting.
 pub async fn listen(
     plan: ListenPlan,
-    out: &mut BackgroundWriter,
+    out: &mut impl Write,
     stop_signal: impl std::future::Future<Output = &'static str>,
 ) -> Result<Exit> {
     let listener = server::bind(&plan.host, plan.port).await.map_err(|e| {
@@ -182,17 +184,11 @@ pub async fn listen(
     })?;
     let addr = listener.local_addr()?;
     let url = format!("http://{addr}");
-    // Everything that can fail is set up before anyone is told the receiver is ready.
     let (tx, mut rx) = mpsc::channel::<Event>(1024);
-    let receiver = Arc::new(Receiver::new(plan.receiver, tx).map_err(|e| {
-        failure(
-            Exit::Negative,
-            format!("cannot start the capture writer for --save: {e}"),
-        )
-    })?);
+    let receiver = Arc::new(Receiver::new(plan.receiver, tx));
     // The ready file first: whoever reads the first line may look for it at once.
     if let Some(path) = &plan.ready_file {
-        crate::commands::fixtures::write_atomic(path, format!("{url}\n").as_bytes())
+        crate::files::write_replace(path, format!("{url}\n").as_bytes())
             .map_err(|e| input_error(format!("--ready-file {}: {e}", path.display())))?;
     }
     plan.view.write_listening(out, &url)?;
@@ -207,7 +203,11 @@ pub async fn listen(
         stop_rx,
     ));
 
-    let mut tally = Tally::expecting(&plan.expected);
+    let mut shown = Shown {
+        view: plan.view,
+        tally: Tally::expecting(&plan.expected),
+        out,
+    };
     let deadline = plan.timeout.map(|d| tokio::time::Instant::now() + d);
     let until_deadline = async {
         match deadline {
@@ -217,33 +217,12 @@ pub async fn listen(
     };
     tokio::pin!(until_deadline);
     tokio::pin!(stop_signal);
-    // Events are counted as they come and gathered; when the batch goes to the output thread
-    // to be shown is `FlushPolicy`'s decision.
-    let mut flush = FlushPolicy::new(tokio::time::Instant::now());
-    let flush_timer = tokio::time::sleep(FLUSH_EVERY);
-    tokio::pin!(flush_timer);
-    let mut pending = Pending::new(plan.view);
-    // A failed output (stdout closed) stops listen at once, not at the next request.
-    let mut output_failed = out.stop_signal();
     let reason: String = loop {
         tokio::select! {
             e = rx.recv() => {
                 let Some(e) = e else { break "server stopped".into() };
-                tally.record_event(&e);
-                pending.push(e);
-                let now = tokio::time::Instant::now();
-                let mut decision = flush.after_event(now, !rx.is_empty());
-                if pending.is_heavy() {
-                    decision = Flush::Now;
-                }
-                match decision {
-                    Flush::Now => {
-                        pending.show(out)?;
-                        flush.flushed(now);
-                    }
-                    Flush::At(due) => flush_timer.as_mut().reset(due),
-                    Flush::Later => {}
-                }
+                shown.event(&e, rx.is_empty())?;
+                let tally = &shown.tally;
                 if let Some(n) = plan.count {
                     if tally.deliveries >= n {
                         break format!("{n} deliveries received");
@@ -252,186 +231,59 @@ pub async fn listen(
                     break "every expected event arrived".into();
                 }
             }
-            _ = &mut flush_timer, if flush.is_due() => {
-                pending.show(out)?;
-                flush.flushed(tokio::time::Instant::now());
-            }
-            _ = &mut output_failed => return Err(out.failure().into()),
             _ = &mut until_deadline => break format!("--timeout {} passed", crate::duration::human(plan.timeout.unwrap_or_default())),
             sig = &mut stop_signal => break sig.to_string(),
         }
     };
-    pending.show(out)?;
+    shown.out.flush()?;
 
-    // Stop accepting; requests already in flight finish (bounded) and are still shown.
+    // Stop accepting; requests already in flight finish (bounded) and are still shown, each as
+    // it finishes.
     let _ = stop_tx.send(true);
     let drained = loop {
         tokio::select! {
             e = rx.recv() => match e {
-                Some(e) => {
-                    tally.record_event(&e);
-                    pending.push(e);
-                    // Draining is no rush: show each request as it finishes.
-                    if rx.is_empty() || pending.is_heavy() {
-                        pending.show(out)?;
-                    }
-                }
+                Some(e) => shown.event(&e, rx.is_empty())?,
                 None => break (&mut server).await.unwrap_or(false),
             },
-            _ = &mut output_failed => return Err(out.failure().into()),
             done = &mut server => {
                 while let Ok(e) = rx.try_recv() {
-                    tally.record_event(&e);
-                    pending.push(e);
+                    shown.event(&e, false)?;
                 }
                 break done.unwrap_or(false);
             }
         }
     };
-    pending.show(out)?;
+    shown.out.flush()?;
     if !drained {
         // After the requests above, as they appear on a terminal.
-        out.sync()?;
         eprintln!("wl-hook: warning: some requests were still in flight when the stop timed out");
     }
 
+    let tally = shown.tally;
     let count_met = plan.count.is_none_or(|n| tally.deliveries >= n);
     let met = count_met && tally.expectations_met();
-    plan.view.write_summary(out, &tally, &reason, met)?;
+    plan.view.write_summary(shown.out, &tally, &reason, met)?;
     Ok(if met { Exit::Ok } else { Exit::Negative })
 }
 
-/// A busy receiver flushes its output at most this often...
-const FLUSH_EVERY: Duration = Duration::from_millis(5);
-/// ...or once this many lines wait...
-const FLUSH_LINES: usize = 64;
-/// ...or bodies of this many bytes.
-const FLUSH_BYTES: usize = 1 << 20;
-
-/// Events counted but not yet handed to the output thread.
-struct Pending {
+/// Counts events and shows them.
+struct Shown<'a, W: Write> {
     view: ListenView,
-    events: Vec<Event>,
-    /// The size of their bodies: a batch of large ones goes at once.
-    bytes: usize,
+    tally: Tally,
+    out: &'a mut W,
 }
 
-impl Pending {
-    fn new(view: ListenView) -> Pending {
-        Pending {
-            view,
-            events: Vec::with_capacity(FLUSH_LINES),
-            bytes: 0,
+impl<W: Write> Shown<'_, W> {
+    /// Count and write `e`; flush when `flush` (nothing else is waiting to be shown), so a busy
+    /// stretch is written in few calls and a lone request is seen at once. A failed write
+    /// (stdout closed) ends listen at once.
+    fn event(&mut self, e: &Event, flush: bool) -> std::io::Result<()> {
+        self.tally.record_event(e);
+        self.view.write_event(self.out, e)?;
+        if flush {
+            self.out.flush()?;
         }
-    }
-
-    fn push(&mut self, e: Event) {
-        self.bytes += e.body_len();
-        self.events.push(e);
-    }
-
-    fn is_heavy(&self) -> bool {
-        self.bytes >= FLUSH_BYTES
-    }
-
-    /// Hand the events to `out`'s thread, which formats and writes them.
-    fn show(&mut self, out: &mut BackgroundWriter) -> std::io::Result<()> {
-        if self.events.is_empty() {
-            return Ok(());
-        }
-        let events = std::mem::replace(&mut self.events, Vec::with_capacity(FLUSH_LINES));
-        self.bytes = 0;
-        let view = self.view;
-        out.defer(move |w| {
-            events.iter().try_for_each(|e| {
-                view.write_event(w, e)?;
-                w.spill_if_full()
-            })
-        })
-    }
-}
-
-/// What to do with the output after an event.
-#[derive(Debug, PartialEq, Eq)]
-enum Flush {
-    /// Flush now.
-    Now,
-    /// Flush at this instant, unless more lines come first (arm the timer).
-    At(tokio::time::Instant),
-    /// A flush is planned already, or more events are waiting.
-    Later,
-}
-
-/// When listen flushes what it printed. A request that arrives after a quiet spell is shown at
-/// once (someone may be watching); under load, lines are gathered for up to [`FLUSH_EVERY`] or
-/// [`FLUSH_LINES`], so thousands of requests a second cost a few hundred writes, not thousands.
-#[derive(Debug)]
-struct FlushPolicy {
-    last: tokio::time::Instant,
-    unflushed: usize,
-    due: Option<tokio::time::Instant>,
-}
-
-impl FlushPolicy {
-    fn new(now: tokio::time::Instant) -> FlushPolicy {
-        FlushPolicy {
-            last: now.checked_sub(FLUSH_EVERY).unwrap_or(now),
-            unflushed: 0,
-            due: None,
-        }
-    }
-
-    fn after_event(&mut self, now: tokio::time::Instant, more_waiting: bool) -> Flush {
-        self.unflushed += 1;
-        if self.unflushed >= FLUSH_LINES {
-            return Flush::Now;
-        }
-        if more_waiting || self.due.is_some() {
-            return Flush::Later;
-        }
-        if now.duration_since(self.last) >= FLUSH_EVERY {
-            return Flush::Now;
-        }
-        let due = self.last + FLUSH_EVERY;
-        self.due = Some(due);
-        Flush::At(due)
-    }
-
-    fn is_due(&self) -> bool {
-        self.due.is_some()
-    }
-
-    fn flushed(&mut self, now: tokio::time::Instant) {
-        self.last = now;
-        self.unflushed = 0;
-        self.due = None;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn flushes_at_once_after_quiet_and_in_batches_under_load() {
-        let t0 = tokio::time::Instant::now();
-        let ms = |n| t0 + Duration::from_millis(n);
-        let mut f = FlushPolicy::new(t0);
-        // The first request after a quiet spell: at once.
-        assert_eq!(f.after_event(t0, false), Flush::Now);
-        f.flushed(t0);
-        // Another 1 ms later: gathered until 5 ms after the last flush.
-        assert_eq!(f.after_event(ms(1), false), Flush::At(ms(5)));
-        assert_eq!(f.after_event(ms(2), false), Flush::Later);
-        assert!(f.is_due());
-        f.flushed(ms(5));
-        // More waiting: never now, unless the batch is full.
-        for i in 1..FLUSH_LINES {
-            assert_eq!(f.after_event(ms(6), true), Flush::Later, "{i}");
-        }
-        assert_eq!(f.after_event(ms(6), true), Flush::Now);
-        f.flushed(ms(6));
-        // Quiet again for longer than FLUSH_EVERY: at once.
-        assert_eq!(f.after_event(ms(20), false), Flush::Now);
+        Ok(())
     }
 }
