@@ -23,10 +23,13 @@ OUT = os.path.join(ROOT, "target/bench")
 DURATION = int(os.environ.get("BENCH_DURATION", "5"))
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 SOAK = int(os.environ.get("BENCH_SOAK", "60"))
-# Another wl-hook binary to measure side by side with this one in the listen rounds (the same
-# load, the same turns): how a change to listen's machinery is judged. Its figures go to the
-# "Machinery kept or removed" section, which later runs without a baseline keep.
-BASELINE = os.environ.get("BENCH_BASELINE")
+# Other wl-hook binaries to measure side by side with this one in the listen rounds (the same
+# load, the same turns), as `label=path,label=path`: how a piece of listen's machinery is judged
+# (a binary with it against this one without, or the other way round). Their figures go to the
+# "Machinery kept or removed" section, which later runs without BENCH_COMPARE keep.
+COMPARE = dict(item.split("=", 1) for item in os.environ.get("BENCH_COMPARE", "").split(",") if item)
+# Only these listen variants (comma-separated names), to make a comparison run shorter.
+VARIANTS = [v for v in os.environ.get("BENCH_VARIANTS", "").split(",") if v]
 KEY = "bench-key"
 results = {}
 
@@ -227,9 +230,11 @@ def listen_throughput(tmp, lua):
         "listen_save_memory": saving(shm),
         "listen_save_disk": saving(tmp),
     }
-    if BASELINE:
-        variants["baseline_listen_json"] = lambda port: listen(port, binary=BASELINE)
-        variants["baseline_listen_save_memory"] = saving(shm, binary=BASELINE)
+    for label, binary in COMPARE.items():
+        variants[f"{label}:listen_json"] = lambda port, b=binary: listen(port, binary=b)
+        variants[f"{label}:listen_save_memory"] = saving(shm, binary=binary)
+    if VARIANTS:
+        variants = {k: v for k, v in variants.items() if k.split(":")[-1] in VARIANTS}
     # Rounds: every variant once per round, so a drift in this machine's speed during the
     # minutes this takes moves the references and listen alike instead of skewing the ratios.
     samples = {(name, conns): [] for name in variants for conns in (10, 50)}
@@ -263,17 +268,40 @@ def listen_throughput(tmp, lua):
     out["disk_file_creates_per_s"] = 2000 / (time.time() - t)
     shutil.rmtree(d)
     results["listen"] = out
-    if BASELINE:
+    if COMPARE:
         results["machinery"] = {
-            "baseline": run([BASELINE, "--version"]).strip(),
+            "compared": list(COMPARE),
             "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
             "runs": RUNS,
-            "figures": {k: v for k, v in out.items() if k.split("/")[0] in MACHINERY_PAIRS or k.startswith("baseline_")},
+            "figures": {k: v for k, v in out.items() if k.split("/")[0].split(":")[-1] in MACHINERY_FIGURES},
+            "notes": previous_notes(),
         }
 
 
-# Each figure of this listen against the same figure of the baseline binary.
-MACHINERY_PAIRS = {"listen_json": "baseline_listen_json", "listen_save_memory": "baseline_listen_save_memory"}
+# The figures compared between binaries.
+MACHINERY_FIGURES = {"listen_json": "`listen --json > file`", "listen_save_memory": "`listen --json --save` to memory"}
+
+
+# The last comparison, kept in the repository so that BENCHMARKS.md keeps the section wherever it
+# is regenerated. Its "notes" (the conclusions, written by hand) survive a new comparison.
+MACHINERY_FILE = os.path.join(ROOT, "bench/machinery.json")
+
+
+def previous_notes():
+    return load_machinery().get("notes", [])
+
+
+def load_machinery():
+    if not os.path.exists(MACHINERY_FILE):
+        return {}
+    with open(MACHINERY_FILE) as f:
+        return json.load(f)
+
+
+def save_machinery(m):
+    with open(MACHINERY_FILE, "w") as f:
+        json.dump(m, f, indent=2)
+        f.write("\n")
 
 
 def soak(tmp, lua, binary=WL):
@@ -298,7 +326,7 @@ def soak(tmp, lua, binary=WL):
     # Distinct events too, so the duplicate and stale maps fill.
     run([WL, "send", "--secret", KEY, "--url", f"http://127.0.0.1:{port}/webhooks", "--topic", "all", "--count", "4000", "--concurrency", "32", "--json"])
     time.sleep(1)
-    results["soak" if binary == WL else "baseline_soak"] = {
+    results["soak" if binary == WL else "compared_soak"] = {
         "seconds": SOAK,
         "rps": rps,
         "baseline_fds": base_fds,
@@ -519,41 +547,43 @@ def report():
         f.write("\n".join(lines) + "\n")
 
 
-# Written by hand with the figures of the run that measured them: what listen's removed
-# machinery bought, measured against the binary that still had it (BENCH_BASELINE).
 MACHINERY_TEXT = """\
 Issue #14 asked that every piece of machinery that exists only to make `listen` faster earn at least
 10% on a figure here, measured with and without it side by side, or go. The pieces were: the output
-thread (`output/background.rs`, a `BackgroundWriter` fed batches of events), the capture writer thread
-with its channel and batches (`server/saver.rs`), the splicing of the raw body into the JSON line
-(`output/listen.rs`), and the `Pending`/`FlushPolicy` batching of output (`commands/listen.rs`). They
-were replaced by the plain versions: a `BufWriter` on stdout, written by the task that receives the
-events and flushed whenever no more events wait; one `spawn_blocking` per capture; and the JSON line
-serialised by serde (the one-line body as a `RawValue`). The baseline below is the binary with all of
-them, measured in the same rounds as the plain one (`BENCH_BASELINE=path bench/run.sh --only listen`)."""
+thread (`output/background.rs`, a `BackgroundWriter` fed batches of events to format and write), the
+capture writer thread with its channel and batches (`server/saver.rs`), the splicing of the raw body
+into the JSON line (`output/listen.rs`), and the `Pending`/`FlushPolicy` batching of output
+(`commands/listen.rs`). The plain versions: a `BufWriter` on stdout written by the task that receives
+the events and flushed whenever no more events wait; one `spawn_blocking` per capture; the JSON line
+serialised by serde (a one-line body as a `RawValue`). Each binary below was measured in the same
+rounds as this one (`BENCH_COMPARE=label=path,... bench/run.sh --only listen`); a gain is the other
+binary's rate over this one's."""
 
 
 def machinery_report(r, w):
-    m = r.get("machinery")
+    m = load_machinery()
     if not m:
         return
     f = m["figures"]
     w("## Machinery kept or removed\n")
     w(MACHINERY_TEXT + "\n")
-    w(f"- Baseline: {m['baseline']} with the machinery; measured {m['date']}, {m['runs']} rounds.\n")
-    w("| figure | plain (now) | with the machinery | machinery's gain |")
-    w("|---|---|---|---|")
-    labels = {"listen_json": "`listen --json > file`", "listen_save_memory": "`listen --json --save` to memory"}
-    for now, base in MACHINERY_PAIRS.items():
+    w(f"Measured {m['date']}, {m['runs']} rounds, on this machine while other builds were running.\n")
+    w("| figure | connections | this binary | compared binary | its rate | its gain |")
+    w("|---|---|---|---|---|---|")
+    for fig, label in MACHINERY_FIGURES.items():
         for c in (10, 50):
-            a, b = f.get(f"{now}/c{c}"), f.get(f"{base}/c{c}")
-            if not a or not b:
+            a = f.get(f"{fig}/c{c}")
+            if not a:
                 continue
-            gain = b["rps"] / a["rps"] - 1
-            w(f"| {labels[now]}, {c} connections | {a['rps']:.0f}/s, p99 {a['p99_ms']:.2f} ms | {b['rps']:.0f}/s, p99 {b['p99_ms']:.2f} ms | {gain * 100:+.1f}% |")
-    if "soak" in m:
-        now, base = m["soak"]["now"], m["soak"]["baseline"]
-        w(f"| soak at 50 connections ({now['seconds']} s), peak memory | {now['rps']:.0f}/s, {now['peak_rss_mb']:.1f} MB | {base['rps']:.0f}/s, {base['peak_rss_mb']:.1f} MB | {(base['rps'] / now['rps'] - 1) * 100:+.1f}% |")
+            for other in m["compared"]:
+                b = f.get(f"{other}:{fig}/c{c}")
+                if not b:
+                    continue
+                gain = b["rps"] / a["rps"] - 1
+                w(f"| {label} | {c} | {a['rps']:.0f}/s, p99 {a['p99_ms']:.2f} ms | {other} | {b['rps']:.0f}/s, p99 {b['p99_ms']:.2f} ms | {gain * 100:+.1f}% |")
+    for other, pair in m.get("soak", {}).items():
+        now, base = pair["now"], pair["compared"]
+        w(f"| soak, peak memory | 50 | {now['rps']:.0f}/s, {now['peak_rss_mb']:.1f} MB | {other} | {base['rps']:.0f}/s, {base['peak_rss_mb']:.1f} MB | {(base['rps'] / now['rps'] - 1) * 100:+.1f}% |")
     for text in m.get("notes", []):
         w(f"\n{text}")
     w("")
@@ -583,6 +613,16 @@ def make_load(tmp):
     return capture, lua
 
 
+def listen_figures(tmp, lua):
+    """Throughput and the soak, of the compared binaries too."""
+    listen_throughput(tmp, lua)
+    soak(tmp, lua)
+    for label, binary in COMPARE.items():
+        soak(tmp, lua, binary=binary)
+        pair = {"now": results["soak"], "compared": results.pop("compared_soak")}
+        results["machinery"].setdefault("soak", {})[label] = pair
+
+
 def main():
     previous = {}
     if os.path.exists(os.path.join(OUT, "results.json")):
@@ -600,19 +640,14 @@ def main():
         print("usage: bench/run.py [--report | --only listen]", file=sys.stderr)
         return 2
     os.makedirs(OUT, exist_ok=True)
-    # A run that measures a part keeps the last figures of the rest, and a run without a
-    # baseline keeps the last machinery comparison.
-    results.update({k: v for k, v in previous.items() if only_listen or k == "machinery"})
+    # A run that measures a part keeps the last figures of the rest.
+    results.update({k: v for k, v in previous.items() if only_listen and k != "machinery"})
     tmp = tempfile.mkdtemp(prefix="wl-hook-bench-")
     try:
         machine()
         capture, lua = make_load(tmp)
         if only_listen:
-            listen_throughput(tmp, lua)
-            soak(tmp, lua)
-            if BASELINE:
-                soak(tmp, lua, binary=BASELINE)
-                results["machinery"]["soak"] = {"now": results["soak"], "baseline": results.pop("baseline_soak")}
+            listen_figures(tmp, lua)
             return 0
         protocol_benches()
         verify_large(tmp)
@@ -622,9 +657,10 @@ def main():
         single_send(tmp, capture)
         startup()
         replay(tmp, capture)
-        listen_throughput(tmp, lua)
-        soak(tmp, lua)
+        listen_figures(tmp, lua)
     finally:
+        if "machinery" in results:
+            save_machinery(results.pop("machinery"))
         with open(os.path.join(OUT, "results.json"), "w") as f:
             json.dump(results, f, indent=2)
         shutil.rmtree(tmp, ignore_errors=True)

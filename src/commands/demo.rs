@@ -38,7 +38,7 @@ impl InProcess {
         let listener = server::bind("127.0.0.1", 0).await?;
         let url = format!("http://{}", listener.local_addr()?);
         let (tx, events) = mpsc::channel(4096);
-        let receiver = Arc::new(Receiver::new(config, tx));
+        let receiver = Arc::new(Receiver::new(config, tx)?);
         let (stop, stop_rx) = watch::channel(false);
         let limits = Limits {
             drain_timeout: Duration::from_secs(2),

@@ -12,6 +12,7 @@ use crate::cli::ListenArgs;
 use crate::commands::common;
 use crate::delivery::{self, ClientOptions};
 use crate::exit::{failure, input_error, Exit};
+use crate::output::background::Shower;
 use crate::output::listen::ListenView;
 use crate::protocol::topics;
 use crate::server::receiver::{Event, Forward, Receiver, ReceiverConfig, Tally};
@@ -66,22 +67,7 @@ impl ListenPlan {
             .iter()
             .map(|e| e.name.to_string())
             .collect();
-        let forward = match &args.forward_to {
-            Some(u) => {
-                let url = common::parse_url(u)?;
-                let client = delivery::build_client(&ClientOptions {
-                    timeout: Duration::from_secs(10),
-                    max_idle_per_host: 16,
-                    urls: vec![url.clone()],
-                })?;
-                Some(Forward {
-                    client,
-                    url,
-                    timeout: Duration::from_secs(10),
-                })
-            }
-            None => None,
-        };
+        let forward = args.forward_to.as_deref().map(forward_to).transpose()?;
         if let Some(dir) = &args.save {
             std::fs::create_dir_all(dir).map_err(|e| {
                 input_error(format!(
@@ -128,22 +114,32 @@ impl ListenPlan {
     }
 }
 
+/// The relay of `--forward-to URL`.
+fn forward_to(url: &str) -> Result<Forward> {
+    let url = common::parse_url(url)?;
+    let client = delivery::build_client(&ClientOptions {
+        timeout: Duration::from_secs(10),
+        max_idle_per_host: 16,
+        urls: vec![url.clone()],
+    })?;
+    Ok(Forward {
+        client,
+        url,
+        timeout: Duration::from_secs(10),
+    })
+}
+
 pub fn run(args: &ListenArgs) -> Result<Exit> {
     let plan = ListenPlan::from_args(args)?;
     // One thread serves: measured on 2 cores under wrk, more deliveries a second than the
     // multi-threaded runtime, a tenth of its p99 latency and less CPU per request (no hand-offs
-    // between threads). With --save, captures are written on tokio's blocking threads.
+    // between threads). The lines it prints are written by a thread of their own, and with
+    // --save captures are written on tokio's blocking threads.
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let mut out = std::io::BufWriter::with_capacity(OUTPUT_BUFFER, std::io::stdout().lock());
-    let exit = rt.block_on(listen(plan, &mut out, shutdown_signal()))?;
-    out.flush()?;
-    Ok(exit)
+    rt.block_on(listen(plan, std::io::stdout(), shutdown_signal()))
 }
-
-/// Lines wait in memory until no more events are waiting, or this much is gathered.
-const OUTPUT_BUFFER: usize = 64 * 1024;
 
 /// Resolves on SIGINT or SIGTERM with the signal's name.
 async fn shutdown_signal() -> &'static str {
@@ -166,11 +162,11 @@ async fn shutdown_signal() -> &'static str {
     }
 }
 
-/// Bind, announce, serve until a stop condition, drain, summarise. Events are counted and
-/// shown as they come; `out` is flushed whenever no more are waiting.
-pub async fn listen(
+/// Bind, announce, serve until a stop condition, drain, summarise. Events are counted as they
+/// come and shown on `out` by a thread of their own; a failed output stops listen at once.
+pub async fn listen<W: Write + Send + 'static>(
     plan: ListenPlan,
-    out: &mut impl Write,
+    mut out: W,
     stop_signal: impl std::future::Future<Output = &'static str>,
 ) -> Result<Exit> {
     let listener = server::bind(&plan.host, plan.port).await.map_err(|e| {
@@ -185,17 +181,24 @@ pub async fn listen(
     let addr = listener.local_addr()?;
     let url = format!("http://{addr}");
     let (tx, mut rx) = mpsc::channel::<Event>(1024);
-    let receiver = Arc::new(Receiver::new(plan.receiver, tx));
+    let receiver = Arc::new(Receiver::new(plan.receiver, tx).map_err(|e| {
+        failure(
+            Exit::Negative,
+            format!("cannot start the capture writer for --save: {e}"),
+        )
+    })?);
     // The ready file first: whoever reads the first line may look for it at once.
     if let Some(path) = &plan.ready_file {
         crate::files::write_replace(path, format!("{url}\n").as_bytes())
             .map_err(|e| input_error(format!("--ready-file {}: {e}", path.display())))?;
     }
-    plan.view.write_listening(out, &url)?;
+    plan.view.write_listening(&mut out, &url)?;
+    let mut shower = Shower::start(plan.view, out)?;
+    let output_failed = shower.failed();
 
     let (stop_tx, stop_rx) = watch::channel(false);
     let for_errors = receiver.clone();
-    let mut server = tokio::spawn(server::serve(
+    let mut server: Server = tokio::spawn(server::serve(
         listener,
         plan.limits,
         move |req, remote| receiver.clone().handle(req, remote),
@@ -204,86 +207,122 @@ pub async fn listen(
     ));
 
     let mut shown = Shown {
-        view: plan.view,
         tally: Tally::expecting(&plan.expected),
-        out,
+        shower,
+        output_failed,
     };
-    let deadline = plan.timeout.map(|d| tokio::time::Instant::now() + d);
-    let until_deadline = async {
-        match deadline {
-            Some(d) => tokio::time::sleep_until(d).await,
-            None => std::future::pending().await,
-        }
+    let stop = Stop {
+        count: plan.count,
+        timeout: plan.timeout,
+        expecting: !plan.expected.is_empty(),
     };
-    tokio::pin!(until_deadline);
-    tokio::pin!(stop_signal);
-    let reason: String = loop {
-        tokio::select! {
-            e = rx.recv() => {
-                let Some(e) = e else { break "server stopped".into() };
-                shown.event(&e, rx.is_empty())?;
-                let tally = &shown.tally;
-                if let Some(n) = plan.count {
-                    if tally.deliveries >= n {
-                        break format!("{n} deliveries received");
-                    }
-                } else if !plan.expected.is_empty() && tally.expectations_met() {
-                    break "every expected event arrived".into();
-                }
-            }
-            _ = &mut until_deadline => break format!("--timeout {} passed", crate::duration::human(plan.timeout.unwrap_or_default())),
-            sig = &mut stop_signal => break sig.to_string(),
-        }
-    };
-    shown.out.flush()?;
-
+    let reason = shown.until_stop(stop, &mut rx, stop_signal).await?;
     // Stop accepting; requests already in flight finish (bounded) and are still shown, each as
     // it finishes.
     let _ = stop_tx.send(true);
-    let drained = loop {
-        tokio::select! {
-            e = rx.recv() => match e {
-                Some(e) => shown.event(&e, rx.is_empty())?,
-                None => break (&mut server).await.unwrap_or(false),
-            },
-            done = &mut server => {
-                while let Ok(e) = rx.try_recv() {
-                    shown.event(&e, false)?;
-                }
-                break done.unwrap_or(false);
-            }
-        }
-    };
-    shown.out.flush()?;
+    let drained = shown.drain(&mut rx, &mut server).await?;
+    let tally = shown.tally;
+    let mut out = shown.shower.finish()?;
     if !drained {
         // After the requests above, as they appear on a terminal.
         eprintln!("wl-hook: warning: some requests were still in flight when the stop timed out");
     }
-
-    let tally = shown.tally;
     let count_met = plan.count.is_none_or(|n| tally.deliveries >= n);
     let met = count_met && tally.expectations_met();
-    plan.view.write_summary(shown.out, &tally, &reason, met)?;
+    plan.view.write_summary(&mut out, &tally, &reason, met)?;
     Ok(if met { Exit::Ok } else { Exit::Negative })
 }
 
-/// Counts events and shows them.
-struct Shown<'a, W: Write> {
-    view: ListenView,
-    tally: Tally,
-    out: &'a mut W,
+/// When listen stops by itself.
+struct Stop {
+    count: Option<u64>,
+    timeout: Option<Duration>,
+    /// Stop once every expected event has arrived (without a count).
+    expecting: bool,
 }
 
-impl<W: Write> Shown<'_, W> {
-    /// Count and write `e`; flush when `flush` (nothing else is waiting to be shown), so a busy
-    /// stretch is written in few calls and a lone request is seen at once. A failed write
+/// The serving task; true when it drained in time.
+type Server = tokio::task::JoinHandle<bool>;
+
+/// Counts events and hands them to the output thread.
+struct Shown<W, F> {
+    tally: Tally,
+    shower: Shower<W>,
+    output_failed: F,
+}
+
+impl<W: Write + Send + 'static, F: std::future::Future<Output = ()> + Unpin> Shown<W, F> {
+    /// Count `first` and every event waiting behind it, and have them shown. A failed output
     /// (stdout closed) ends listen at once.
-    fn event(&mut self, e: &Event, flush: bool) -> std::io::Result<()> {
-        self.tally.record_event(e);
-        self.view.write_event(self.out, e)?;
-        if flush {
-            self.out.flush()?;
+    fn events(&mut self, first: Event, rx: &mut mpsc::Receiver<Event>) -> std::io::Result<()> {
+        let mut batch = vec![first];
+        while let Ok(e) = rx.try_recv() {
+            batch.push(e);
         }
-        Ok(())
+        batch.iter().for_each(|e| self.tally.record_event(e));
+        self.shower.show(batch)
+    }
+
+    /// Show events until a stop condition: `--count`, every expected event, `--timeout`, a
+    /// signal. Returns why it stopped, in words.
+    async fn until_stop(
+        &mut self,
+        plan: Stop,
+        rx: &mut mpsc::Receiver<Event>,
+        stop_signal: impl std::future::Future<Output = &'static str>,
+    ) -> std::io::Result<String> {
+        let deadline = plan.timeout.map(|d| tokio::time::Instant::now() + d);
+        let until_deadline = async {
+            match deadline {
+                Some(d) => tokio::time::sleep_until(d).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::pin!(until_deadline);
+        tokio::pin!(stop_signal);
+        let reason = loop {
+            tokio::select! {
+                e = rx.recv() => {
+                    let Some(e) = e else { break "server stopped".into() };
+                    self.events(e, rx)?;
+                    if let Some(n) = plan.count {
+                        if self.tally.deliveries >= n {
+                            break format!("{n} deliveries received");
+                        }
+                    } else if plan.expecting && self.tally.expectations_met() {
+                        break "every expected event arrived".into();
+                    }
+                }
+                _ = &mut self.output_failed => return Err(self.shower.failure()),
+                _ = &mut until_deadline => break format!("--timeout {} passed", crate::duration::human(plan.timeout.unwrap_or_default())),
+                sig = &mut stop_signal => break sig.to_string(),
+            }
+        };
+        Ok(reason)
+    }
+
+    /// Show the requests still in flight as each finishes, until the server has stopped.
+    /// Returns false when the stop timed out with requests unfinished.
+    async fn drain(
+        &mut self,
+        rx: &mut mpsc::Receiver<Event>,
+        server: &mut Server,
+    ) -> std::io::Result<bool> {
+        let drained = loop {
+            tokio::select! {
+                e = rx.recv() => match e {
+                    Some(e) => self.events(e, rx)?,
+                    None => break server.await.unwrap_or(false),
+                },
+                _ = &mut self.output_failed => return Err(self.shower.failure()),
+                done = &mut *server => {
+                    if let Ok(e) = rx.try_recv() {
+                        self.events(e, rx)?;
+                    }
+                    break done.unwrap_or(false);
+                }
+            }
+        };
+        Ok(drained)
     }
 }

@@ -153,46 +153,15 @@ impl ListenView {
             line.push_str(&format!("  retry lag {}", timestamp::human_duration(s - g)));
         }
         writeln!(out, "{}", dim(&line))?;
-        let mut findings: Vec<String> = Vec::new();
-        if let Some(d) = r.duplicate_of {
-            findings.push(warn(&format!("duplicate of #{d}")).to_string());
-        }
-        if let Some(s) = &r.stale {
-            findings.push(
-                warn(&format!(
-                    "stale: record {} already has a newer event (#{}, generated {})",
-                    sanitize(&s.record_id),
-                    s.newer_seq,
-                    timestamp::format(s.newer_generated_at)
-                ))
-                .to_string(),
-            );
-        }
-        if r.payload_key_ok == Some(false) {
-            findings.push(bad("x-payload-key is not the SHA-256 of the body").to_string());
-        }
-        if !r.note.is_empty() {
-            let note = sanitize(&r.note).into_owned();
-            findings.push(if crate::protocol::is_accepted_status(r.status) {
-                dim(&note).to_string()
-            } else {
-                bad(&note).to_string()
-            });
-        }
-        if let Some(f) = &r.forwarded {
-            if let Some(e) = &f.error {
-                findings.push(bad(&format!("forward failed: {}", sanitize(e))).to_string());
-            }
-        }
-        if let Some(p) = &r.saved_to {
-            findings.push(dim(&format!("saved {}", p.display())).to_string());
-        }
-        if let Some(e) = &r.save_error {
-            findings.push(bad(&format!("NOT SAVED: {}", sanitize(e))).to_string());
-        }
-        for f in findings {
+        for f in findings(r) {
             writeln!(out, "    {f}")?;
         }
+        self.write_body(out, r)?;
+        writeln!(out)
+    }
+
+    /// The body under the block, as `--body` asks.
+    fn write_body(&self, out: &mut impl Write, r: &Received) -> io::Result<()> {
         match self.body {
             BodyMode::None => {}
             BodyMode::Summary => {
@@ -223,7 +192,7 @@ impl ListenView {
                 _ => {}
             },
         }
-        writeln!(out)
+        Ok(())
     }
 
     pub fn write_summary(
@@ -278,6 +247,48 @@ impl ListenView {
         writeln!(out, "Stopped: {stop_reason}")?;
         out.flush()
     }
+}
+
+/// What the receiver noticed about a request, one styled line each.
+fn findings(r: &Received) -> Vec<String> {
+    let mut findings: Vec<String> = Vec::new();
+    if let Some(d) = r.duplicate_of {
+        findings.push(warn(&format!("duplicate of #{d}")).to_string());
+    }
+    if let Some(s) = &r.stale {
+        findings.push(
+            warn(&format!(
+                "stale: record {} already has a newer event (#{}, generated {})",
+                sanitize(&s.record_id),
+                s.newer_seq,
+                timestamp::format(s.newer_generated_at)
+            ))
+            .to_string(),
+        );
+    }
+    if r.payload_key_ok == Some(false) {
+        findings.push(bad("x-payload-key is not the SHA-256 of the body").to_string());
+    }
+    if !r.note.is_empty() {
+        let note = sanitize(&r.note).into_owned();
+        findings.push(if crate::protocol::is_accepted_status(r.status) {
+            dim(&note).to_string()
+        } else {
+            bad(&note).to_string()
+        });
+    }
+    if let Some(f) = &r.forwarded {
+        if let Some(e) = &f.error {
+            findings.push(bad(&format!("forward failed: {}", sanitize(e))).to_string());
+        }
+    }
+    if let Some(p) = &r.saved_to {
+        findings.push(dim(&format!("saved {}", p.display())).to_string());
+    }
+    if let Some(e) = &r.save_error {
+        findings.push(bad(&format!("NOT SAVED: {}", sanitize(e))).to_string());
+    }
+    findings
 }
 
 /// One line about the body: the record id and a few scalar top-level fields.

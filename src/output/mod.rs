@@ -1,6 +1,7 @@
 //! Everything about showing results: the colour decision (made once), semantic styles, and
 //! sanitising text that came from the network before it reaches a terminal.
 
+pub mod background;
 pub mod check;
 pub mod fixtures;
 pub mod junit;

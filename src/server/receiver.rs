@@ -22,7 +22,7 @@ use rand::{Rng, SeedableRng};
 use sha2::{Digest, Sha256};
 use tokio::sync::mpsc;
 
-use super::saver::{self, ToSave};
+use super::saver::{self, Saver, ToSave};
 use crate::judge::history::{self, Delivery, History, Record};
 use crate::protocol::{self, header, signature, timestamp, topics, Family, Secret, SignatureError};
 
@@ -290,6 +290,8 @@ pub struct Receiver {
     seq: AtomicU64,
     state: Mutex<State>,
     events: mpsc::Sender<Event>,
+    /// The capture writer, with `--save`.
+    saver: Option<Saver>,
 }
 
 type Response = hyper::Response<Full<Bytes>>;
@@ -391,13 +393,16 @@ fn judge(history: &mut History, rec: &mut Received, digest: [u8; 32]) {
 }
 
 impl Receiver {
-    /// A receiver reporting to `events`.
-    pub fn new(config: ReceiverConfig, events: mpsc::Sender<Event>) -> Receiver {
+    /// A receiver reporting to `events`; with a `save_dir` it starts the capture writer
+    /// thread, which fails when the thread cannot start or when called outside a tokio runtime.
+    pub fn new(config: ReceiverConfig, events: mpsc::Sender<Event>) -> std::io::Result<Receiver> {
         let rng = (config.fail_rate > 0.0).then(|| match config.seed {
             Some(s) => StdRng::seed_from_u64(s),
             None => StdRng::from_os_rng(),
         });
-        Receiver {
+        let saver = config.save_dir.clone().map(Saver::start).transpose()?;
+        Ok(Receiver {
+            saver,
             config,
             seq: AtomicU64::new(0),
             state: Mutex::new(State {
@@ -405,7 +410,7 @@ impl Receiver {
                 ..State::default()
             }),
             events,
-        }
+        })
     }
 
     /// Report a connection hyper refused before a request reached [`Receiver::handle`].
@@ -665,7 +670,7 @@ impl Receiver {
         if !self.config.delay.is_zero() {
             tokio::time::sleep(self.config.delay).await;
         }
-        let Some(dir) = &self.config.save_dir else {
+        let Some(saver) = &self.saver else {
             return resp;
         };
         let capture = ToSave {
@@ -682,15 +687,11 @@ impl Receiver {
             .map(|d| signature::hex32(&d))
             .unwrap_or_default();
         let name = saver::capture_name(rec.seq, rec.event.as_deref(), &key);
-        let dir = dir.clone();
-        // The file-system calls block: off the thread that serves every connection.
-        let saved = tokio::task::spawn_blocking(move || saver::save(&dir, &name, &capture)).await;
-        match saved {
-            Ok(Ok(path)) => {
+        match saver.save(name, capture).await {
+            Ok(path) => {
                 rec.saved_to = Some(path);
                 resp
             }
-            Ok(Err(e)) => self.save_failed(rec, e.to_string()),
             Err(e) => self.save_failed(rec, e.to_string()),
         }
     }
@@ -759,22 +760,25 @@ mod tests {
     async fn time_comes_from_the_injected_clock() {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
         let (tx, mut rx) = mpsc::channel(8);
-        let receiver = Arc::new(Receiver::new(
-            ReceiverConfig {
-                key: None,
-                status: 200,
-                max_body: 1024,
-                body_timeout: Duration::from_secs(5),
-                fail_first: 0,
-                fail_rate: 0.0,
-                seed: None,
-                delay: Duration::ZERO,
-                save_dir: None,
-                forward: None,
-                now: pinned,
-            },
-            tx,
-        ));
+        let receiver = Arc::new(
+            Receiver::new(
+                ReceiverConfig {
+                    key: None,
+                    status: 200,
+                    max_body: 1024,
+                    body_timeout: Duration::from_secs(5),
+                    fail_first: 0,
+                    fail_rate: 0.0,
+                    seed: None,
+                    delay: Duration::ZERO,
+                    save_dir: None,
+                    forward: None,
+                    now: pinned,
+                },
+                tx,
+            )
+            .unwrap(),
+        );
         let listener = crate::server::bind("127.0.0.1", 0).await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (stop, stop_rx) = tokio::sync::watch::channel(false);
