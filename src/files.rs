@@ -42,10 +42,7 @@ pub fn write_replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
 
 /// `bytes` in a new temporary file next to `path` (a rename works only within a file system).
 fn write_temp(path: &Path, bytes: &[u8]) -> io::Result<NamedTempFile> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
+    let dir = path.parent().unwrap_or(Path::new("."));
     let name = path.file_name().unwrap_or(path.as_os_str());
     let mut prefix = std::ffi::OsString::from(".");
     prefix.push(name);

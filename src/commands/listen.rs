@@ -133,8 +133,9 @@ pub fn run(args: &ListenArgs) -> Result<Exit> {
     let plan = ListenPlan::from_args(args)?;
     // One thread serves: measured on 2 cores under wrk, more deliveries a second than the
     // multi-threaded runtime, a tenth of its p99 latency and less CPU per request (no hand-offs
-    // between threads). The lines it prints are written by a thread of their own, and with
-    // --save captures are written on tokio's blocking threads.
+    // between threads). The lines it prints are formatted and written by a thread of their own
+    // (output::background), and with --save captures are written by one too (server::saver):
+    // each earns more than 10% on BENCHMARKS.md's figures.
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -180,6 +181,7 @@ pub async fn listen<W: Write + Send + 'static>(
     })?;
     let addr = listener.local_addr()?;
     let url = format!("http://{addr}");
+    // Everything that can fail is set up before anyone is told the receiver is ready.
     let (tx, mut rx) = mpsc::channel::<Event>(1024);
     let receiver = Arc::new(Receiver::new(plan.receiver, tx).map_err(|e| {
         failure(
