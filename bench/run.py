@@ -583,7 +583,8 @@ def machinery_report(r, w):
                 w(f"| {label} | {c} | {a['rps']:.0f}/s, p99 {a['p99_ms']:.2f} ms | {other} | {b['rps']:.0f}/s, p99 {b['p99_ms']:.2f} ms | {gain * 100:+.1f}% |")
     for other, pair in m.get("soak", {}).items():
         now, base = pair["now"], pair["compared"]
-        w(f"| soak, peak memory | 50 | {now['rps']:.0f}/s, {now['peak_rss_mb']:.1f} MB | {other} | {base['rps']:.0f}/s, {base['peak_rss_mb']:.1f} MB | {(base['rps'] / now['rps'] - 1) * 100:+.1f}% |")
+        # The soaks run one after another, not in turns: their rates are not compared.
+        w(f"| soak ({now['seconds']} s, one after another): peak memory | 50 | {now['peak_rss_mb']:.1f} MB | {other} | {base['peak_rss_mb']:.1f} MB | — |")
     for text in m.get("notes", []):
         w(f"\n{text}")
     w("")
