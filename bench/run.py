@@ -23,6 +23,13 @@ OUT = os.path.join(ROOT, "target/bench")
 DURATION = int(os.environ.get("BENCH_DURATION", "5"))
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 SOAK = int(os.environ.get("BENCH_SOAK", "60"))
+# Other wl-hook binaries to measure side by side with this one in the listen rounds (the same
+# load, the same turns), as `label=path,label=path`: how a piece of listen's machinery is judged
+# (a binary with it against this one without, or the other way round). Their figures go to the
+# "Machinery kept or removed" section, which later runs without BENCH_COMPARE keep.
+COMPARE = dict(item.split("=", 1) for item in os.environ.get("BENCH_COMPARE", "").split(",") if item)
+# Only these listen variants (comma-separated names), to make a comparison run shorter.
+VARIANTS = [v for v in os.environ.get("BENCH_VARIANTS", "").split(",") if v]
 KEY = "bench-key"
 results = {}
 
@@ -200,14 +207,14 @@ def listen_throughput(tmp, lua):
     log("listen throughput (wrk, 1 KiB signed body)")
     shm = "/dev/shm" if os.path.isdir("/dev/shm") else tmp
 
-    def listen(port, *extra, out_name="listen.ndjson"):
-        cmd = [WL, "listen", "--port", str(port), "--secret", KEY, "--json", *extra]
+    def listen(port, *extra, out_name="listen.ndjson", binary=WL):
+        cmd = [binary, "listen", "--port", str(port), "--secret", KEY, "--json", *extra]
         return Proc(cmd, port, stdout=open(os.path.join(tmp, out_name), "w"))
 
-    def saving(base):
+    def saving(base, binary=WL):
         def start(port):
             d = tempfile.mkdtemp(dir=base, prefix="wl-hook-bench-save-")
-            p = listen(port, "--save", d)
+            p = listen(port, "--save", d, binary=binary)
             p.cleanup = d
             return p
 
@@ -223,6 +230,11 @@ def listen_throughput(tmp, lua):
         "listen_save_memory": saving(shm),
         "listen_save_disk": saving(tmp),
     }
+    for label, binary in COMPARE.items():
+        variants[f"{label}:listen_json"] = lambda port, b=binary: listen(port, binary=b)
+        variants[f"{label}:listen_save_memory"] = saving(shm, binary=binary)
+    if VARIANTS:
+        variants = {k: v for k, v in variants.items() if k.split(":")[-1] in VARIANTS}
     # Rounds: every variant once per round, so a drift in this machine's speed during the
     # minutes this takes moves the references and listen alike instead of skewing the ratios.
     samples = {(name, conns): [] for name in variants for conns in (10, 50)}
@@ -256,12 +268,46 @@ def listen_throughput(tmp, lua):
     out["disk_file_creates_per_s"] = 2000 / (time.time() - t)
     shutil.rmtree(d)
     results["listen"] = out
+    if COMPARE:
+        results["machinery"] = {
+            "compared": list(COMPARE),
+            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            "runs": RUNS,
+            "figures": {k: v for k, v in out.items() if k.split("/")[0].split(":")[-1] in MACHINERY_FIGURES},
+            "notes": previous_notes(),
+        }
 
 
-def soak(tmp, lua):
+# The figures compared between binaries.
+MACHINERY_FIGURES = {"listen_json": "`listen --json > file`", "listen_save_memory": "`listen --json --save` to memory"}
+
+
+# The last comparison, kept in the repository so that BENCHMARKS.md keeps the section wherever it
+# is regenerated. Its "notes" (the conclusions, written by hand) survive a new comparison.
+MACHINERY_FILE = os.path.join(ROOT, "bench/machinery.json")
+
+
+def previous_notes():
+    return load_machinery().get("notes", [])
+
+
+def load_machinery():
+    if not os.path.exists(MACHINERY_FILE):
+        return {}
+    with open(MACHINERY_FILE) as f:
+        return json.load(f)
+
+
+def save_machinery(m):
+    with open(MACHINERY_FILE, "w") as f:
+        json.dump(m, f, indent=2)
+        f.write("\n")
+
+
+def soak(tmp, lua, binary=WL):
     log(f"listen under load for {SOAK} s: peak memory and descriptors")
     port = free_port()
-    p = Proc([WL, "listen", "--port", str(port), "--secret", KEY, "--json"], port, stdout=open(os.path.join(tmp, "soak.ndjson"), "w"))
+    p = Proc([binary, "listen", "--port", str(port), "--secret", KEY, "--json"], port, stdout=open(os.path.join(tmp, "soak.ndjson"), "w"))
     pid = p.p.pid
 
     def fds():
@@ -280,7 +326,7 @@ def soak(tmp, lua):
     # Distinct events too, so the duplicate and stale maps fill.
     run([WL, "send", "--secret", KEY, "--url", f"http://127.0.0.1:{port}/webhooks", "--topic", "all", "--count", "4000", "--concurrency", "32", "--json"])
     time.sleep(1)
-    results["soak"] = {
+    results["soak" if binary == WL else "compared_soak"] = {
         "seconds": SOAK,
         "rps": rps,
         "baseline_fds": base_fds,
@@ -491,12 +537,57 @@ def report():
     mb = r["size_bytes"] / 1e6
     w(f"- Stripped release binary: {mb:.2f} MB. Bar: under 6 MB — {bar(mb < 6)}.\n")
 
+    machinery_report(r, w)
+
     rp = r["replay"]["replay_72h"]
     w("## `wl-hook replay`: the whole 72-hour schedule, receiver always failing\n")
     w(f"- 15 attempts over 65 h 3 min of simulated time: {fmt_time(rp)} of wall time (process start to exit). Bar: under 100 ms — {bar(rp < 0.1)}.\n")
     w("Raw data: `target/bench/results.json`, `target/bench/divan.txt`.")
     with open(os.path.join(ROOT, "BENCHMARKS.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
+
+
+MACHINERY_TEXT = """\
+Issue #14 asked that every piece of machinery that exists only to make `listen` faster earn at least
+10% on a figure here, measured with and without it side by side, or go. The pieces were: the output
+thread (`output/background.rs`, a `BackgroundWriter` fed batches of events to format and write), the
+capture writer thread with its channel and batches (`server/saver.rs`), the splicing of the raw body
+into the JSON line (`output/listen.rs`), and the `Pending`/`FlushPolicy` batching of output
+(`commands/listen.rs`). The plain versions: a `BufWriter` on stdout written by the task that receives
+the events and flushed whenever no more events wait; one `spawn_blocking` per capture; the JSON line
+serialised by serde (a one-line body as a `RawValue`). Each binary below was measured in the same
+rounds as this one (`BENCH_COMPARE=label=path,... bench/run.sh --only listen`); a gain is the other
+binary's rate over this one's."""
+
+
+def machinery_report(r, w):
+    m = load_machinery()
+    if not m:
+        return
+    f = m["figures"]
+    w("## Machinery kept or removed\n")
+    w(MACHINERY_TEXT + "\n")
+    w(f"Measured {m['date']}, {m['runs']} rounds, on this machine while other builds were running.\n")
+    w("| figure | connections | this binary | compared binary | its rate | its gain |")
+    w("|---|---|---|---|---|---|")
+    for fig, label in MACHINERY_FIGURES.items():
+        for c in (10, 50):
+            a = f.get(f"{fig}/c{c}")
+            if not a:
+                continue
+            for other in m["compared"]:
+                b = f.get(f"{other}:{fig}/c{c}")
+                if not b:
+                    continue
+                gain = b["rps"] / a["rps"] - 1
+                w(f"| {label} | {c} | {a['rps']:.0f}/s, p99 {a['p99_ms']:.2f} ms | {other} | {b['rps']:.0f}/s, p99 {b['p99_ms']:.2f} ms | {gain * 100:+.1f}% |")
+    for other, pair in m.get("soak", {}).items():
+        now, base = pair["now"], pair["compared"]
+        # The soaks run one after another, not in turns: their rates are not compared.
+        w(f"| soak ({now['seconds']} s, one after another): peak memory | 50 | {now['peak_rss_mb']:.1f} MB | {other} | {base['peak_rss_mb']:.1f} MB | — |")
+    for text in m.get("notes", []):
+        w(f"\n{text}")
+    w("")
 
 
 def fmt_time(t):
@@ -523,7 +614,21 @@ def make_load(tmp):
     return capture, lua
 
 
+def listen_figures(tmp, lua):
+    """Throughput and the soak, of the compared binaries too."""
+    listen_throughput(tmp, lua)
+    soak(tmp, lua)
+    for label, binary in COMPARE.items():
+        soak(tmp, lua, binary=binary)
+        pair = {"now": results["soak"], "compared": results.pop("compared_soak")}
+        results["machinery"].setdefault("soak", {})[label] = pair
+
+
 def main():
+    previous = {}
+    if os.path.exists(os.path.join(OUT, "results.json")):
+        with open(os.path.join(OUT, "results.json")) as f:
+            previous = json.load(f)
     if sys.argv[1:] == ["--report"]:
         # Write BENCHMARKS.md again from the last run's figures (after changing the report).
         with open(os.path.join(OUT, "results.json")) as f:
@@ -531,12 +636,21 @@ def main():
         report()
         log("wrote BENCHMARKS.md")
         return 0
+    only_listen = sys.argv[1:] == ["--only", "listen"]
+    if sys.argv[1:] and not only_listen:
+        print("usage: bench/run.py [--report | --only listen]", file=sys.stderr)
+        return 2
     os.makedirs(OUT, exist_ok=True)
+    # A run that measures a part keeps the last figures of the rest.
+    results.update({k: v for k, v in previous.items() if only_listen and k != "machinery"})
     tmp = tempfile.mkdtemp(prefix="wl-hook-bench-")
     try:
         machine()
-        protocol_benches()
         capture, lua = make_load(tmp)
+        if only_listen:
+            listen_figures(tmp, lua)
+            return 0
+        protocol_benches()
         verify_large(tmp)
         # The client-side figures first: the listen runs leave the kernel writing back and
         # discarding thousands of capture files for a while, which would slow what follows.
@@ -544,14 +658,16 @@ def main():
         single_send(tmp, capture)
         startup()
         replay(tmp, capture)
-        listen_throughput(tmp, lua)
-        soak(tmp, lua)
+        listen_figures(tmp, lua)
     finally:
+        if "machinery" in results:
+            save_machinery(results.pop("machinery"))
         with open(os.path.join(OUT, "results.json"), "w") as f:
             json.dump(results, f, indent=2)
         shutil.rmtree(tmp, ignore_errors=True)
-    report()
-    log("wrote BENCHMARKS.md")
+        if "protocol" in results:
+            report()
+            log("wrote BENCHMARKS.md")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,9 @@
 # from Debian's packages (apt-get, needs root), and oha from crates.io (cargo install, into
 # target/bench/tools). Environment: BENCH_DURATION (seconds per load run, default 5),
 # BENCH_RUNS (runs per figure, default 3), BENCH_SOAK (seconds of the memory/descriptor run,
-# default 60).
+# default 60), BENCH_COMPARE (`label=path,...`: other wl-hook binaries measured in the same listen
+# rounds, for "Machinery kept or removed"), BENCH_VARIANTS (only these listen variants).
+# `--only listen`: only the listen figures (the others are kept from the last run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

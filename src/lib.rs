@@ -10,6 +10,7 @@ pub mod conformance;
 pub mod delivery;
 pub mod duration;
 pub mod exit;
+pub mod files;
 pub mod fixture;
 pub mod json;
 pub mod judge;

@@ -68,7 +68,7 @@ fn show(out: &mut impl Write, report: &Report, view: &View) -> Result<()> {
     out.flush()?;
     if let Some(path) = &view.junit {
         let xml = crate::output::junit::report(report);
-        crate::commands::fixtures::write_atomic(path, xml.as_bytes())
+        crate::files::write_replace(path, xml.as_bytes())
             .map_err(|e| input_error(format!("--junit {}: {e}", path.display())))?;
     }
     Ok(())

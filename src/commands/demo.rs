@@ -88,6 +88,7 @@ fn receiver_config(
         delay: Duration::ZERO,
         save_dir,
         forward: None,
+        now: chrono::Utc::now,
     }
 }
 

@@ -86,7 +86,7 @@ fn export(dir: &Path, force: bool, fixtures: Option<&Path>) -> Result<Exit> {
     std::fs::create_dir_all(dir)
         .map_err(|e| input_error(format!("cannot create {}: {e}", dir.display())))?;
     for (path, f) in &targets {
-        write_atomic(path, &f.raw)
+        crate::files::write_replace(path, &f.raw)
             .map_err(|e| input_error(format!("cannot write {}: {e}", path.display())))?;
     }
     view::exported(&mut std::io::stdout(), targets.len(), dir)?;
@@ -151,20 +151,10 @@ fn import(
     text.push('\n');
     std::fs::create_dir_all(dir)
         .map_err(|e| input_error(format!("cannot create {}: {e}", dir.display())))?;
-    write_atomic(&target, text.as_bytes())
+    crate::files::write_replace(&target, text.as_bytes())
         .map_err(|e| input_error(format!("cannot write {}: {e}", target.display())))?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let replaced = (!no_redact).then_some(replaced.as_slice());
     view::imported(&mut out, replaced, &target, dir)?;
     Ok(Exit::Ok)
-}
-
-/// Write through a temporary file in the same folder and rename, so no half-written file is left.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
 }

@@ -1,5 +1,6 @@
 //! `wl-hook listen`: a local WL receiver for development and CI, with a verdict on exit.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,7 +12,7 @@ use crate::cli::ListenArgs;
 use crate::commands::common;
 use crate::delivery::{self, ClientOptions};
 use crate::exit::{failure, input_error, Exit};
-use crate::output::background::BackgroundWriter;
+use crate::output::background::Shower;
 use crate::output::listen::ListenView;
 use crate::protocol::topics;
 use crate::server::receiver::{Event, Forward, Receiver, ReceiverConfig, Tally};
@@ -66,22 +67,7 @@ impl ListenPlan {
             .iter()
             .map(|e| e.name.to_string())
             .collect();
-        let forward = match &args.forward_to {
-            Some(u) => {
-                let url = common::parse_url(u)?;
-                let client = delivery::build_client(&ClientOptions {
-                    timeout: Duration::from_secs(10),
-                    max_idle_per_host: 16,
-                    urls: vec![url.clone()],
-                })?;
-                Some(Forward {
-                    client,
-                    url,
-                    timeout: Duration::from_secs(10),
-                })
-            }
-            None => None,
-        };
+        let forward = args.forward_to.as_deref().map(forward_to).transpose()?;
         if let Some(dir) = &args.save {
             std::fs::create_dir_all(dir).map_err(|e| {
                 input_error(format!(
@@ -109,6 +95,7 @@ impl ListenPlan {
                 delay,
                 save_dir: args.save.clone(),
                 forward,
+                now: chrono::Utc::now,
             },
             limits: Limits {
                 read_timeout,
@@ -127,20 +114,32 @@ impl ListenPlan {
     }
 }
 
+/// The relay of `--forward-to URL`.
+fn forward_to(url: &str) -> Result<Forward> {
+    let url = common::parse_url(url)?;
+    let client = delivery::build_client(&ClientOptions {
+        timeout: Duration::from_secs(10),
+        max_idle_per_host: 16,
+        urls: vec![url.clone()],
+    })?;
+    Ok(Forward {
+        client,
+        url,
+        timeout: Duration::from_secs(10),
+    })
+}
+
 pub fn run(args: &ListenArgs) -> Result<Exit> {
     let plan = ListenPlan::from_args(args)?;
-    // One thread serves: measured on 2 cores under wrk, 6% more deliveries a second than the
+    // One thread serves: measured on 2 cores under wrk, more deliveries a second than the
     // multi-threaded runtime, a tenth of its p99 latency and less CPU per request (no hand-offs
-    // between threads). The lines it prints are written by a thread of their own (a burst of
-    // them in one write), and with --save captures are too (server::saver), so file-system
-    // calls overlap with network work.
+    // between threads). The lines it prints are formatted and written by a thread of their own
+    // (output::background), and with --save captures are written by one too (server::saver):
+    // each earns more than 10% on BENCHMARKS.md's figures.
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let mut out = BackgroundWriter::new(std::io::stdout())?;
-    let exit = rt.block_on(listen(plan, &mut out, shutdown_signal()))?;
-    out.finish()?;
-    Ok(exit)
+    rt.block_on(listen(plan, std::io::stdout(), shutdown_signal()))
 }
 
 /// Resolves on SIGINT or SIGTERM with the signal's name.
@@ -164,11 +163,11 @@ async fn shutdown_signal() -> &'static str {
     }
 }
 
-/// Bind, announce, serve until a stop condition, drain, summarise. Events are counted here and
-/// shown by `out`'s thread, in batches.
-pub async fn listen(
+/// Bind, announce, serve until a stop condition, drain, summarise. Events are counted as they
+/// come and shown on `out` by a thread of their own; a failed output stops listen at once.
+pub async fn listen<W: Write + Send + 'static>(
     plan: ListenPlan,
-    out: &mut BackgroundWriter,
+    mut out: W,
     stop_signal: impl std::future::Future<Output = &'static str>,
 ) -> Result<Exit> {
     let listener = server::bind(&plan.host, plan.port).await.map_err(|e| {
@@ -192,14 +191,16 @@ pub async fn listen(
     })?);
     // The ready file first: whoever reads the first line may look for it at once.
     if let Some(path) = &plan.ready_file {
-        crate::commands::fixtures::write_atomic(path, format!("{url}\n").as_bytes())
+        crate::files::write_replace(path, format!("{url}\n").as_bytes())
             .map_err(|e| input_error(format!("--ready-file {}: {e}", path.display())))?;
     }
-    plan.view.write_listening(out, &url)?;
+    plan.view.write_listening(&mut out, &url)?;
+    let mut shower = Shower::start(plan.view, out)?;
+    let output_failed = shower.failed();
 
     let (stop_tx, stop_rx) = watch::channel(false);
     let for_errors = receiver.clone();
-    let mut server = tokio::spawn(server::serve(
+    let mut server: Server = tokio::spawn(server::serve(
         listener,
         plan.limits,
         move |req, remote| receiver.clone().handle(req, remote),
@@ -207,231 +208,123 @@ pub async fn listen(
         stop_rx,
     ));
 
-    let mut tally = Tally::expecting(&plan.expected);
-    let deadline = plan.timeout.map(|d| tokio::time::Instant::now() + d);
-    let until_deadline = async {
-        match deadline {
-            Some(d) => tokio::time::sleep_until(d).await,
-            None => std::future::pending().await,
-        }
+    let mut shown = Shown {
+        tally: Tally::expecting(&plan.expected),
+        shower,
+        output_failed,
     };
-    tokio::pin!(until_deadline);
-    tokio::pin!(stop_signal);
-    // Events are counted as they come and gathered; when the batch goes to the output thread
-    // to be shown is `FlushPolicy`'s decision.
-    let mut flush = FlushPolicy::new(tokio::time::Instant::now());
-    let flush_timer = tokio::time::sleep(FLUSH_EVERY);
-    tokio::pin!(flush_timer);
-    let mut pending = Pending::new(plan.view);
-    // A failed output (stdout closed) stops listen at once, not at the next request.
-    let mut output_failed = out.stop_signal();
-    let reason: String = loop {
-        tokio::select! {
-            e = rx.recv() => {
-                let Some(e) = e else { break "server stopped".into() };
-                tally.record_event(&e);
-                pending.push(e);
-                let now = tokio::time::Instant::now();
-                let mut decision = flush.after_event(now, !rx.is_empty());
-                if pending.is_heavy() {
-                    decision = Flush::Now;
-                }
-                match decision {
-                    Flush::Now => {
-                        pending.show(out)?;
-                        flush.flushed(now);
-                    }
-                    Flush::At(due) => flush_timer.as_mut().reset(due),
-                    Flush::Later => {}
-                }
-                if let Some(n) = plan.count {
-                    if tally.deliveries >= n {
-                        break format!("{n} deliveries received");
-                    }
-                } else if !plan.expected.is_empty() && tally.expectations_met() {
-                    break "every expected event arrived".into();
-                }
-            }
-            _ = &mut flush_timer, if flush.is_due() => {
-                pending.show(out)?;
-                flush.flushed(tokio::time::Instant::now());
-            }
-            _ = &mut output_failed => return Err(out.failure().into()),
-            _ = &mut until_deadline => break format!("--timeout {} passed", crate::duration::human(plan.timeout.unwrap_or_default())),
-            sig = &mut stop_signal => break sig.to_string(),
-        }
+    let stop = Stop {
+        count: plan.count,
+        timeout: plan.timeout,
+        expecting: !plan.expected.is_empty(),
     };
-    pending.show(out)?;
-
-    // Stop accepting; requests already in flight finish (bounded) and are still shown.
+    let reason = shown.until_stop(stop, &mut rx, stop_signal).await?;
+    // Stop accepting; requests already in flight finish (bounded) and are still shown, each as
+    // it finishes.
     let _ = stop_tx.send(true);
-    let drained = loop {
-        tokio::select! {
-            e = rx.recv() => match e {
-                Some(e) => {
-                    tally.record_event(&e);
-                    pending.push(e);
-                    // Draining is no rush: show each request as it finishes.
-                    if rx.is_empty() || pending.is_heavy() {
-                        pending.show(out)?;
-                    }
-                }
-                None => break (&mut server).await.unwrap_or(false),
-            },
-            _ = &mut output_failed => return Err(out.failure().into()),
-            done = &mut server => {
-                while let Ok(e) = rx.try_recv() {
-                    tally.record_event(&e);
-                    pending.push(e);
-                }
-                break done.unwrap_or(false);
-            }
-        }
-    };
-    pending.show(out)?;
+    let drained = shown.drain(&mut rx, &mut server).await?;
+    let tally = shown.tally;
+    let mut out = shown.shower.finish()?;
     if !drained {
         // After the requests above, as they appear on a terminal.
-        out.sync()?;
         eprintln!("wl-hook: warning: some requests were still in flight when the stop timed out");
     }
-
     let count_met = plan.count.is_none_or(|n| tally.deliveries >= n);
     let met = count_met && tally.expectations_met();
-    plan.view.write_summary(out, &tally, &reason, met)?;
+    plan.view.write_summary(&mut out, &tally, &reason, met)?;
     Ok(if met { Exit::Ok } else { Exit::Negative })
 }
 
-/// A busy receiver flushes its output at most this often...
-const FLUSH_EVERY: Duration = Duration::from_millis(5);
-/// ...or once this many lines wait...
-const FLUSH_LINES: usize = 64;
-/// ...or bodies of this many bytes.
-const FLUSH_BYTES: usize = 1 << 20;
-
-/// Events counted but not yet handed to the output thread.
-struct Pending {
-    view: ListenView,
-    events: Vec<Event>,
-    /// The size of their bodies: a batch of large ones goes at once.
-    bytes: usize,
+/// When listen stops by itself.
+struct Stop {
+    count: Option<u64>,
+    timeout: Option<Duration>,
+    /// Stop once every expected event has arrived (without a count).
+    expecting: bool,
 }
 
-impl Pending {
-    fn new(view: ListenView) -> Pending {
-        Pending {
-            view,
-            events: Vec::with_capacity(FLUSH_LINES),
-            bytes: 0,
-        }
-    }
+/// The serving task; true when it drained in time.
+type Server = tokio::task::JoinHandle<bool>;
 
-    fn push(&mut self, e: Event) {
-        self.bytes += e.body_len();
-        self.events.push(e);
-    }
-
-    fn is_heavy(&self) -> bool {
-        self.bytes >= FLUSH_BYTES
-    }
-
-    /// Hand the events to `out`'s thread, which formats and writes them.
-    fn show(&mut self, out: &mut BackgroundWriter) -> std::io::Result<()> {
-        if self.events.is_empty() {
-            return Ok(());
-        }
-        let events = std::mem::replace(&mut self.events, Vec::with_capacity(FLUSH_LINES));
-        self.bytes = 0;
-        let view = self.view;
-        out.defer(move |w| {
-            events.iter().try_for_each(|e| {
-                view.write_event(w, e)?;
-                w.spill_if_full()
-            })
-        })
-    }
+/// Counts events and hands them to the output thread.
+struct Shown<W, F> {
+    tally: Tally,
+    shower: Shower<W>,
+    output_failed: F,
 }
 
-/// What to do with the output after an event.
-#[derive(Debug, PartialEq, Eq)]
-enum Flush {
-    /// Flush now.
-    Now,
-    /// Flush at this instant, unless more lines come first (arm the timer).
-    At(tokio::time::Instant),
-    /// A flush is planned already, or more events are waiting.
-    Later,
-}
-
-/// When listen flushes what it printed. A request that arrives after a quiet spell is shown at
-/// once (someone may be watching); under load, lines are gathered for up to [`FLUSH_EVERY`] or
-/// [`FLUSH_LINES`], so thousands of requests a second cost a few hundred writes, not thousands.
-#[derive(Debug)]
-struct FlushPolicy {
-    last: tokio::time::Instant,
-    unflushed: usize,
-    due: Option<tokio::time::Instant>,
-}
-
-impl FlushPolicy {
-    fn new(now: tokio::time::Instant) -> FlushPolicy {
-        FlushPolicy {
-            last: now.checked_sub(FLUSH_EVERY).unwrap_or(now),
-            unflushed: 0,
-            due: None,
+impl<W: Write + Send + 'static, F: std::future::Future<Output = ()> + Unpin> Shown<W, F> {
+    /// Count `first` and every event waiting behind it, and have them shown. A failed output
+    /// (stdout closed) ends listen at once.
+    fn events(&mut self, first: Event, rx: &mut mpsc::Receiver<Event>) -> std::io::Result<()> {
+        let mut batch = vec![first];
+        while let Ok(e) = rx.try_recv() {
+            batch.push(e);
         }
+        batch.iter().for_each(|e| self.tally.record_event(e));
+        self.shower.show(batch)
     }
 
-    fn after_event(&mut self, now: tokio::time::Instant, more_waiting: bool) -> Flush {
-        self.unflushed += 1;
-        if self.unflushed >= FLUSH_LINES {
-            return Flush::Now;
-        }
-        if more_waiting || self.due.is_some() {
-            return Flush::Later;
-        }
-        if now.duration_since(self.last) >= FLUSH_EVERY {
-            return Flush::Now;
-        }
-        let due = self.last + FLUSH_EVERY;
-        self.due = Some(due);
-        Flush::At(due)
+    /// Show events until a stop condition: `--count`, every expected event, `--timeout`, a
+    /// signal. Returns why it stopped, in words.
+    async fn until_stop(
+        &mut self,
+        plan: Stop,
+        rx: &mut mpsc::Receiver<Event>,
+        stop_signal: impl std::future::Future<Output = &'static str>,
+    ) -> std::io::Result<String> {
+        let deadline = plan.timeout.map(|d| tokio::time::Instant::now() + d);
+        let until_deadline = async {
+            match deadline {
+                Some(d) => tokio::time::sleep_until(d).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::pin!(until_deadline);
+        tokio::pin!(stop_signal);
+        let reason = loop {
+            tokio::select! {
+                e = rx.recv() => {
+                    let Some(e) = e else { break "server stopped".into() };
+                    self.events(e, rx)?;
+                    if let Some(n) = plan.count {
+                        if self.tally.deliveries >= n {
+                            break format!("{n} deliveries received");
+                        }
+                    } else if plan.expecting && self.tally.expectations_met() {
+                        break "every expected event arrived".into();
+                    }
+                }
+                _ = &mut self.output_failed => return Err(self.shower.failure()),
+                _ = &mut until_deadline => break format!("--timeout {} passed", crate::duration::human(plan.timeout.unwrap_or_default())),
+                sig = &mut stop_signal => break sig.to_string(),
+            }
+        };
+        Ok(reason)
     }
 
-    fn is_due(&self) -> bool {
-        self.due.is_some()
-    }
-
-    fn flushed(&mut self, now: tokio::time::Instant) {
-        self.last = now;
-        self.unflushed = 0;
-        self.due = None;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn flushes_at_once_after_quiet_and_in_batches_under_load() {
-        let t0 = tokio::time::Instant::now();
-        let ms = |n| t0 + Duration::from_millis(n);
-        let mut f = FlushPolicy::new(t0);
-        // The first request after a quiet spell: at once.
-        assert_eq!(f.after_event(t0, false), Flush::Now);
-        f.flushed(t0);
-        // Another 1 ms later: gathered until 5 ms after the last flush.
-        assert_eq!(f.after_event(ms(1), false), Flush::At(ms(5)));
-        assert_eq!(f.after_event(ms(2), false), Flush::Later);
-        assert!(f.is_due());
-        f.flushed(ms(5));
-        // More waiting: never now, unless the batch is full.
-        for i in 1..FLUSH_LINES {
-            assert_eq!(f.after_event(ms(6), true), Flush::Later, "{i}");
-        }
-        assert_eq!(f.after_event(ms(6), true), Flush::Now);
-        f.flushed(ms(6));
-        // Quiet again for longer than FLUSH_EVERY: at once.
-        assert_eq!(f.after_event(ms(20), false), Flush::Now);
+    /// Show the requests still in flight as each finishes, until the server has stopped.
+    /// Returns false when the stop timed out with requests unfinished.
+    async fn drain(
+        &mut self,
+        rx: &mut mpsc::Receiver<Event>,
+        server: &mut Server,
+    ) -> std::io::Result<bool> {
+        let drained = loop {
+            tokio::select! {
+                e = rx.recv() => match e {
+                    Some(e) => self.events(e, rx)?,
+                    None => break server.await.unwrap_or(false),
+                },
+                _ = &mut self.output_failed => return Err(self.shower.failure()),
+                done = &mut *server => {
+                    if let Ok(e) = rx.try_recv() {
+                        self.events(e, rx)?;
+                    }
+                    break done.unwrap_or(false);
+                }
+            }
+        };
+        Ok(drained)
     }
 }

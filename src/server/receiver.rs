@@ -8,7 +8,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -22,8 +22,11 @@ use rand::{Rng, SeedableRng};
 use sha2::{Digest, Sha256};
 use tokio::sync::mpsc;
 
-use super::saver::{Saver, ToSave};
+use super::saver::{self, Saver, ToSave};
+use crate::judge::history::{self, Delivery, History, Record};
 use crate::protocol::{self, header, signature, timestamp, topics, Family, Secret, SignatureError};
+
+pub use crate::judge::history::Stale;
 
 /// Where to relay deliveries to (`--forward-to`).
 #[derive(Debug, Clone)]
@@ -52,6 +55,8 @@ pub struct ReceiverConfig {
     pub delay: Duration,
     pub save_dir: Option<PathBuf>,
     pub forward: Option<Forward>,
+    /// The clock that stamps each request (`Utc::now`, or a fixed time in tests).
+    pub now: fn() -> DateTime<Utc>,
 }
 
 /// The signature verdict of one request.
@@ -79,14 +84,6 @@ impl SigVerdict {
     pub fn trusted(&self) -> bool {
         matches!(self, SigVerdict::Valid { .. } | SigVerdict::Unchecked)
     }
-}
-
-/// A newer event already seen for the same record.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Stale {
-    pub record_id: String,
-    pub newer_seq: u64,
-    pub newer_generated_at: DateTime<Utc>,
 }
 
 /// What the app behind `--forward-to` said.
@@ -157,7 +154,7 @@ pub struct Rejected {
 
 impl Rejected {
     /// Describe hyper's error in words, with the status it answered.
-    pub fn from_hyper(remote: SocketAddr, err: &hyper::Error) -> Rejected {
+    pub fn from_hyper(time: DateTime<Utc>, remote: SocketAddr, err: &hyper::Error) -> Rejected {
         let (status, reason) = if err.is_parse_too_large() {
             (
                 Some(431),
@@ -179,7 +176,7 @@ impl Rejected {
             (None, err.to_string())
         };
         Rejected {
-            time: Utc::now(),
+            time,
             remote,
             status,
             reason,
@@ -278,30 +275,12 @@ impl Tally {
     }
 }
 
-/// How many entries each finding map keeps before the oldest half is forgotten: a long run
-/// of distinct events must not grow memory without bound.
-const MAP_LIMIT: usize = 200_000;
-
-/// Forget entries older than the newest half when a map is full.
-fn compact<K: Eq + std::hash::Hash, V>(
-    map: &mut HashMap<K, V>,
-    current_seq: u64,
-    seq_of: impl Fn(&V) -> u64,
-) {
-    if map.len() >= MAP_LIMIT {
-        let keep_from = current_seq.saturating_sub((MAP_LIMIT / 2) as u64);
-        map.retain(|_, v| seq_of(v) >= keep_from);
-    }
-}
-
 #[derive(Default)]
 struct State {
-    /// Payload key (SHA-256 of the body) -> first seq that carried it.
-    seen: HashMap<[u8; 32], u64>,
+    /// Duplicates and stale events.
+    history: History,
     /// Payload key -> (attempts so far, last seq), for --fail-first.
     attempts: HashMap<[u8; 32], (u32, u64)>,
-    /// (family, record id) -> newest x-generated-at seen and its seq.
-    records: HashMap<(Family, String), (DateTime<Utc>, u64)>,
     rng: Option<StdRng>,
 }
 
@@ -358,6 +337,61 @@ fn decode_key(hex_key: &str) -> Option<[u8; 32]> {
     hex::decode_to_slice(hex_key, &mut out).ok().map(|_| out)
 }
 
+/// The signature verdict of `body` under `key` (`None`: not checked).
+fn verify_signature(key: Option<&Secret>, headers: &HeaderMap, body: &[u8]) -> SigVerdict {
+    let Some(key) = key else {
+        return SigVerdict::Unchecked;
+    };
+    let Some(sig) = headers.get(header::SIGNATURE) else {
+        return SigVerdict::Missing;
+    };
+    let Ok(sig) = sig.to_str() else {
+        return SigVerdict::Invalid(SignatureError::NotHex {
+            position: 0,
+            found: '\u{fffd}',
+        });
+    };
+    match protocol::verify(std::slice::from_ref(key), body, sig) {
+        Ok(v) => SigVerdict::Valid {
+            deviations: v.deviations,
+        },
+        Err(e) => SigVerdict::Invalid(e),
+    }
+}
+
+/// Check that the body is JSON and pick out its record id into `rec`; or say why it is not.
+fn check_json(rec: &mut Received, body: &[u8]) -> Result<(), String> {
+    let fields: &'static [&'static str] = rec.family.map_or(&[], |f| f.record_id_fields());
+    match inspect_json(body, fields) {
+        Ok(id) => {
+            rec.body_is_json = true;
+            rec.record_id = id;
+            Ok(())
+        }
+        Err(_) if std::str::from_utf8(body).is_err() => Err("not UTF-8".to_string()),
+        Err(why) => Err(why),
+    }
+}
+
+/// Duplicates and staleness: what the history says about this delivery, into `rec`.
+fn judge(history: &mut History, rec: &mut Received, digest: [u8; 32]) {
+    let record = match (rec.family, rec.record_id.as_deref(), rec.generated_at) {
+        (Some(family), Some(id), Some(generated_at)) => Some(Record {
+            family,
+            id,
+            generated_at,
+        }),
+        _ => None,
+    };
+    let findings = history.observe(&Delivery {
+        seq: rec.seq,
+        digest,
+        record,
+    });
+    rec.duplicate_of = findings.duplicate_of;
+    rec.stale = findings.stale;
+}
+
 impl Receiver {
     /// A receiver reporting to `events`; with a `save_dir` it starts the capture writer
     /// thread, which fails when the thread cannot start or when called outside a tokio runtime.
@@ -381,9 +415,11 @@ impl Receiver {
 
     /// Report a connection hyper refused before a request reached [`Receiver::handle`].
     pub fn rejected(&self, remote: SocketAddr, err: &hyper::Error) {
-        let _ = self
-            .events
-            .try_send(Event::Rejected(Rejected::from_hyper(remote, err)));
+        let _ = self.events.try_send(Event::Rejected(Rejected::from_hyper(
+            (self.config.now)(),
+            remote,
+            err,
+        )));
     }
 
     /// Handle one request; never fails: every problem becomes an answer and a [`Received`].
@@ -406,7 +442,7 @@ impl Receiver {
         let family = event.as_deref().and_then(topics::event).map(|e| e.family);
         let mut rec = Received {
             seq,
-            time: Utc::now(),
+            time: (self.config.now)(),
             remote,
             path: parts
                 .uri
@@ -449,50 +485,9 @@ impl Receiver {
 
     /// Read, check and answer; fills in `rec`.
     async fn decide(&self, body: hyper::body::Incoming, rec: &mut Received) -> Response {
-        let cfg = &self.config;
-        let declared = rec
-            .headers
-            .get(hyper::header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok());
-        if let Some(n) = declared.filter(|n| *n > cfg.max_body as u64) {
-            // Refused at once, without waiting for bytes that will not be read.
-            return self.answer(
-                rec,
-                413,
-                format!(
-                    "body of {n} bytes is over --max-body ({} bytes)",
-                    cfg.max_body
-                ),
-            );
-        }
-        let read =
-            tokio::time::timeout(cfg.body_timeout, Limited::new(body, cfg.max_body).collect())
-                .await;
-        let body = match read {
-            Err(_) => {
-                return self.answer(
-                    rec,
-                    408,
-                    format!(
-                        "body not received within {}",
-                        crate::duration::human(cfg.body_timeout)
-                    ),
-                )
-            }
-            Ok(Err(e)) => {
-                if e.downcast_ref::<http_body_util::LengthLimitError>()
-                    .is_some()
-                {
-                    return self.answer(
-                        rec,
-                        413,
-                        format!("body is over --max-body ({} bytes)", cfg.max_body),
-                    );
-                }
-                return self.answer(rec, 400, format!("body could not be read: {e}"));
-            }
-            Ok(Ok(collected)) => collected.to_bytes(),
+        let body = match self.read_body(body, rec).await {
+            Ok(body) => body,
+            Err(resp) => return resp,
         };
         rec.body = Some(body.clone());
         let digest: [u8; 32] = Sha256::digest(&body).into();
@@ -509,23 +504,7 @@ impl Receiver {
                 format!("method {} not allowed; WL sends POST", rec.method),
             );
         }
-
-        rec.signature = match (&cfg.key, rec.headers.get(header::SIGNATURE)) {
-            (None, _) => SigVerdict::Unchecked,
-            (Some(_), None) => SigVerdict::Missing,
-            (Some(key), Some(sig)) => match sig.to_str() {
-                Ok(sig) => match protocol::verify(std::slice::from_ref(key), &body, sig) {
-                    Ok(v) => SigVerdict::Valid {
-                        deviations: v.deviations,
-                    },
-                    Err(e) => SigVerdict::Invalid(e),
-                },
-                Err(_) => SigVerdict::Invalid(SignatureError::NotHex {
-                    position: 0,
-                    found: '\u{fffd}',
-                }),
-            },
-        };
+        rec.signature = verify_signature(self.config.key.as_ref(), &rec.headers, &body);
         match &rec.signature {
             SigVerdict::Missing => {
                 return self.answer_static(rec, 401, "no x-signature-256 header")
@@ -535,89 +514,99 @@ impl Receiver {
             }
             _ => {}
         }
-
-        let fields: &'static [&'static str] = rec.family.map_or(&[], |f| f.record_id_fields());
-        match inspect_json(&body, fields) {
-            Ok(id) => {
-                rec.body_is_json = true;
-                rec.record_id = id;
-            }
-            Err(why) => {
-                let why = if std::str::from_utf8(&body).is_err() {
-                    "not UTF-8".to_string()
-                } else {
-                    why
-                };
-                return self.answer(rec, 400, format!("body is not JSON: {why}"));
-            }
+        if let Err(why) = check_json(rec, &body) {
+            return self.answer(rec, 400, format!("body is not JSON: {why}"));
         }
 
         let misbehave = {
             let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
-            let st = &mut *st;
-            compact(&mut st.seen, rec.seq, |v| *v);
-            match st.seen.get(&digest) {
-                Some(first) => rec.duplicate_of = Some(*first),
-                None => {
-                    st.seen.insert(digest, rec.seq);
-                }
-            }
-            if let (Some(family), Some(id), Some(gen)) =
-                (rec.family, rec.record_id.clone(), rec.generated_at)
-            {
-                compact(&mut st.records, rec.seq, |v| v.1);
-                let slot = st
-                    .records
-                    .entry((family, id.clone()))
-                    .or_insert((gen, rec.seq));
-                if gen < slot.0 {
-                    rec.stale = Some(Stale {
-                        record_id: id,
-                        newer_seq: slot.1,
-                        newer_generated_at: slot.0,
-                    });
-                } else if gen > slot.0 {
-                    *slot = (gen, rec.seq);
-                }
-            }
-            let attempt = if cfg.fail_first > 0 {
-                compact(&mut st.attempts, rec.seq, |v| v.1);
-                let n = st.attempts.entry(digest).or_insert((0, rec.seq));
-                *n = (n.0 + 1, rec.seq);
-                n.0
-            } else {
-                0
-            };
-            if attempt > 0 && attempt <= cfg.fail_first {
-                Some(format!(
-                    "--fail-first: attempt {attempt} of {} answered 500",
-                    cfg.fail_first
-                ))
-            } else if let Some(rng) = st.rng.as_mut() {
-                (rng.random::<f64>() < cfg.fail_rate)
-                    .then(|| format!("--fail-rate {}: answered 500", cfg.fail_rate))
-            } else {
-                None
-            }
+            judge(&mut st.history, rec, digest);
+            self.misbehave(&mut st, rec.seq, digest)
         };
         if let Some(note) = misbehave {
             return self.answer(rec, 500, note);
         }
-
-        if let Some(fwd) = &cfg.forward {
+        if let Some(fwd) = &self.config.forward {
             return self.forward(fwd, rec, body).await;
         }
         match &rec.signature {
             SigVerdict::Valid { deviations } if !deviations.is_empty() => {
                 let d: Vec<String> = deviations.iter().map(ToString::to_string).collect();
                 let note = format!("valid, but the signature {}", d.join(" and "));
-                self.answer(rec, cfg.status, note)
+                self.answer(rec, self.config.status, note)
             }
-            SigVerdict::Unchecked => {
-                self.answer_static(rec, cfg.status, "signature not checked (--no-verify)")
-            }
-            _ => self.answer_static(rec, cfg.status, "valid delivery"),
+            SigVerdict::Unchecked => self.answer_static(
+                rec,
+                self.config.status,
+                "signature not checked (--no-verify)",
+            ),
+            _ => self.answer_static(rec, self.config.status, "valid delivery"),
         }
+    }
+
+    /// The whole body, within `--max-body` and `--read-timeout`; or the answer refusing it.
+    async fn read_body(
+        &self,
+        body: hyper::body::Incoming,
+        rec: &mut Received,
+    ) -> Result<Bytes, Response> {
+        let cfg = &self.config;
+        let declared = rec
+            .headers
+            .get(hyper::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if let Some(n) = declared.filter(|n| *n > cfg.max_body as u64) {
+            // Refused at once, without waiting for bytes that will not be read.
+            let why = format!(
+                "body of {n} bytes is over --max-body ({} bytes)",
+                cfg.max_body
+            );
+            return Err(self.answer(rec, 413, why));
+        }
+        let read =
+            tokio::time::timeout(cfg.body_timeout, Limited::new(body, cfg.max_body).collect())
+                .await;
+        match read {
+            Ok(Ok(collected)) => Ok(collected.to_bytes()),
+            Err(_) => {
+                let why = format!(
+                    "body not received within {}",
+                    crate::duration::human(cfg.body_timeout)
+                );
+                Err(self.answer(rec, 408, why))
+            }
+            Ok(Err(e))
+                if e.downcast_ref::<http_body_util::LengthLimitError>()
+                    .is_some() =>
+            {
+                let why = format!("body is over --max-body ({} bytes)", cfg.max_body);
+                Err(self.answer(rec, 413, why))
+            }
+            Ok(Err(e)) => Err(self.answer(rec, 400, format!("body could not be read: {e}"))),
+        }
+    }
+
+    /// `--fail-first` and `--fail-rate`: why this delivery is answered 500, if it is.
+    fn misbehave(&self, st: &mut State, seq: u64, digest: [u8; 32]) -> Option<String> {
+        let cfg = &self.config;
+        let attempt = if cfg.fail_first > 0 {
+            history::compact(&mut st.attempts, history::DEFAULT_LIMIT, seq, |v| v.1);
+            let n = st.attempts.entry(digest).or_insert((0, seq));
+            *n = (n.0 + 1, seq);
+            n.0
+        } else {
+            0
+        };
+        if attempt > 0 && attempt <= cfg.fail_first {
+            return Some(format!(
+                "--fail-first: attempt {attempt} of {} answered 500",
+                cfg.fail_first
+            ));
+        }
+        let rng = st.rng.as_mut()?;
+        (rng.random::<f64>() < cfg.fail_rate)
+            .then(|| format!("--fail-rate {}: answered 500", cfg.fail_rate))
     }
 
     fn answer(&self, rec: &mut Received, status: u16, note: String) -> Response {
@@ -697,7 +686,7 @@ impl Receiver {
             .body_digest
             .map(|d| signature::hex32(&d))
             .unwrap_or_default();
-        let name = capture_name(rec.seq, rec.event.as_deref(), &key);
+        let name = saver::capture_name(rec.seq, rec.event.as_deref(), &key);
         match saver.save(name, capture).await {
             Ok(path) => {
                 rec.saved_to = Some(path);
@@ -717,125 +706,9 @@ impl Receiver {
     }
 }
 
-/// `<seq>-<event>-<key8>.json`, with the event reduced to safe file-name characters.
-pub fn capture_name(seq: u64, event: Option<&str>, payload_key: &str) -> String {
-    let event: String = event
-        .unwrap_or("unknown")
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-' {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .take(64)
-        .collect();
-    let event = if event.is_empty() || event.starts_with('.') {
-        format!("x{event}")
-    } else {
-        event
-    };
-    format!(
-        "{seq:06}-{event}-{}.json",
-        &payload_key[..8.min(payload_key.len())]
-    )
-}
-
-/// Write a capture atomically (temporary file, then a rename that refuses to replace), never
-/// overwriting: a name already taken gets `-2`, `-3`, ...
-pub fn save_capture(
-    dir: &Path,
-    name: &str,
-    capture: &impl serde::Serialize,
-) -> std::io::Result<PathBuf> {
-    static PID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
-    let mut bytes = serde_json::to_vec_pretty(capture).map_err(std::io::Error::other)?;
-    bytes.push(b'\n');
-    let tmp = dir.join(format!(".{name}.{}.tmp", PID.get_or_init(std::process::id)));
-    std::fs::write(&tmp, &bytes)?;
-    let stem = name.trim_end_matches(".json");
-    for n in 1..1000 {
-        let target = if n == 1 {
-            dir.join(name)
-        } else {
-            dir.join(format!("{stem}-{n}.json"))
-        };
-        match rename_noreplace(&tmp, &target) {
-            Ok(()) => return Ok(target),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => {
-                let _ = std::fs::remove_file(&tmp);
-                return Err(e);
-            }
-        }
-    }
-    let _ = std::fs::remove_file(&tmp);
-    Err(std::io::Error::other("no free file name"))
-}
-
-/// Move `from` to `to` unless `to` exists (then `AlreadyExists`, and `from` stays).
-#[cfg(target_os = "linux")]
-fn rename_noreplace(from: &Path, to: &Path) -> std::io::Result<()> {
-    use rustix::fs::{renameat_with, RenameFlags, CWD};
-    use rustix::io::Errno;
-    match renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE) {
-        Ok(()) => Ok(()),
-        // File systems without RENAME_NOREPLACE: a hard link refuses to replace too.
-        Err(e) if e == Errno::INVAL || e == Errno::NOSYS || e == Errno::OPNOTSUPP => {
-            link_then_unlink(from, to)
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn rename_noreplace(from: &Path, to: &Path) -> std::io::Result<()> {
-    link_then_unlink(from, to)
-}
-
-fn link_then_unlink(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::hard_link(from, to)?;
-    let _ = std::fs::remove_file(from);
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn capture_names_are_safe() {
-        let key = "0123456789abcdef";
-        assert_eq!(
-            capture_name(3, Some("purchase.created"), key),
-            "000003-purchase.created-01234567.json"
-        );
-        assert_eq!(capture_name(4, None, key), "000004-unknown-01234567.json");
-        assert_eq!(
-            capture_name(5, Some("../../etc/passwd"), key),
-            "000005-x.._.._etc_passwd-01234567.json"
-        );
-        assert_eq!(
-            capture_name(6, Some("a\x1b[2Jb"), key),
-            "000006-a__2jb-01234567.json"
-        );
-    }
-
-    #[test]
-    fn saving_never_overwrites() {
-        let dir = tempfile::tempdir().unwrap();
-        let c = crate::capture::Capture::new("POST", "/", vec![], b"{}");
-        let a = save_capture(dir.path(), "000001-x-1.json", &c).unwrap();
-        let b = save_capture(dir.path(), "000001-x-1.json", &c).unwrap();
-        assert_ne!(a, b);
-        assert!(b.ends_with("000001-x-1-2.json"));
-        let names: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names.len(), 2, "no temporary file left: {names:?}");
-    }
 
     #[test]
     fn record_ids_and_json_checks() {
@@ -878,11 +751,64 @@ mod tests {
         assert!(inspect_json(b"{\"a\":\"\xff\"}", &[]).is_err());
     }
 
-    #[test]
-    fn maps_are_bounded() {
-        let mut m: HashMap<u64, u64> = (0..MAP_LIMIT as u64).map(|i| (i, i)).collect();
-        compact(&mut m, MAP_LIMIT as u64, |v| *v);
-        assert_eq!(m.len(), MAP_LIMIT / 2);
-        assert!(m.contains_key(&(MAP_LIMIT as u64 - 1)));
+    fn pinned() -> DateTime<Utc> {
+        "2030-05-06T07:08:09.123Z".parse().unwrap()
+    }
+
+    /// Requests and refusals are stamped by the clock the config gives, not the system's.
+    #[tokio::test]
+    async fn time_comes_from_the_injected_clock() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let (tx, mut rx) = mpsc::channel(8);
+        let receiver = Arc::new(
+            Receiver::new(
+                ReceiverConfig {
+                    key: None,
+                    status: 200,
+                    max_body: 1024,
+                    body_timeout: Duration::from_secs(5),
+                    fail_first: 0,
+                    fail_rate: 0.0,
+                    seed: None,
+                    delay: Duration::ZERO,
+                    save_dir: None,
+                    forward: None,
+                    now: pinned,
+                },
+                tx,
+            )
+            .unwrap(),
+        );
+        let listener = crate::server::bind("127.0.0.1", 0).await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop, stop_rx) = tokio::sync::watch::channel(false);
+        let for_errors = receiver.clone();
+        let server = tokio::spawn(crate::server::serve(
+            listener,
+            crate::server::Limits::default(),
+            move |req, remote| receiver.clone().handle(req, remote),
+            move |remote, err| for_errors.rejected(remote, err),
+            stop_rx,
+        ));
+        let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        s.write_all(b"POST / HTTP/1.1\r\nhost: x\r\nconnection: close\r\nx-generated-at: 2030-05-06T07:08:04.123Z\r\ncontent-length: 2\r\n\r\n{}")
+            .await
+            .unwrap();
+        let mut answer = String::new();
+        s.read_to_string(&mut answer).await.unwrap();
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        let Some(Event::Request(r)) = rx.recv().await else {
+            panic!("no request reported")
+        };
+        assert_eq!(r.time, pinned());
+        assert_eq!((r.time - r.generated_at.unwrap()).num_seconds(), 5);
+        let mut bad = tokio::net::TcpStream::connect(addr).await.unwrap();
+        bad.write_all(b"NOT HTTP\r\n\r\n").await.unwrap();
+        let Some(Event::Rejected(r)) = rx.recv().await else {
+            panic!("no refusal reported")
+        };
+        assert_eq!(r.time, pinned());
+        stop.send(true).unwrap();
+        assert!(server.await.unwrap());
     }
 }

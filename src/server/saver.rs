@@ -1,14 +1,14 @@
-//! Writing captures off the network thread. `listen --save` answers a delivery only once its
-//! capture is on disk (a failed save is answered 500, so the sender retries and nothing is
+//! Captures on disk: a received request as the capture document, written atomically and never
+//! over another capture, by a thread of its own. `listen --save` answers a delivery only once
+//! its capture is written (a failed save is answered 500, so the sender retries and nothing is
 //! lost), but the file-system calls (create, write, close, rename: about 15 µs even on tmpfs)
 //! should not stall every other connection.
 //!
 //! One writer thread takes the captures from a channel, writes every capture that is waiting,
 //! and sends the results back to the runtime in one message, where a task answers each handler:
 //! waking the runtime from another thread costs a system call, waking a task from within it
-//! does not. (Measured on 2 cores at 10 connections: neither thread is busy all the time; what
-//! bounds the rate is the hand-over latency between them. Keeping the writer spinning for more
-//! work cost CPU and gained nothing.)
+//! does not. Kept because it earns its keep against one `spawn_blocking` per capture: see
+//! "Machinery kept or removed" in BENCHMARKS.md.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -156,13 +156,45 @@ fn write_captures(
         let results: Vec<Done> = std::iter::once(first)
             .chain(queue.try_iter())
             .map(|job| {
-                let saved = super::receiver::save_capture(dir, &job.name, &job.capture);
+                let saved = save(dir, &job.name, &job.capture);
                 (job.done, saved)
             })
             .collect();
         // Gone only when the runtime is shutting down; the handlers are gone with it.
         let _ = done.send(results);
     }
+}
+
+/// Write `capture` into `dir` as `name` (or `name-2`, ... when taken); returns its path.
+pub fn save(dir: &Path, name: &str, capture: &ToSave) -> io::Result<PathBuf> {
+    let mut bytes = serde_json::to_vec_pretty(capture).map_err(io::Error::other)?;
+    bytes.push(b'\n');
+    crate::files::write_new(&dir.join(name), &bytes)
+}
+
+/// `<seq>-<event>-<key8>.json`, with the event reduced to safe file-name characters.
+pub fn capture_name(seq: u64, event: Option<&str>, payload_key: &str) -> String {
+    let event: String = event
+        .unwrap_or("unknown")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-' {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .take(64)
+        .collect();
+    let event = if event.is_empty() || event.starts_with('.') {
+        format!("x{event}")
+    } else {
+        event
+    };
+    format!(
+        "{seq:06}-{event}-{}.json",
+        &payload_key[..8.min(payload_key.len())]
+    )
 }
 
 #[cfg(test)]
@@ -219,6 +251,44 @@ mod tests {
                 serde_json::to_string_pretty(&c).unwrap()
             );
         }
+    }
+
+    #[test]
+    fn capture_names_are_safe() {
+        let key = "0123456789abcdef";
+        assert_eq!(
+            capture_name(3, Some("purchase.created"), key),
+            "000003-purchase.created-01234567.json"
+        );
+        assert_eq!(capture_name(4, None, key), "000004-unknown-01234567.json");
+        assert_eq!(
+            capture_name(5, Some("../../etc/passwd"), key),
+            "000005-x.._.._etc_passwd-01234567.json"
+        );
+        assert_eq!(
+            capture_name(6, Some("a\x1b[2Jb"), key),
+            "000006-a__2jb-01234567.json"
+        );
+        assert_eq!(capture_name(7, Some(""), ""), "000007-x-.json");
+    }
+
+    /// The file holds the document, pretty, with a final newline; a taken name is not replaced.
+    #[test]
+    fn saves_the_document_and_never_overwrites() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = to_save(&[("x-topic", b"a.b")], Ok(b"{}"));
+        let a = save(dir.path(), "000001-a.b-1.json", &t).unwrap();
+        let b = save(dir.path(), "000001-a.b-1.json", &t).unwrap();
+        assert!(a.ends_with("000001-a.b-1.json"), "{}", a.display());
+        assert!(b.ends_with("000001-a.b-1-2.json"), "{}", b.display());
+        let text = std::fs::read_to_string(&a).unwrap();
+        assert_eq!(
+            text,
+            format!("{}\n", serde_json::to_string_pretty(&t).unwrap())
+        );
+        let back: Capture = serde_json::from_str(&text).unwrap();
+        assert_eq!(back.body.as_deref(), Some("{}"));
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
     }
 
     #[test]

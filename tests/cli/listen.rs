@@ -142,8 +142,9 @@ fn status_flag_and_no_verify() {
     assert_eq!(requests(&out)[0]["signature"], "unchecked");
 }
 
-/// The JSON line keeps one shape whichever way the body is written: spliced in as received
-/// (one line, no \u escapes), re-serialised (pretty or escaped), or as text (not JSON).
+/// The JSON line keeps one shape whichever way the body is written: as received (one line),
+/// re-serialised compactly (over several lines), or as text (not JSON, or JSON strict readers
+/// refuse).
 #[test]
 fn json_lines_have_one_shape_for_every_kind_of_body() {
     let l = Listener::start(&["--no-verify", "--json"]);
@@ -197,7 +198,7 @@ fn json_lines_have_one_shape_for_every_kind_of_body() {
         ),
         "{line8}"
     );
-    // The spliced line is the body byte for byte.
+    // The line holds the body byte for byte.
     let line = out.lines().find(|l| l.contains(r#""seq":1,"#)).unwrap();
     assert!(
         line.ends_with(r#","body":{"uid":"1","a":[1,{"b":null}],"s":"x\"y"},"body_text":null}"#),
@@ -205,8 +206,7 @@ fn json_lines_have_one_shape_for_every_kind_of_body() {
     );
 }
 
-/// Output is gathered under load, but a watcher never waits: a request after a quiet spell is
-/// printed at once, and one right behind it within a few milliseconds.
+/// A watcher never waits: each request is printed once nothing else is waiting to be shown.
 #[test]
 fn each_request_is_printed_while_listen_runs() {
     let l = Listener::start(&["--no-verify", "--json"]);
