@@ -45,6 +45,7 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
             [CompletionResult]::new('--fixture', '--fixture', [CompletionResultType]::ParameterName, 'Render this JSON file instead of the bundled fixture (x-topic from --topic or its meta_data.topic)')
             [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'Send this file''s bytes exactly (- for stdin); x-topic from --topic or its meta_data.topic')
             [CompletionResult]::new('--generated-at', '--generated-at', [CompletionResultType]::ParameterName, 'Back-date the event: meta_data.date and x-generated-at, e.g. 2025-01-18T09:00:00Z')
+            [CompletionResult]::new('--json-style', '--json-style', [CompletionResultType]::ParameterName, 'How fixture bodies are spelt (modelled: WL''s own spelling is unknown); --data is sent as is')
             [CompletionResult]::new('--fixtures', '--fixtures', [CompletionResultType]::ParameterName, 'A folder of <event>.json files that add or replace bundled fixtures')
             [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed for generated ids, for byte-for-byte reproducible output')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Fix the clock (meta_data.date, x-generated-at, x-sent-at), e.g. 2025-01-20T20:10:00Z')
@@ -70,8 +71,8 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per delivery and a summary')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show request and response headers and the response body')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show request and response headers and the response body')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'wl-hook;listen' {
@@ -111,10 +112,12 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
             [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Run only these scenarios (repeatable; listed below)')
             [CompletionResult]::new('--junit', '--junit', [CompletionResultType]::ParameterName, 'Write a JUnit XML report here')
             [CompletionResult]::new('--fixtures', '--fixtures', [CompletionResultType]::ParameterName, 'A folder of <event>.json files that add or replace bundled fixtures')
+            [CompletionResult]::new('--json-style', '--json-style', [CompletionResultType]::ParameterName, 'How fixture bodies are spelt (modelled: WL''s own spelling is unknown)')
+            [CompletionResult]::new('--connections', '--connections', [CompletionResultType]::ParameterName, 'How deliveries use connections (modelled: WL''s sender likely opens one per delivery)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per scenario and a summary')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'wl-hook;replay' {
@@ -161,6 +164,7 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
             [CompletionResult]::new('--fixture', '--fixture', [CompletionResultType]::ParameterName, 'Render this JSON file instead of the bundled fixture (x-topic from --topic or its meta_data.topic)')
             [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'Send this file''s bytes exactly (- for stdin); x-topic from --topic or its meta_data.topic')
             [CompletionResult]::new('--generated-at', '--generated-at', [CompletionResultType]::ParameterName, 'Back-date the event: meta_data.date and x-generated-at, e.g. 2025-01-18T09:00:00Z')
+            [CompletionResult]::new('--json-style', '--json-style', [CompletionResultType]::ParameterName, 'How fixture bodies are spelt (modelled: WL''s own spelling is unknown); --data is sent as is')
             [CompletionResult]::new('--fixtures', '--fixtures', [CompletionResultType]::ParameterName, 'A folder of <event>.json files that add or replace bundled fixtures')
             [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed for generated ids, for byte-for-byte reproducible output')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Fix the clock (meta_data.date, x-generated-at, x-sent-at), e.g. 2025-01-20T20:10:00Z')

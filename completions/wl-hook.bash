@@ -149,7 +149,7 @@ _wl__hook() {
             return 0
             ;;
         wl__subcmd__hook__subcmd__check)
-            opts="-t -h --secret --secret-file --topic --timeout --burst --only --junit --json --fixtures --color --help"
+            opts="-t -h --secret --secret-file --topic --timeout --burst --only --junit --json --fixtures --json-style --connections --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -180,7 +180,7 @@ _wl__hook() {
                     return 0
                     ;;
                 --only)
-                    COMPREPLY=($(compgen -W "accepts rejects-forged rejects-tampered rejects-unsigned idempotent-duplicate out-of-order late-retry responds-in-time burst large-payload unknown-topic" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "accepts accepts-non-canonical rejects-forged rejects-tampered rejects-unsigned idempotent-duplicate out-of-order late-retry responds-in-time burst large-payload unknown-topic" -- "${cur}"))
                     return 0
                     ;;
                 --junit)
@@ -189,6 +189,14 @@ _wl__hook() {
                     ;;
                 --fixtures)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --json-style)
+                    COMPREPLY=($(compgen -W "compact php pretty" -- "${cur}"))
+                    return 0
+                    ;;
+                --connections)
+                    COMPREPLY=($(compgen -W "per-delivery keep-alive" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -859,7 +867,7 @@ _wl__hook() {
             return 0
             ;;
         wl__subcmd__hook__subcmd__send)
-            opts="-t -H -v -h --topic --fixture --data --raw --generated-at --fixtures --seed --now --exact --set --set-json --add --secret --secret-file --url --header --timeout --count --concurrency --rate --sign-with --no-signature --tamper --repeat-exact --json --verbose --color --help"
+            opts="-t -H -v -h --topic --fixture --data --raw --generated-at --json-style --fixtures --seed --now --exact --set --set-json --add --secret --secret-file --url --header --timeout --count --concurrency --rate --sign-with --no-signature --tamper --repeat-exact --json --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -883,6 +891,10 @@ _wl__hook() {
                     ;;
                 --generated-at)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --json-style)
+                    COMPREPLY=($(compgen -W "compact php pretty" -- "${cur}"))
                     return 0
                     ;;
                 --fixtures)
@@ -965,7 +977,7 @@ _wl__hook() {
             return 0
             ;;
         wl__subcmd__hook__subcmd__sign)
-            opts="-t -H -h --topic --fixture --data --raw --generated-at --fixtures --seed --now --exact --set --set-json --add --secret --secret-file --format --url --header --color --help"
+            opts="-t -H -h --topic --fixture --data --raw --generated-at --json-style --fixtures --seed --now --exact --set --set-json --add --secret --secret-file --format --url --header --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -989,6 +1001,10 @@ _wl__hook() {
                     ;;
                 --generated-at)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --json-style)
+                    COMPREPLY=($(compgen -W "compact php pretty" -- "${cur}"))
                     return 0
                     ;;
                 --fixtures)

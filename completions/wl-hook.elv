@@ -41,6 +41,7 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand --fixture 'Render this JSON file instead of the bundled fixture (x-topic from --topic or its meta_data.topic)'
             cand --data 'Send this file''s bytes exactly (- for stdin); x-topic from --topic or its meta_data.topic'
             cand --generated-at 'Back-date the event: meta_data.date and x-generated-at, e.g. 2025-01-18T09:00:00Z'
+            cand --json-style 'How fixture bodies are spelt (modelled: WL''s own spelling is unknown); --data is sent as is'
             cand --fixtures 'A folder of <event>.json files that add or replace bundled fixtures'
             cand --seed 'Seed for generated ids, for byte-for-byte reproducible output'
             cand --now 'Fix the clock (meta_data.date, x-generated-at, x-sent-at), e.g. 2025-01-20T20:10:00Z'
@@ -66,8 +67,8 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand --json 'One JSON object per delivery and a summary'
             cand -v 'Show request and response headers and the response body'
             cand --verbose 'Show request and response headers and the response body'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'wl-hook;listen'= {
             cand --host 'Address to bind (loopback unless you say otherwise)'
@@ -105,10 +106,12 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand --only 'Run only these scenarios (repeatable; listed below)'
             cand --junit 'Write a JUnit XML report here'
             cand --fixtures 'A folder of <event>.json files that add or replace bundled fixtures'
+            cand --json-style 'How fixture bodies are spelt (modelled: WL''s own spelling is unknown)'
+            cand --connections 'How deliveries use connections (modelled: WL''s sender likely opens one per delivery)'
             cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
             cand --json 'One JSON object per scenario and a summary'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'wl-hook;replay'= {
             cand --url 'Where to deliver (never a host taken from a capture)'
@@ -152,6 +155,7 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand --fixture 'Render this JSON file instead of the bundled fixture (x-topic from --topic or its meta_data.topic)'
             cand --data 'Send this file''s bytes exactly (- for stdin); x-topic from --topic or its meta_data.topic'
             cand --generated-at 'Back-date the event: meta_data.date and x-generated-at, e.g. 2025-01-18T09:00:00Z'
+            cand --json-style 'How fixture bodies are spelt (modelled: WL''s own spelling is unknown); --data is sent as is'
             cand --fixtures 'A folder of <event>.json files that add or replace bundled fixtures'
             cand --seed 'Seed for generated ids, for byte-for-byte reproducible output'
             cand --now 'Fix the clock (meta_data.date, x-generated-at, x-sent-at), e.g. 2025-01-20T20:10:00Z'

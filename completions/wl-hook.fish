@@ -44,6 +44,9 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -s t -l topic -d '
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l fixture -d 'Render this JSON file instead of the bundled fixture (x-topic from --topic or its meta_data.topic)' -r -F
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l data -d 'Send this file\'s bytes exactly (- for stdin); x-topic from --topic or its meta_data.topic' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l generated-at -d 'Back-date the event: meta_data.date and x-generated-at, e.g. 2025-01-18T09:00:00Z' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l json-style -d 'How fixture bodies are spelt (modelled: WL\'s own spelling is unknown); --data is sent as is' -r -f -a "compact\t'Compact, raw UTF-8, / as is (what JSON.stringify writes)'
+php\t'PHP json_encode defaults: compact, / as \\/, non-ASCII as \\uXXXX'
+pretty\t'Indented by 4, raw UTF-8, with a trailing newline'"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l fixtures -d 'A folder of <event>.json files that add or replace bundled fixtures' -r -F
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l seed -d 'Seed for generated ids, for byte-for-byte reproducible output' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l now -d 'Fix the clock (meta_data.date, x-generated-at, x-sent-at), e.g. 2025-01-20T20:10:00Z' -r
@@ -69,7 +72,7 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l no-signature -d
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l tamper -d 'Change one byte of the body after signing (the receiver must reject it)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l json -d 'One JSON object per delivery and a summary'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -s v -l verbose -d 'Show request and response headers and the response body'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -s h -l help -d 'Print help'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l host -d 'Address to bind (loopback unless you say otherwise)' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l port -d 'Port to bind; 0 picks a free one (read it from the first line or --ready-file)' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l secret -d 'Webhook key [default: $WL_HOOK_SECRET, else the built-in development key]' -r
@@ -103,23 +106,29 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -s t -l topic -d 
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l timeout -d 'An answer slower than this fails: 10s, 500ms' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l burst -d 'Concurrent deliveries in the burst scenario' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l only -d 'Run only these scenarios (repeatable; listed below)' -r -f -a "accepts\t'each selected event, correctly signed, gets 200 or 201'
+accepts-non-canonical\t'spellings no re-serialiser keeps (\\/, \\uXXXX, pretty, 1e2) get 200 or 201'
 rejects-forged\t'a webhook signed with another key gets a 4xx'
 rejects-tampered\t'a body changed after signing gets a 4xx'
 rejects-unsigned\t'a webhook without x-signature-256 gets a 4xx'
 idempotent-duplicate\t'the same delivery twice: both get 200 or 201'
 out-of-order\t'a newer event, then an older one: both get 200 or 201'
 late-retry\t'an event generated two days ago, sent now, gets 200 or 201'
-responds-in-time\t'every answer of the run comes within --timeout'
+responds-in-time\t'every answer of the run but burst\'s comes within --timeout'
 burst\t'--burst deliveries at once all get 200 or 201 (a 429 fails)'
 large-payload\t'a purchase.created with 400 line items (about 280 KB) gets 200 or 201'
 unknown-topic\t'a well-signed event WL may add later gets 200 or 201 (else a WARN)'"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l junit -d 'Write a JUnit XML report here' -r -F
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l fixtures -d 'A folder of <event>.json files that add or replace bundled fixtures' -r -F
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l json-style -d 'How fixture bodies are spelt (modelled: WL\'s own spelling is unknown)' -r -f -a "compact\t'Compact, raw UTF-8, / as is (what JSON.stringify writes)'
+php\t'PHP json_encode defaults: compact, / as \\/, non-ASCII as \\uXXXX'
+pretty\t'Indented by 4, raw UTF-8, with a trailing newline'"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l connections -d 'How deliveries use connections (modelled: WL\'s sender likely opens one per delivery)' -r -f -a "per-delivery\t'A new connection per delivery, closed after the answer (modelled on a PHP sender)'
+keep-alive\t'A keep-alive pool that reuses connections'"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l color -d 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l json -d 'One JSON object per scenario and a summary'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -s h -l help -d 'Print help'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l url -d 'Where to deliver (never a host taken from a capture)' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l schedule -d 'Retry schedule: wellnessliving, svix, standard-webhooks, exponential:..., list:...' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l max-attempts -d 'Give up after this many attempts' -r
@@ -159,6 +168,9 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -s t -l topic -d '
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l fixture -d 'Render this JSON file instead of the bundled fixture (x-topic from --topic or its meta_data.topic)' -r -F
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l data -d 'Send this file\'s bytes exactly (- for stdin); x-topic from --topic or its meta_data.topic' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l generated-at -d 'Back-date the event: meta_data.date and x-generated-at, e.g. 2025-01-18T09:00:00Z' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l json-style -d 'How fixture bodies are spelt (modelled: WL\'s own spelling is unknown); --data is sent as is' -r -f -a "compact\t'Compact, raw UTF-8, / as is (what JSON.stringify writes)'
+php\t'PHP json_encode defaults: compact, / as \\/, non-ASCII as \\uXXXX'
+pretty\t'Indented by 4, raw UTF-8, with a trailing newline'"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l fixtures -d 'A folder of <event>.json files that add or replace bundled fixtures' -r -F
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l seed -d 'Seed for generated ids, for byte-for-byte reproducible output' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l now -d 'Fix the clock (meta_data.date, x-generated-at, x-sent-at), e.g. 2025-01-20T20:10:00Z' -r

@@ -4,8 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::conformance::Scenario;
+use crate::conformance::{Connections, Scenario};
 use crate::exit::EXIT_CODES_HELP;
+use crate::fixture::JsonStyle;
 use crate::output::listen::BodyMode;
 
 /// The default endpoint of send, replay and check, and the address listen binds by default.
@@ -158,6 +159,10 @@ Scenarios, in the order of the report (select with --only NAME):
     }
     help.push_str(
         "
+Modelled, as WL publishes neither: each delivery opens a new connection and asks for it to be
+closed after the answer, as a PHP sender would (--connections keep-alive reuses them instead),
+and fixture bodies are compact JSON (--json-style php or pretty spells them otherwise).
+
 Exit codes: 0 no scenario failed (warnings allowed); 1 a scenario failed; 2 input error; 3 the
 endpoint cannot be reached at all.",
     );
@@ -364,8 +369,59 @@ pub struct BodyArgs {
     #[arg(long, value_name = "TS")]
     pub generated_at: Option<String>,
 
+    /// How fixture bodies are spelt (modelled: WL's own spelling is unknown); --data is sent as is
+    #[arg(
+        long,
+        value_enum,
+        value_name = "STYLE",
+        default_value_t = JsonStyleArg::Compact,
+        conflicts_with = "data"
+    )]
+    pub json_style: JsonStyleArg,
+
     #[command(flatten)]
     pub render: RenderArgs,
+}
+
+/// `--json-style` values, mapped onto [`JsonStyle`] so the fixture layer stays free of clap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum JsonStyleArg {
+    /// Compact, raw UTF-8, / as is (what JSON.stringify writes)
+    #[default]
+    Compact,
+    /// PHP json_encode defaults: compact, / as \/, non-ASCII as \uXXXX
+    Php,
+    /// Indented by 4, raw UTF-8, with a trailing newline
+    Pretty,
+}
+
+impl From<JsonStyleArg> for JsonStyle {
+    fn from(arg: JsonStyleArg) -> JsonStyle {
+        match arg {
+            JsonStyleArg::Compact => JsonStyle::Compact,
+            JsonStyleArg::Php => JsonStyle::Php,
+            JsonStyleArg::Pretty => JsonStyle::Pretty,
+        }
+    }
+}
+
+/// `check --connections` values, mapped onto [`Connections`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum ConnectionsArg {
+    /// A new connection per delivery, closed after the answer (modelled on a PHP sender)
+    #[default]
+    PerDelivery,
+    /// A keep-alive pool that reuses connections
+    KeepAlive,
+}
+
+impl From<ConnectionsArg> for Connections {
+    fn from(arg: ConnectionsArg) -> Connections {
+        match arg {
+            ConnectionsArg::PerDelivery => Connections::PerDelivery,
+            ConnectionsArg::KeepAlive => Connections::KeepAlive,
+        }
+    }
 }
 
 #[derive(Args, Clone)]
@@ -594,6 +650,14 @@ pub struct CheckArgs {
     /// A folder of <event>.json files that add or replace bundled fixtures
     #[arg(long, value_name = "DIR", env = "WL_HOOK_FIXTURES")]
     pub fixtures: Option<PathBuf>,
+
+    /// How fixture bodies are spelt (modelled: WL's own spelling is unknown)
+    #[arg(long, value_enum, value_name = "STYLE", default_value_t = JsonStyleArg::Compact)]
+    pub json_style: JsonStyleArg,
+
+    /// How deliveries use connections (modelled: WL's sender likely opens one per delivery)
+    #[arg(long, value_enum, value_name = "HOW", default_value_t = ConnectionsArg::PerDelivery)]
+    pub connections: ConnectionsArg,
 }
 
 #[derive(Args, Clone)]

@@ -44,6 +44,8 @@ fn plan(args: &CheckArgs) -> Result<(Plan, View)> {
     plan.timeout = timeout;
     plan.burst = burst;
     plan.only = args.only.clone();
+    plan.style = args.json_style.into();
+    plan.connections = args.connections.into();
     let view = View {
         json: args.json,
         junit: args.junit.clone(),

@@ -185,7 +185,8 @@ impl BodyPlan {
             Some(v) => parse_time("--generated-at", v)?,
             None => now,
         };
-        let renderer = Renderer::new(args.render.seed, args.render.exact, generated_at, overrides);
+        let renderer = Renderer::new(args.render.seed, args.render.exact, generated_at, overrides)
+            .with_style(args.json_style.into());
         let compile = |event: &str, value: &Value| {
             renderer
                 .compile(event, value)

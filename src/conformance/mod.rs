@@ -12,10 +12,12 @@ use serde::Serialize;
 
 use crate::delivery::{self, ClientOptions, Outcome};
 use crate::exit::{failure, Exit};
-use crate::fixture::FixtureSet;
+use crate::fixture::{FixtureSet, JsonStyle};
 use crate::protocol::Secret;
 
-pub use scenario::{Answered, Evidence, Request, Scenario, Timing, LARGE_ITEMS, UNKNOWN_EVENT};
+pub use scenario::{
+    Answered, Evidence, Request, Scenario, Timing, LARGE_ITEMS, PROBE_FIELD, UNKNOWN_EVENT,
+};
 
 /// Where the suite reads the time: `Utc::now` in a run, a fixed instant in tests.
 pub type Clock = fn() -> DateTime<Utc>;
@@ -38,6 +40,27 @@ impl Verdict {
     }
 }
 
+/// How the suite's client opens connections. WL does not say how its sender does; a PHP sender
+/// (curl, a handle per delivery) most likely opens a new connection for each, so that is the
+/// modelled default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Connections {
+    /// A new connection per delivery, closed after its answer (`Connection: close`).
+    #[default]
+    PerDelivery,
+    /// A keep-alive pool that reuses idle connections and opens more while they are busy.
+    KeepAlive,
+}
+
+impl Connections {
+    pub fn name(self) -> &'static str {
+        match self {
+            Connections::PerDelivery => "per-delivery",
+            Connections::KeepAlive => "keep-alive",
+        }
+    }
+}
+
 /// What to run, against what: checked before the first delivery.
 pub struct Plan {
     pub url: reqwest::Url,
@@ -51,12 +74,15 @@ pub struct Plan {
     /// The scenarios to run; empty runs them all.
     pub only: Vec<Scenario>,
     pub fixtures: FixtureSet,
+    /// How fixture bodies are spelt (`accepts-non-canonical` spells its own).
+    pub style: JsonStyle,
+    pub connections: Connections,
     pub now: Clock,
 }
 
 impl Plan {
-    /// Every scenario against `url` with every event, a 10 s timeout and a burst of 50, at the
-    /// current time.
+    /// Every scenario against `url` with every event, a 10 s timeout, a burst of 50, compact
+    /// bodies and a new connection per delivery, at the current time.
     pub fn new(url: reqwest::Url, key: Secret, fixtures: FixtureSet) -> Plan {
         Plan {
             url,
@@ -69,6 +95,8 @@ impl Plan {
                 .collect(),
             only: Vec::new(),
             fixtures,
+            style: JsonStyle::Compact,
+            connections: Connections::PerDelivery,
             now: Utc::now,
         }
     }
@@ -143,7 +171,12 @@ impl Report {
 pub async fn run(plan: &Plan) -> anyhow::Result<Report> {
     let client = delivery::build_client(&ClientOptions {
         timeout: plan.timeout,
-        max_idle_per_host: plan.burst.get(),
+        // A pool would keep a connection open after its answer, and a receiver that serves one
+        // connection at a time (Python's http.server) then never reads the next one's request.
+        max_idle_per_host: match plan.connections {
+            Connections::PerDelivery => 0,
+            Connections::KeepAlive => plan.burst.get(),
+        },
         urls: vec![plan.url.clone()],
     })?;
     let started_at = (plan.now)();
@@ -172,7 +205,9 @@ pub async fn run(plan: &Plan) -> anyhow::Result<Report> {
                 ),
             ));
         }
-        run.extend(answers.iter().map(|a| Timing::of(&a.outcome)));
+        if scenario.timed_in_the_run() {
+            run.extend(answers.iter().map(|a| Timing::of(&a.outcome)));
+        }
         let (verdict, reason) = scenario.judge(&Evidence {
             answers: &answers,
             run: &run,
@@ -223,8 +258,9 @@ async fn send(
         let mut tasks = tokio::task::JoinSet::new();
         for r in requests {
             let (client, url, timeout) = (client.clone(), plan.url.clone(), plan.timeout);
+            let connections = plan.connections;
             tasks.spawn(async move {
-                let outcome = deliver(&client, &url, &r, timeout).await?;
+                let outcome = deliver(&client, &url, &r, timeout, connections).await?;
                 anyhow::Ok(Answered {
                     label: r.label,
                     outcome,
@@ -236,7 +272,7 @@ async fn send(
         }
     } else {
         for r in requests {
-            let outcome = deliver(client, &plan.url, &r, plan.timeout).await?;
+            let outcome = deliver(client, &plan.url, &r, plan.timeout, plan.connections).await?;
             answers.push(Answered {
                 label: r.label,
                 outcome,
@@ -251,8 +287,20 @@ async fn deliver(
     url: &reqwest::Url,
     r: &Request,
     timeout: Duration,
+    connections: Connections,
 ) -> anyhow::Result<Outcome> {
-    let map = delivery::header_map(&r.headers)?;
+    let mut map = delivery::header_map(&r.headers)?;
+    match connections {
+        // Without a pool the client drops the connection after the answer, but only when its
+        // task gets round to it; asking the receiver to close makes the server end it at once.
+        Connections::PerDelivery => {
+            map.insert(
+                reqwest::header::CONNECTION,
+                reqwest::header::HeaderValue::from_static("close"),
+            );
+        }
+        Connections::KeepAlive => {}
+    }
     Ok(delivery::deliver(client, url, map, r.body.clone(), timeout).await)
 }
 
@@ -275,9 +323,18 @@ mod tests {
             .with_timezone(&Utc)
     }
 
+    /// One request as the receiver saw it.
+    #[derive(Debug, Clone)]
+    struct Seen {
+        sent_at: String,
+        connection: String,
+        /// The client's port: one per connection.
+        peer_port: u16,
+    }
+
     /// A receiver on a free loopback port that does everything right and records each
-    /// request's x-sent-at.
-    async fn receiver() -> (reqwest::Url, Arc<Mutex<Vec<String>>>) {
+    /// request.
+    async fn receiver() -> (reqwest::Url, Arc<Mutex<Vec<Seen>>>) {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -289,7 +346,7 @@ mod tests {
         let seen = Arc::new(Mutex::new(Vec::new()));
         let record = seen.clone();
         tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
+            while let Ok((stream, peer)) = listener.accept().await {
                 let record = record.clone();
                 let service = service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
                     let record = record.clone();
@@ -302,8 +359,13 @@ mod tests {
                                 .to_string()
                         };
                         let (sig, sent_at) = (head(header::SIGNATURE), head(header::SENT_AT));
+                        let connection = head("connection");
                         let body = req.into_body().collect().await?.to_bytes();
-                        record.lock().expect("not poisoned").push(sent_at);
+                        record.lock().expect("not poisoned").push(Seen {
+                            sent_at,
+                            connection,
+                            peer_port: peer.port(),
+                        });
                         let key = Secret::new(KEY.to_vec()).expect("not empty");
                         let ok = crate::protocol::verify(&[key], &body, &sig).is_ok();
                         let mut answer = hyper::Response::new(Full::new(bytes::Bytes::new()));
@@ -353,18 +415,44 @@ mod tests {
         }
         assert_eq!(report.started_at, pinned());
         assert_eq!(report.exit(), Exit::Ok);
-        // 2 events, 3 refusals, 2 copies, 2 in order, 1 late, 3 at once, 1 large, 1 unknown.
-        let sent_at = seen.lock().expect("not poisoned").clone();
-        assert_eq!(sent_at.len(), 15);
+        // 2 events, 5 spellings, 3 refusals, 2 copies, 2 in order, 1 late, 3 at once, 1 large,
+        // 1 unknown.
+        let seen = seen.lock().expect("not poisoned").clone();
+        assert_eq!(seen.len(), 20);
         let at = crate::protocol::timestamp::format(pinned());
-        assert!(sent_at.iter().all(|s| *s == at), "{sent_at:?}");
-        // responds-in-time reports over the whole run.
-        let in_time = &report.results[7];
-        assert_eq!(in_time.deliveries, 15);
+        assert!(seen.iter().all(|s| s.sent_at == at), "{seen:?}");
+        // A new connection per delivery, and the receiver asked to close it after answering.
+        assert!(seen.iter().all(|s| s.connection == "close"), "{seen:?}");
+        let ports: std::collections::HashSet<u16> = seen.iter().map(|s| s.peer_port).collect();
+        assert_eq!(ports.len(), seen.len());
+        // responds-in-time reports over the whole run but the burst.
+        let in_time = &report.results[8];
+        assert_eq!(in_time.scenario, Scenario::RespondsInTime);
+        assert_eq!(in_time.deliveries, 17);
         assert_eq!(
             in_time.max_latency,
-            report.results.iter().filter_map(|r| r.max_latency).max()
+            report
+                .results
+                .iter()
+                .filter(|r| r.scenario != Scenario::Burst)
+                .filter_map(|r| r.max_latency)
+                .max()
         );
+    }
+
+    #[tokio::test]
+    async fn keep_alive_reuses_connections_and_asks_for_no_close() {
+        let (url, seen) = receiver().await;
+        let mut plan = plan(url);
+        plan.connections = Connections::KeepAlive;
+        plan.only = vec![Scenario::Accepts, Scenario::AcceptsNonCanonical];
+        let report = run(&plan).await.expect("ran");
+        assert!(report.passed());
+        let seen = seen.lock().expect("not poisoned").clone();
+        assert_eq!(seen.len(), 7);
+        assert!(seen.iter().all(|s| s.connection.is_empty()), "{seen:?}");
+        let ports: std::collections::HashSet<u16> = seen.iter().map(|s| s.peer_port).collect();
+        assert!(ports.len() < seen.len(), "{seen:?}");
     }
 
     #[tokio::test]

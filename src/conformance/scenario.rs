@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::{Plan, Verdict};
 use crate::delivery::{self, ErrorClass, Outcome};
+use crate::fixture::JsonStyle;
 use crate::protocol::{self, header, Headers, Secret};
 
 /// An event WL does not send today, for `unknown-topic`.
@@ -24,6 +25,7 @@ const FORGED_KEY: &[u8] = b"wl-hook-forged-key";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Scenario {
     Accepts,
+    AcceptsNonCanonical,
     RejectsForged,
     RejectsTampered,
     RejectsUnsigned,
@@ -83,8 +85,9 @@ pub struct Evidence<'a> {
 
 impl Scenario {
     /// Every scenario, in the order of the report.
-    pub const ALL: [Scenario; 11] = [
+    pub const ALL: [Scenario; 12] = [
         Scenario::Accepts,
+        Scenario::AcceptsNonCanonical,
         Scenario::RejectsForged,
         Scenario::RejectsTampered,
         Scenario::RejectsUnsigned,
@@ -101,6 +104,7 @@ impl Scenario {
     pub fn name(self) -> &'static str {
         match self {
             Scenario::Accepts => "accepts",
+            Scenario::AcceptsNonCanonical => "accepts-non-canonical",
             Scenario::RejectsForged => "rejects-forged",
             Scenario::RejectsTampered => "rejects-tampered",
             Scenario::RejectsUnsigned => "rejects-unsigned",
@@ -118,13 +122,18 @@ impl Scenario {
     pub fn description(self) -> &'static str {
         match self {
             Scenario::Accepts => "each selected event, correctly signed, gets 200 or 201",
+            Scenario::AcceptsNonCanonical => {
+                "spellings no re-serialiser keeps (\\/, \\uXXXX, pretty, 1e2) get 200 or 201"
+            }
             Scenario::RejectsForged => "a webhook signed with another key gets a 4xx",
             Scenario::RejectsTampered => "a body changed after signing gets a 4xx",
             Scenario::RejectsUnsigned => "a webhook without x-signature-256 gets a 4xx",
             Scenario::IdempotentDuplicate => "the same delivery twice: both get 200 or 201",
             Scenario::OutOfOrder => "a newer event, then an older one: both get 200 or 201",
             Scenario::LateRetry => "an event generated two days ago, sent now, gets 200 or 201",
-            Scenario::RespondsInTime => "every answer of the run comes within --timeout",
+            Scenario::RespondsInTime => {
+                "every answer of the run but burst's comes within --timeout"
+            }
             Scenario::Burst => "--burst deliveries at once all get 200 or 201 (a 429 fails)",
             Scenario::LargePayload => {
                 "a purchase.created with 400 line items (about 280 KB) gets 200 or 201"
@@ -145,6 +154,7 @@ impl Scenario {
         match self {
             Scenario::Burst => true,
             Scenario::Accepts
+            | Scenario::AcceptsNonCanonical
             | Scenario::RejectsForged
             | Scenario::RejectsTampered
             | Scenario::RejectsUnsigned
@@ -163,6 +173,7 @@ impl Scenario {
         match self {
             Scenario::RespondsInTime => true,
             Scenario::Accepts
+            | Scenario::AcceptsNonCanonical
             | Scenario::RejectsForged
             | Scenario::RejectsTampered
             | Scenario::RejectsUnsigned
@@ -175,12 +186,32 @@ impl Scenario {
         }
     }
 
-    /// The requests it sends, in order, built at `now` with the plan's key, events and
-    /// fixtures.
+    /// True when its deliveries count in the run `responds-in-time` judges. A burst's do not:
+    /// a receiver that serves one connection at a time makes them wait on each other, and
+    /// `burst` itself reports that cause.
+    pub fn timed_in_the_run(self) -> bool {
+        match self {
+            Scenario::Burst => false,
+            Scenario::Accepts
+            | Scenario::AcceptsNonCanonical
+            | Scenario::RejectsForged
+            | Scenario::RejectsTampered
+            | Scenario::RejectsUnsigned
+            | Scenario::IdempotentDuplicate
+            | Scenario::OutOfOrder
+            | Scenario::LateRetry
+            | Scenario::RespondsInTime
+            | Scenario::LargePayload
+            | Scenario::UnknownTopic => true,
+        }
+    }
+
+    /// The requests it sends, in order, built at `now` with the plan's key, events, fixtures
+    /// and JSON style.
     pub fn requests(self, plan: &Plan, now: DateTime<Utc>) -> anyhow::Result<Vec<Request>> {
         let event = plan.main_event();
         let signed = |label: &str, key: &Secret, generated_at: DateTime<Utc>| {
-            let body = render(plan, event, generated_at, |_| {})?;
+            let body = render(plan, event, generated_at, plan.style, |_| {})?;
             anyhow::Ok(sign(label, event, body, key, generated_at, now))
         };
         Ok(match self {
@@ -191,11 +222,18 @@ impl Scenario {
                     Ok(sign(
                         e,
                         e,
-                        render(plan, e, now, |_| {})?,
+                        render(plan, e, now, plan.style, |_| {})?,
                         &plan.key,
                         now,
                         now,
                     ))
+                })
+                .collect::<anyhow::Result<_>>()?,
+            Scenario::AcceptsNonCanonical => Spelling::ALL
+                .into_iter()
+                .map(|s| {
+                    let body = s.body(plan, event, now)?;
+                    anyhow::Ok(sign(s.label(), event, body, &plan.key, now, now))
                 })
                 .collect::<anyhow::Result<_>>()?,
             Scenario::RespondsInTime => vec![signed(event, &plan.key, now)?],
@@ -238,7 +276,7 @@ impl Scenario {
                 .map(|_| signed("burst delivery", &plan.key, now))
                 .collect::<anyhow::Result<_>>()?,
             Scenario::LargePayload => {
-                let body = render(plan, "purchase.created", now, many_line_items)?;
+                let body = render(plan, "purchase.created", now, plan.style, many_line_items)?;
                 let label = format!(
                     "purchase.created with {LARGE_ITEMS} line items ({} bytes)",
                     body.len()
@@ -246,7 +284,7 @@ impl Scenario {
                 vec![sign(&label, "purchase.created", body, &plan.key, now, now)]
             }
             Scenario::UnknownTopic => {
-                let body = render(plan, "client.created", now, |v| {
+                let body = render(plan, "client.created", now, plan.style, |v| {
                     if let Some(Value::Object(meta)) = v.get_mut("meta_data") {
                         meta.insert("topic".into(), Value::from(UNKNOWN_EVENT));
                         meta.insert("source".into(), Value::from("membership"));
@@ -272,6 +310,7 @@ impl Scenario {
                 answers,
                 format!("{} events answered 200/201", answers.len()),
             ),
+            Scenario::AcceptsNonCanonical => non_canonical(answers),
             Scenario::RejectsForged => refused(answers, "forged webhooks (signed with another key)"),
             Scenario::RejectsTampered => {
                 refused(answers, "tampered webhooks (body changed after signing)")
@@ -333,11 +372,12 @@ impl Scenario {
 }
 
 /// The body of `event`'s fixture (or client.created's, for an event without one), edited,
-/// rendered as generated at `generated_at`.
+/// rendered as generated at `generated_at` and spelt in `style`.
 fn render(
     plan: &Plan,
     event: &str,
     generated_at: DateTime<Utc>,
+    style: JsonStyle,
     edit: impl FnOnce(&mut Value),
 ) -> anyhow::Result<Vec<u8>> {
     let fixture = plan
@@ -347,8 +387,144 @@ fn render(
         .ok_or_else(|| anyhow::anyhow!("no fixture for {event}"))?;
     let mut value = fixture.value.clone();
     edit(&mut value);
-    let mut renderer = crate::fixture::Renderer::new(None, false, generated_at, Vec::new());
+    let mut renderer =
+        crate::fixture::Renderer::new(None, false, generated_at, Vec::new()).with_style(style);
     Ok(renderer.render(event, &value)?.body)
+}
+
+/// The field `accepts-non-canonical` adds to the event, so that every spelling has a slash,
+/// non-ASCII text and numbers to spell differently. An added field, because typed receivers
+/// (Go structs, pydantic models) ignore unknown fields but may refuse `24.0` in an integer one.
+pub const PROBE_FIELD: &str = "wl_hook_probe";
+
+/// Stands in for a number literal serde_json cannot hold as written (`1e2`), replaced in the
+/// bytes after rendering.
+const LITERAL_MARKER: &str = "wl-hook-literal-";
+
+/// One way to spell a correctly signed body in `accepts-non-canonical`. The plain one is the
+/// control: every re-serialiser reproduces it, so when it is accepted and another is refused,
+/// the receiver verified something other than the bytes it was sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Spelling {
+    Plain,
+    PhpEscapes,
+    Pretty,
+    Numbers,
+    RawUtf8,
+}
+
+impl Spelling {
+    const ALL: [Spelling; 5] = [
+        Spelling::Plain,
+        Spelling::PhpEscapes,
+        Spelling::Pretty,
+        Spelling::Numbers,
+        Spelling::RawUtf8,
+    ];
+
+    fn label(self) -> &'static str {
+        match self {
+            Spelling::Plain => "plain compact body",
+            Spelling::PhpEscapes => "PHP json_encode escapes (\\/ and \\uXXXX)",
+            Spelling::Pretty => "pretty-printed with a trailing newline",
+            Spelling::Numbers => "numbers written 24.0 and 1e2",
+            Spelling::RawUtf8 => "raw UTF-8 text",
+        }
+    }
+
+    /// The event's body with the probe field, spelt this way.
+    fn body(self, plan: &Plan, event: &str, now: DateTime<Utc>) -> anyhow::Result<Vec<u8>> {
+        const PLAIN: &str = "Zoe's cafe in Tokyo";
+        const WORLD: &str =
+            "Zo\u{eb}\u{2019}s caf\u{e9} \u{b7} T\u{14d}ky\u{14d}/\u{6771}\u{4eac} \u{1f600}";
+        let (style, text, amount, scale) = match self {
+            Spelling::Plain => (JsonStyle::Compact, PLAIN, "24", "100"),
+            Spelling::PhpEscapes => (JsonStyle::Php, WORLD, "24", "100"),
+            Spelling::Pretty => (JsonStyle::Pretty, PLAIN, "24", "100"),
+            Spelling::Numbers => (JsonStyle::Compact, PLAIN, "24.0", "1e2"),
+            Spelling::RawUtf8 => (JsonStyle::Compact, WORLD, "24", "100"),
+        };
+        let literal = |text: &str| Value::from(format!("{LITERAL_MARKER}{text}"));
+        let body = render(plan, event, now, style, |v| {
+            if let Value::Object(fields) = v {
+                let mut probe = serde_json::Map::new();
+                probe.insert("text_note".into(), Value::from(text));
+                probe.insert("f_amount".into(), literal(amount));
+                probe.insert("f_scale".into(), literal(scale));
+                fields.insert(PROBE_FIELD.into(), Value::Object(probe));
+            }
+        })?;
+        Ok(unquote_literals(&body))
+    }
+}
+
+/// Replace each `"wl-hook-literal-TEXT"` with `TEXT`: a number spelt as written.
+fn unquote_literals(body: &[u8]) -> Vec<u8> {
+    let opening = format!("\"{LITERAL_MARKER}");
+    let mut out = Vec::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(at) = memchr::memmem::find(rest, opening.as_bytes()) {
+        let literal = &rest[at + opening.len()..];
+        let Some(end) = memchr::memchr(b'"', literal) else {
+            break;
+        };
+        out.extend_from_slice(&rest[..at]);
+        out.extend_from_slice(&literal[..end]);
+        rest = &literal[end + 1..];
+    }
+    out.extend_from_slice(rest);
+    out
+}
+
+/// The plain spelling accepted and every other one too. Another one refused while the plain
+/// one passes means the receiver verified re-serialised JSON, not the bytes it was sent.
+fn non_canonical(answers: &[Answered]) -> (Verdict, String) {
+    let plain = Spelling::Plain.label();
+    let Some(control) = answers.iter().find(|a| a.label == plain) else {
+        return (Verdict::Fail, "nothing was sent".into());
+    };
+    if !control.outcome.accepted() {
+        return (
+            Verdict::Fail,
+            format!(
+                "the {plain} (the event plus a {PROBE_FIELD} field of plain values) answered {}; fix that first (see accepts): until it is accepted, the other spellings tell nothing",
+                answer(&control.outcome)
+            ),
+        );
+    }
+    let others = answers.iter().filter(|a| a.label != plain).count();
+    let bad: Vec<&Answered> = answers
+        .iter()
+        .filter(|a| a.label != plain && !a.outcome.accepted())
+        .collect();
+    if bad.is_empty() {
+        return (
+            Verdict::Pass,
+            format!(
+                "the plain body and {others} spellings no re-serialiser reproduces were accepted"
+            ),
+        );
+    }
+    let list = bad
+        .iter()
+        .map(|a| format!("{} ({})", a.label, answer(&a.outcome)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let refused = bad
+        .iter()
+        .any(|a| a.outcome.status.is_some_and(|s| (400..500).contains(&s)));
+    let reason = if refused {
+        format!(
+            "signs re-serialised JSON instead of the raw body bytes: the plain body was accepted, but {} of {others} other correctly signed spellings were refused: {list}; compute the HMAC over the request body exactly as received, before parsing it (not over JSON.stringify or json.dumps of the parsed body), or WL's own deliveries may all be refused",
+            bad.len()
+        )
+    } else {
+        format!(
+            "{} of {others} correctly signed spellings were not accepted although the plain body was: {list}; each is valid JSON WL may send (modelled), so accept it as it comes",
+            bad.len()
+        )
+    };
+    (Verdict::Fail, reason)
 }
 
 fn sign(
@@ -436,6 +612,29 @@ fn burst(answers: &[Answered]) -> (Verdict, String) {
         .iter()
         .filter(|a| a.outcome.status == Some(429))
         .count();
+    // A connection with no answer at all, while the one-at-a-time scenarios were answered,
+    // means the receiver cannot take that many connections at once: it serves one at a time,
+    // or its listen backlog overflows and the kernel drops the surplus handshakes.
+    let unanswered: Vec<&Answered> = answers
+        .iter()
+        .filter(|a| {
+            a.outcome.error.as_ref().is_some_and(|e| match e.class {
+                ErrorClass::Timeout | ErrorClass::Reset | ErrorClass::Refused => true,
+                ErrorClass::Tls | ErrorClass::InvalidResponse | ErrorClass::Other => false,
+            })
+        })
+        .collect();
+    if let (0, Some(first)) = (limited, unanswered.first()) {
+        return (
+            Verdict::Fail,
+            format!(
+                "{} of {} concurrent connections got no answer (first: {}); the receiver cannot take that many connections at once (a single-threaded server, or a listen backlog below --burst: Python's socketserver allows 5), while WL may deliver several webhooks at once, each on its own connection (modelled): serve connections concurrently, with a larger backlog",
+                unanswered.len(),
+                answers.len(),
+                answer(&first.outcome)
+            ),
+        );
+    }
     if limited == 0 {
         return all_accepted(
             answers,
@@ -769,9 +968,75 @@ mod tests {
             fail("2 of 3 not accepted, 2 with 429 Too Many Requests; WL advises exempting webhook traffic from rate limits")
         );
         assert_eq!(
-            judge(s, &[(b, ok()), (b, failed(ErrorClass::Reset, "connection reset by peer"))]),
-            fail("1 of 2 not accepted — first: burst delivery answered connection reset (connection reset by peer); connection reset by peer; WL would retry")
+            judge(s, &[(b, ok()), (b, status(500, "Internal Server Error"))]),
+            fail("1 of 2 not accepted — first: burst delivery answered 500 Internal Server Error; not 200 or 201; this delivery would be retried")
         );
+    }
+
+    /// A connection that got no answer in a burst, when the one-at-a-time scenarios were
+    /// answered, is put down to the receiver serving one connection at a time.
+    #[test]
+    fn burst_names_concurrent_connections_when_some_get_no_answer() {
+        let s = Scenario::Burst;
+        let b = "burst delivery";
+        let late = failed(ErrorClass::Timeout, "no answer within 10 s");
+        let reset = failed(ErrorClass::Reset, "connection closed before an answer");
+        assert_eq!(
+            judge(s, &[(b, ok()), (b, late), (b, reset)]),
+            fail("2 of 3 concurrent connections got no answer (first: timeout (no answer within 10 s)); the receiver cannot take that many connections at once (a single-threaded server, or a listen backlog below --burst: Python's socketserver allows 5), while WL may deliver several webhooks at once, each on its own connection (modelled): serve connections concurrently, with a larger backlog")
+        );
+        // A TLS failure is not about concurrency.
+        let (verdict, reason) = judge(s, &[(b, failed(ErrorClass::Tls, "bad certificate"))]);
+        assert_eq!(verdict, Verdict::Fail);
+        assert!(reason.starts_with("1 of 1 not accepted"), "{reason}");
+    }
+
+    #[test]
+    fn only_the_burst_is_left_out_of_the_runs_timings() {
+        let left_out: Vec<_> = Scenario::ALL
+            .into_iter()
+            .filter(|s| !s.timed_in_the_run())
+            .collect();
+        assert_eq!(left_out, [Scenario::Burst]);
+    }
+
+    fn spellings(outcomes: [Outcome; 5]) -> Vec<(&'static str, Outcome)> {
+        Spelling::ALL
+            .into_iter()
+            .map(Spelling::label)
+            .zip(outcomes)
+            .collect()
+    }
+
+    #[test]
+    fn accepts_non_canonical_names_re_serialisation_when_only_the_plain_body_passes() {
+        let s = Scenario::AcceptsNonCanonical;
+        let no = || status(401, "Unauthorized");
+        assert_eq!(
+            judge(
+                s,
+                &spellings([ok(), ok(), status(201, "Created"), ok(), ok()])
+            ),
+            pass("the plain body and 4 spellings no re-serialiser reproduces were accepted")
+        );
+        // What a Node receiver verifying JSON.stringify(JSON.parse(body)) answers: it keeps raw
+        // UTF-8 as it is, so only that spelling passes.
+        assert_eq!(
+            judge(s, &spellings([ok(), no(), no(), no(), ok()])),
+            fail("signs re-serialised JSON instead of the raw body bytes: the plain body was accepted, but 3 of 4 other correctly signed spellings were refused: PHP json_encode escapes (\\/ and \\uXXXX) (401 Unauthorized), pretty-printed with a trailing newline (401 Unauthorized), numbers written 24.0 and 1e2 (401 Unauthorized); compute the HMAC over the request body exactly as received, before parsing it (not over JSON.stringify or json.dumps of the parsed body), or WL's own deliveries may all be refused")
+        );
+        // Refused for another reason than the signature: no claim about re-serialising.
+        let broken = status(500, "Internal Server Error");
+        assert_eq!(
+            judge(s, &spellings([ok(), ok(), ok(), broken, ok()])),
+            fail("1 of 4 correctly signed spellings were not accepted although the plain body was: numbers written 24.0 and 1e2 (500 Internal Server Error); each is valid JSON WL may send (modelled), so accept it as it comes")
+        );
+        // Nothing can be said when even the plain body is refused.
+        assert_eq!(
+            judge(s, &spellings([no(), no(), no(), no(), no()])),
+            fail("the plain compact body (the event plus a wl_hook_probe field of plain values) answered 401 Unauthorized; fix that first (see accepts): until it is accepted, the other spellings tell nothing")
+        );
+        assert_eq!(judge(s, &[]), fail("nothing was sent"));
     }
 
     #[test]
@@ -913,6 +1178,66 @@ mod tests {
         let body: Value = serde_json::from_slice(&unknown.body).expect("JSON");
         assert_eq!(body["meta_data"]["topic"], UNKNOWN_EVENT);
         assert!(verifies(unknown));
+    }
+
+    /// Each spelling is signed over its own bytes; both common re-serialisers reproduce the
+    /// plain one and neither reproduces all the others.
+    #[test]
+    fn accepts_non_canonical_sends_spellings_a_re_serialiser_cannot_reproduce() {
+        let sent = requests(Scenario::AcceptsNonCanonical);
+        let labels: Vec<_> = sent.iter().map(|r| r.label.as_str()).collect();
+        assert_eq!(labels, Spelling::ALL.map(Spelling::label));
+        assert!(sent.iter().all(verifies));
+        assert!(sent
+            .iter()
+            .all(|r| head(r, header::TOPIC) == Some("client.created")));
+        let text = |i: usize| String::from_utf8(sent[i].body.to_vec()).expect("UTF-8");
+        let parsed = |i: usize| -> Value { serde_json::from_slice(&sent[i].body).expect("JSON") };
+        // serde_json keeps key order and writes what JSON.stringify does for these bodies;
+        // Python's json.dumps(..., separators=(",", ":")) escapes non-ASCII as PHP does, but
+        // not `/`.
+        let node = |i: usize| serde_json::to_vec(&parsed(i)).expect("serialises");
+        let python = |i: usize| {
+            let php = String::from_utf8(JsonStyle::Php.to_vec(&parsed(i))).expect("UTF-8");
+            php.replace("\\/", "/").into_bytes()
+        };
+        assert_eq!(
+            (node(0), python(0)),
+            (sent[0].body.to_vec(), sent[0].body.to_vec())
+        );
+        // Python reproduces none of the others; JSON.stringify keeps raw UTF-8 only.
+        let reproduced: Vec<(bool, bool)> = (1..sent.len())
+            .map(|i| (node(i) == sent[i].body, python(i) == sent[i].body))
+            .collect();
+        assert_eq!(
+            reproduced,
+            [
+                (false, false),
+                (false, false),
+                (false, false),
+                (true, false)
+            ]
+        );
+        assert!(text(0).ends_with(
+            r#","wl_hook_probe":{"text_note":"Zoe's cafe in Tokyo","f_amount":24,"f_scale":100}}"#
+        ));
+        assert!(text(1).ends_with(
+            r#","wl_hook_probe":{"text_note":"Zo\u00eb\u2019s caf\u00e9 \u00b7 T\u014dky\u014d\/\u6771\u4eac \ud83d\ude00","f_amount":24,"f_scale":100}}"#
+        ));
+        assert!(text(1).is_ascii() && text(1).contains(r#"https:\/\/"#));
+        assert!(text(2).starts_with("{\n    \"") && text(2).ends_with("\n}\n"));
+        assert!(text(3).ends_with(r#""f_amount":24.0,"f_scale":1e2}}"#));
+        assert!(text(4).contains("Tōkyō/東京 😀"));
+        // The same event in every spelling, only the probe's values differ.
+        let parsed: Vec<Value> = sent
+            .iter()
+            .map(|r| serde_json::from_slice(&r.body).expect("valid JSON"))
+            .collect();
+        for p in &parsed {
+            assert_eq!(p["uid"], parsed[0]["uid"]);
+            assert_eq!(p["meta_data"]["date"], parsed[0]["meta_data"]["date"]);
+        }
+        assert_eq!(parsed[3][PROBE_FIELD]["f_scale"], 100.0);
     }
 
     #[test]

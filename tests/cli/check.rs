@@ -47,11 +47,11 @@ fn a_correct_receiver_passes_everything_and_the_junit_file_says_so() {
     let junit = dir.path().join("report.xml");
     let (code, m, summary) = check(&srv.url(), &["--junit", junit.to_str().unwrap()]);
     assert_eq!(code, 0, "{m:?}");
-    assert_eq!(m.len(), 11);
+    assert_eq!(m.len(), 12);
     for (name, v) in &m {
         assert_eq!(v["verdict"], "PASS", "{name}: {v}");
     }
-    assert_eq!(summary["passed"], 11);
+    assert_eq!(summary["passed"], 12);
     // What the receiver saw: 13 events, 3 rejections, 50 in the burst, a big purchase...
     let hits = srv.hits();
     let topics: Vec<_> = hits
@@ -77,13 +77,13 @@ fn a_correct_receiver_passes_everything_and_the_junit_file_says_so() {
         .descendants()
         .filter(|n| n.has_tag_name("testcase"))
         .collect();
-    assert_eq!(cases.len(), 11);
+    assert_eq!(cases.len(), 12);
     assert!(doc.descendants().all(|n| !n.has_tag_name("failure")));
     let suite = doc
         .descendants()
         .find(|n| n.has_tag_name("testsuite"))
         .unwrap();
-    assert_eq!(suite.attribute("tests"), Some("11"));
+    assert_eq!(suite.attribute("tests"), Some("12"));
     assert_eq!(suite.attribute("failures"), Some("0"));
 }
 
@@ -266,7 +266,7 @@ fn the_table_and_input_errors() {
     .success()
     .stdout(
         predicate::str::contains("SCENARIO")
-            .and(predicate::str::contains("11 passed, 0 failed, 0 warnings")),
+            .and(predicate::str::contains("12 passed, 0 failed, 0 warnings")),
     );
     wl().args(["check", &srv.url(), "--only", "nope"])
         .assert()

@@ -41,7 +41,7 @@ fn demo_runs_the_whole_flow_and_leaves_nothing_behind() {
         text.contains("delivered on attempt 4, 7 min after the first"),
         "{text}"
     );
-    assert!(text.contains("11 passed, 0 failed"), "{text}");
+    assert!(text.contains("12 passed, 0 failed"), "{text}");
     assert!(text.contains("Try it against your own endpoint"));
     // Nothing left listening, nothing written outside the temporary folder (which is gone).
     let used = ports(&text);

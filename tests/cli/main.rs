@@ -14,6 +14,7 @@ mod faults;
 mod fixtures;
 mod json_types;
 mod listen;
+mod receivers;
 mod replay;
 mod send;
 mod sign;

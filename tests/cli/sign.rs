@@ -642,3 +642,68 @@ fn generated_at_back_dates_the_event() {
     let body: Value = serde_json::from_str(doc["body"].as_str().unwrap()).unwrap();
     assert_eq!(body["meta_data"]["date"], "2025-01-18T09:00:00.000Z");
 }
+
+/// `--json-style` spells the rendered fixture and the signature covers those bytes; `--data` is
+/// byte-exact, so the two do not combine.
+#[test]
+fn json_style_spells_the_signed_body_and_does_not_apply_to_data() {
+    let signed = |style: &str| {
+        let out = wl()
+            .args([
+                "sign",
+                "--topic",
+                "client.created",
+                "--secret",
+                "k",
+                "--now",
+                NOW,
+            ])
+            .args(["--seed", "1", "--json-style", style, "--format", "json"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        // The capture document carries the exact body, trailing newline included.
+        let capture: Value = serde_json::from_slice(&out).unwrap();
+        let body = capture["body"].as_str().unwrap().to_string();
+        let signature = capture["headers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h[0] == "x-signature-256")
+            .map(|h| h[1].as_str().unwrap().to_string());
+        assert_eq!(signature.unwrap(), openssl_hmac(b"k", body.as_bytes()));
+        body
+    };
+    let compact = signed("compact");
+    let php = signed("php");
+    assert!(
+        php.contains(r#""url_photo":"https:\/\/harborlight.example.com\/img"#),
+        "{php}"
+    );
+    assert_eq!(php.replace("\\/", "/"), compact);
+    let pretty = signed("pretty");
+    assert!(
+        pretty.starts_with("{\n    \"uid\": \"2976050\",\n"),
+        "{pretty}"
+    );
+    assert!(pretty.ends_with("\n}\n"), "{pretty}");
+    let same = |b: &str| serde_json::from_str::<Value>(b).unwrap();
+    assert_eq!(same(&pretty), same(&compact));
+
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("body.json");
+    std::fs::write(&data, "{}").unwrap();
+    wl().args([
+        "sign",
+        "--data",
+        data.to_str().unwrap(),
+        "--topic",
+        "client.created",
+    ])
+    .args(["--json-style", "php"])
+    .assert()
+    .code(2)
+    .stderr(predicate::str::contains("'--json-style <STYLE>'"));
+}
