@@ -148,7 +148,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__check)
+        wl__hook__subcmd__check)
             opts="-t -h --secret --secret-file --topic --timeout --burst --only --junit --json --fixtures --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -164,11 +164,11 @@ _wl__hook() {
                     return 0
                     ;;
                 --topic)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "business.updated location.created location.updated staff.created staff.updated class.created class.updated appointment.created appointment.updated client.created client.updated purchase.created purchase.refunded business location staff staff-profile class schedule appointment service client client-profile purchase purchases all" -- "${cur}"))
                     return 0
                     ;;
                 -t)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "business.updated location.created location.updated staff.created staff.updated class.created class.updated appointment.created appointment.updated client.created client.updated purchase.created purchase.refunded business location staff staff-profile class schedule appointment service client client-profile purchase purchases all" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -202,7 +202,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__completions)
+        wl__hook__subcmd__completions)
             opts="-h --color --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -220,7 +220,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__demo)
+        wl__hook__subcmd__demo)
             opts="-h --json --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -238,7 +238,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__fixtures)
+        wl__hook__subcmd__fixtures)
             opts="-h --color --help list show export import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -256,7 +256,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__fixtures__subcmd__export)
+        wl__hook__subcmd__fixtures__subcmd__export)
             opts="-h --force --fixtures --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -278,7 +278,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__fixtures__subcmd__help)
+        wl__hook__subcmd__fixtures__subcmd__help)
             opts="list show export import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -292,7 +292,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__fixtures__subcmd__help__subcmd__export)
+        wl__hook__subcmd__fixtures__subcmd__help__subcmd__export)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -306,7 +306,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__fixtures__subcmd__help__subcmd__help)
+        wl__hook__subcmd__fixtures__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -320,7 +320,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__fixtures__subcmd__help__subcmd__import)
+        wl__hook__subcmd__fixtures__subcmd__help__subcmd__import)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -334,7 +334,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__fixtures__subcmd__help__subcmd__list)
+        wl__hook__subcmd__fixtures__subcmd__help__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -348,7 +348,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__fixtures__subcmd__help__subcmd__show)
+        wl__hook__subcmd__fixtures__subcmd__help__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -362,7 +362,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__fixtures__subcmd__import)
+        wl__hook__subcmd__fixtures__subcmd__import)
             opts="-h --name --dir --seed --no-redact --force --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -370,7 +370,7 @@ _wl__hook() {
             fi
             case "${prev}" in
                 --name)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "business.updated location.created location.updated staff.created staff.updated class.created class.updated appointment.created appointment.updated client.created client.updated purchase.created purchase.refunded" -- "${cur}"))
                     return 0
                     ;;
                 --dir)
@@ -392,7 +392,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__fixtures__subcmd__list)
+        wl__hook__subcmd__fixtures__subcmd__list)
             opts="-h --json --fixtures --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -414,8 +414,8 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__fixtures__subcmd__show)
-            opts="-h --raw --fixtures --seed --now --exact --set --set-json --add --color --help"
+        wl__hook__subcmd__fixtures__subcmd__show)
+            opts="-h --raw --fixtures --seed --now --exact --set --set-json --add --color --help business.updated location.created location.updated staff.created staff.updated class.created class.updated appointment.created appointment.updated client.created client.updated purchase.created purchase.refunded business location staff staff-profile class schedule appointment service client client-profile purchase purchases all"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -456,7 +456,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__help)
+        wl__hook__subcmd__help)
             opts="send listen check replay verify sign demo fixtures completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -470,7 +470,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__help__subcmd__check)
+        wl__hook__subcmd__help__subcmd__check)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -484,7 +484,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__help__subcmd__completions)
+        wl__hook__subcmd__help__subcmd__completions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -498,7 +498,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__help__subcmd__demo)
+        wl__hook__subcmd__help__subcmd__demo)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -512,7 +512,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__help__subcmd__fixtures)
+        wl__hook__subcmd__help__subcmd__fixtures)
             opts="list show export import"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -526,7 +526,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__help__subcmd__fixtures__subcmd__export)
+        wl__hook__subcmd__help__subcmd__fixtures__subcmd__export)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -540,7 +540,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__help__subcmd__fixtures__subcmd__import)
+        wl__hook__subcmd__help__subcmd__fixtures__subcmd__import)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -554,7 +554,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__help__subcmd__fixtures__subcmd__list)
+        wl__hook__subcmd__help__subcmd__fixtures__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -568,7 +568,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__help__subcmd__fixtures__subcmd__show)
+        wl__hook__subcmd__help__subcmd__fixtures__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -582,7 +582,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__help__subcmd__help)
+        wl__hook__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -596,7 +596,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__help__subcmd__listen)
+        wl__hook__subcmd__help__subcmd__listen)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -610,7 +610,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__help__subcmd__man)
+        wl__hook__subcmd__help__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -624,7 +624,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__help__subcmd__replay)
+        wl__hook__subcmd__help__subcmd__replay)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -638,7 +638,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__help__subcmd__send)
+        wl__hook__subcmd__help__subcmd__send)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -652,7 +652,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__help__subcmd__sign)
+        wl__hook__subcmd__help__subcmd__sign)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -666,7 +666,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__help__subcmd__verify)
+        wl__hook__subcmd__help__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -680,7 +680,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__listen)
+        wl__hook__subcmd__listen)
             opts="-h --host --port --secret --secret-file --no-verify --status --max-body --body --fail-first --fail-rate --seed --delay --save --forward-to --count --timeout --expect-topic --ready-file --json --max-connections --read-timeout --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -748,7 +748,7 @@ _wl__hook() {
                     return 0
                     ;;
                 --expect-topic)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "business.updated location.created location.updated staff.created staff.updated class.created class.updated appointment.created appointment.updated client.created client.updated purchase.created purchase.refunded business location staff staff-profile class schedule appointment service client client-profile purchase purchases all" -- "${cur}"))
                     return 0
                     ;;
                 --ready-file)
@@ -774,7 +774,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__man)
+        wl__hook__subcmd__man)
             opts="-h --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -792,7 +792,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__replay)
+        wl__hook__subcmd__replay)
             opts="-h --url --schedule --max-attempts --jitter --seed --start --speed --realtime --resign --secret --secret-file --duplicates --order --timeout --json --print-schedule --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -804,7 +804,7 @@ _wl__hook() {
                     return 0
                     ;;
                 --schedule)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "wellnessliving svix standard-webhooks exponential" -- "${cur}"))
                     return 0
                     ;;
                 --max-attempts)
@@ -858,7 +858,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__send)
+        wl__hook__subcmd__send)
             opts="-t -H -v -h --topic --fixture --data --raw --generated-at --fixtures --seed --now --exact --set --set-json --add --secret --secret-file --url --header --timeout --count --concurrency --rate --sign-with --no-signature --tamper --repeat-exact --json --verbose --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -866,11 +866,11 @@ _wl__hook() {
             fi
             case "${prev}" in
                 --topic)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "business.updated location.created location.updated staff.created staff.updated class.created class.updated appointment.created appointment.updated client.created client.updated purchase.created purchase.refunded business location staff staff-profile class schedule appointment service client client-profile purchase purchases all" -- "${cur}"))
                     return 0
                     ;;
                 -t)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "business.updated location.created location.updated staff.created staff.updated class.created class.updated appointment.created appointment.updated client.created client.updated purchase.created purchase.refunded business location staff staff-profile class schedule appointment service client client-profile purchase purchases all" -- "${cur}"))
                     return 0
                     ;;
                 --fixture)
@@ -964,7 +964,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__sign)
+        wl__hook__subcmd__sign)
             opts="-t -H -h --topic --fixture --data --raw --generated-at --fixtures --seed --now --exact --set --set-json --add --secret --secret-file --format --url --header --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -972,11 +972,11 @@ _wl__hook() {
             fi
             case "${prev}" in
                 --topic)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "business.updated location.created location.updated staff.created staff.updated class.created class.updated appointment.created appointment.updated client.created client.updated purchase.created purchase.refunded business location staff staff-profile class schedule appointment service client client-profile purchase purchases all" -- "${cur}"))
                     return 0
                     ;;
                 -t)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "business.updated location.created location.updated staff.created staff.updated class.created class.updated appointment.created appointment.updated client.created client.updated purchase.created purchase.refunded business location staff staff-profile class schedule appointment service client client-profile purchase purchases all" -- "${cur}"))
                     return 0
                     ;;
                 --fixture)
@@ -1050,7 +1050,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__verify)
+        wl__hook__subcmd__verify)
             opts="-q -h --secret --secret-file --now --max-age --skew --show-expected --strict --quiet --json --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -326,7 +326,7 @@ pub struct RenderArgs {
 #[derive(Args, Clone, Debug, Default)]
 pub struct BodyArgs {
     /// Event, family alias, family.* or all (repeatable): purchase.created, purchases, client.*
-    #[arg(short, long = "topic", value_name = "TOPIC")]
+    #[arg(short, long = "topic", value_name = "TOPIC", value_parser = Hinted(topic_hints), hide_possible_values = true)]
     pub topics: Vec<String>,
 
     /// Render this JSON file instead of the bundled fixture (x-topic from --topic or its meta_data.topic)
@@ -504,7 +504,7 @@ pub struct ListenArgs {
     pub timeout: Option<String>,
 
     /// An event that must arrive with a valid signature (repeatable, aliases allowed)
-    #[arg(long = "expect-topic", value_name = "TOPIC")]
+    #[arg(long = "expect-topic", value_name = "TOPIC", value_parser = Hinted(topic_hints), hide_possible_values = true)]
     pub expect_topics: Vec<String>,
 
     /// Write the URL here (atomically) once connections are accepted
@@ -541,7 +541,7 @@ pub struct CheckArgs {
     pub key: KeyArgs,
 
     /// Events for the accepts scenario (repeatable; default all 13); the first is used by the others
-    #[arg(short, long = "topic", value_name = "TOPIC")]
+    #[arg(short, long = "topic", value_name = "TOPIC", value_parser = Hinted(topic_hints), hide_possible_values = true)]
     pub topics: Vec<String>,
 
     /// An answer slower than this fails: 10s, 500ms
@@ -634,6 +634,8 @@ pub struct ReplayArgs {
     #[arg(
         long,
         value_name = "SCHEDULE",
+        value_parser = Hinted(schedule_hints),
+        hide_possible_values = true,
         default_value = "wellnessliving",
         env = "WL_HOOK_SCHEDULE"
     )]
@@ -733,7 +735,7 @@ pub enum FixturesCommand {
     )]
     Show {
         /// Event, family alias, family.* or all
-        #[arg(value_name = "TOPIC", required = true)]
+        #[arg(value_name = "TOPIC", required = true, value_parser = Hinted(topic_hints), hide_possible_values = true)]
         topics: Vec<String>,
         /// Print the stored file exactly as it is
         #[arg(long)]
@@ -765,7 +767,7 @@ pub enum FixturesCommand {
         #[arg(value_name = "CAPTURE")]
         capture: String,
         /// The event name, which is also the file name: <NAME>.json
-        #[arg(long, value_name = "NAME")]
+        #[arg(long, value_name = "NAME", value_parser = Hinted(event_hints), hide_possible_values = true)]
         name: String,
         /// Folder to write to (created when missing); use it with --fixtures DIR
         #[arg(long, value_name = "DIR", default_value = "wl-fixtures")]
@@ -787,4 +789,68 @@ pub struct CompletionsArgs {
     /// The shell to complete for
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// Free text that shells still complete from a list: the list is a hint, never a check, as topics
+/// also take `family.*` and any case, and schedules take parameters; the command validates (with
+/// "did you mean"). The lists come from the catalogues, so completion cannot drift from them.
+#[derive(Clone)]
+pub struct Hinted(pub fn() -> Vec<clap::builder::PossibleValue>);
+
+impl clap::builder::TypedValueParser for Hinted {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new((self.0)().into_iter()))
+    }
+}
+
+/// Event names, then family aliases, then `all`. `family.*` is left out: a completed `*` would be
+/// expanded by the shell as a file glob before wl-hook sees it.
+pub fn topic_hints() -> Vec<clap::builder::PossibleValue> {
+    use crate::protocol::Family;
+    let mut hints = event_hints();
+    for family in Family::ALL {
+        for alias in family.aliases() {
+            hints.push(
+                clap::builder::PossibleValue::new(*alias)
+                    .help(format!("the {} family's first event", family.seed_name())),
+            );
+        }
+    }
+    hints.push(clap::builder::PossibleValue::new("all").help("all 13 events"));
+    hints
+}
+
+/// The 13 event names.
+pub fn event_hints() -> Vec<clap::builder::PossibleValue> {
+    crate::protocol::EVENTS
+        .iter()
+        .map(|e| clap::builder::PossibleValue::new(e.name).help(e.family.seed_name()))
+        .collect()
+}
+
+/// The retry schedules that take no parameters, and `exponential` (whose parameters are optional).
+pub fn schedule_hints() -> Vec<clap::builder::PossibleValue> {
+    use crate::schedule::{Exponential, Policy};
+    [
+        Policy::WellnessLiving,
+        Policy::Svix,
+        Policy::StandardWebhooks,
+        Policy::Exponential(Exponential::default()),
+    ]
+    .iter()
+    .map(|p| clap::builder::PossibleValue::new(p.name()))
+    .collect()
 }
