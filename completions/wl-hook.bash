@@ -859,7 +859,7 @@ _wl__hook() {
             return 0
             ;;
         wl__hook__subcmd__send)
-            opts="-t -H -v -h --topic --fixture --data --raw --generated-at --fixtures --seed --now --exact --set --set-json --add --secret --secret-file --url --header --timeout --count --concurrency --rate --sign-with --no-signature --tamper --repeat-exact --json --verbose --color --help"
+            opts="-t -H -v -h --topic --fixture --data --raw --generated-at --fixtures --seed --now --exact --set --set-json --add --secret --secret-file --url --header --timeout --count --concurrency --rate --sign-with --no-signature --tamper --repeat-exact --json --verbose --color --help business.updated location.created location.updated staff.created staff.updated class.created class.updated appointment.created appointment.updated client.created client.updated purchase.created purchase.refunded business location staff staff-profile class schedule appointment service client client-profile purchase purchases all"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -965,7 +965,7 @@ _wl__hook() {
             return 0
             ;;
         wl__hook__subcmd__sign)
-            opts="-t -H -h --topic --fixture --data --raw --generated-at --fixtures --seed --now --exact --set --set-json --add --secret --secret-file --format --url --header --color --help"
+            opts="-t -H -h --topic --fixture --data --raw --generated-at --fixtures --seed --now --exact --set --set-json --add --secret --secret-file --format --url --header --color --help business.updated location.created location.updated staff.created staff.updated class.created class.updated appointment.created appointment.updated client.created client.updated purchase.created purchase.refunded business location staff staff-profile class schedule appointment service client client-profile purchase purchases all"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

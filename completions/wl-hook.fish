@@ -40,7 +40,7 @@ complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "fixtures" -d 'List,
 complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "man" -d 'Print the manual page (roff), e.g. wl-hook man | man -l -'
 complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -s t -l topic -d 'Event, family alias, family.* or all (repeatable): purchase.created, purchases, client.*' -r -f -a "business.updated\t'Business'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -s t -l topic -d 'Event, family alias, family.* or all (repeatable, or comma-separated): purchase.created, purchases, \'client.*\'' -r -f -a "business.updated\t'Business'
 location.created\t'Location'
 location.updated\t'Location'
 staff.created\t'Staff Profile'
@@ -149,7 +149,7 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l json -d 'One 
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l secret -d 'Webhook key [default: $WL_HOOK_SECRET, else the built-in development key]' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l secret-file -d 'Read the webhook key from a file (one trailing newline is trimmed)' -r -F
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -s t -l topic -d 'Events for the accepts scenario (repeatable; default all 13); the first is used by the others' -r -f -a "business.updated\t'Business'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -s t -l topic -d 'Events for the accepts scenario (repeatable or comma-separated; default all 13); the first is used by the others' -r -f -a "business.updated\t'Business'
 location.created\t'Location'
 location.updated\t'Location'
 staff.created\t'Staff Profile'
@@ -233,7 +233,7 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l strict -d 'Co
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -s q -l quiet -d 'Print nothing; only the exit code tells'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l json -d 'One JSON object per input'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -s h -l help -d 'Print help'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -s t -l topic -d 'Event, family alias, family.* or all (repeatable): purchase.created, purchases, client.*' -r -f -a "business.updated\t'Business'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -s t -l topic -d 'Event, family alias, family.* or all (repeatable, or comma-separated): purchase.created, purchases, \'client.*\'' -r -f -a "business.updated\t'Business'
 location.created\t'Location'
 location.updated\t'Location'
 staff.created\t'Staff Profile'

@@ -214,6 +214,38 @@ mod scenario_name_tests {
     }
 
     #[test]
+    fn topics_come_as_positionals_and_comma_lists() {
+        let cli = parse(&[
+            "wl-hook",
+            "send",
+            "purchase.created",
+            "-t",
+            "client.*,staff",
+            "-t",
+            "all",
+        ])
+        .expect("parsed");
+        let Some(Command::Send(args)) = cli.command else {
+            panic!("not send")
+        };
+        assert_eq!(
+            args.body.topic_words(),
+            ["purchase.created", "client.*", "staff", "all"]
+        );
+        let cli = parse(&[
+            "wl-hook",
+            "check",
+            "--topic",
+            "client.created,staff.created",
+        ])
+        .expect("parsed");
+        let Some(Command::Check(args)) = cli.command else {
+            panic!("not check")
+        };
+        assert_eq!(args.topics, ["client.created", "staff.created"]);
+    }
+
+    #[test]
     fn check_help_lists_every_scenario_in_order() {
         let help = check_help();
         let mut from = 0;
@@ -325,9 +357,13 @@ pub struct RenderArgs {
 /// What body to send or sign.
 #[derive(Args, Clone, Debug, Default)]
 pub struct BodyArgs {
-    /// Event, family alias, family.* or all (repeatable): purchase.created, purchases, client.*
-    #[arg(short, long = "topic", value_name = "TOPIC", value_parser = Hinted(topic_hints), hide_possible_values = true)]
+    /// Event, family alias, family.* or all (repeatable, or comma-separated): purchase.created, purchases, 'client.*'
+    #[arg(short, long = "topic", value_name = "TOPIC", value_delimiter = ',', value_parser = Hinted(topic_hints), hide_possible_values = true)]
     pub topics: Vec<String>,
+
+    /// The same as --topic, before or after the options: wl-hook send purchase.created
+    #[arg(value_name = "TOPIC", value_delimiter = ',', value_parser = Hinted(topic_hints), hide_possible_values = true)]
+    pub topic_args: Vec<String>,
 
     /// Render this JSON file instead of the bundled fixture (x-topic from --topic or its meta_data.topic)
     #[arg(long, value_name = "FILE", conflicts_with = "data")]
@@ -347,6 +383,17 @@ pub struct BodyArgs {
 
     #[command(flatten)]
     pub render: RenderArgs,
+}
+
+impl BodyArgs {
+    /// The topics as given: the positional ones, then those of --topic, commas split.
+    pub fn topic_words(&self) -> Vec<String> {
+        self.topic_args
+            .iter()
+            .chain(&self.topics)
+            .cloned()
+            .collect()
+    }
 }
 
 #[derive(Args, Clone)]
@@ -540,8 +587,8 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub key: KeyArgs,
 
-    /// Events for the accepts scenario (repeatable; default all 13); the first is used by the others
-    #[arg(short, long = "topic", value_name = "TOPIC", value_parser = Hinted(topic_hints), hide_possible_values = true)]
+    /// Events for the accepts scenario (repeatable or comma-separated; default all 13); the first is used by the others
+    #[arg(short, long = "topic", value_name = "TOPIC", value_delimiter = ',', value_parser = Hinted(topic_hints), hide_possible_values = true)]
     pub topics: Vec<String>,
 
     /// An answer slower than this fails: 10s, 500ms
@@ -735,7 +782,7 @@ pub enum FixturesCommand {
     )]
     Show {
         /// Event, family alias, family.* or all
-        #[arg(value_name = "TOPIC", required = true, value_parser = Hinted(topic_hints), hide_possible_values = true)]
+        #[arg(value_name = "TOPIC", required = true, value_delimiter = ',', value_parser = Hinted(topic_hints), hide_possible_values = true)]
         topics: Vec<String>,
         /// Print the stored file exactly as it is
         #[arg(long)]
