@@ -40,8 +40,8 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
             break
         }
         'wl-hook;send' {
-            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Event, family alias, family.* or all (repeatable): purchase.created, purchases, client.*')
-            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Event, family alias, family.* or all (repeatable): purchase.created, purchases, client.*')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Event, family alias, family.* or all (repeatable, or comma-separated): purchase.created, purchases, ''client.*''')
+            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Event, family alias, family.* or all (repeatable, or comma-separated): purchase.created, purchases, ''client.*''')
             [CompletionResult]::new('--fixture', '--fixture', [CompletionResultType]::ParameterName, 'Render this JSON file instead of the bundled fixture (x-topic from --topic or its meta_data.topic)')
             [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'Send this file''s bytes exactly (- for stdin); x-topic from --topic or its meta_data.topic')
             [CompletionResult]::new('--generated-at', '--generated-at', [CompletionResultType]::ParameterName, 'Back-date the event: meta_data.date and x-generated-at, e.g. 2025-01-18T09:00:00Z')
@@ -105,8 +105,8 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
         'wl-hook;check' {
             [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Webhook key [default: $WL_HOOK_SECRET, else the built-in development key]')
             [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the webhook key from a file (one trailing newline is trimmed)')
-            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Events for the accepts scenario (repeatable; default all 13); the first is used by the others')
-            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Events for the accepts scenario (repeatable; default all 13); the first is used by the others')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Events for the accepts scenario (repeatable or comma-separated; default all 13); the first is used by the others')
+            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Events for the accepts scenario (repeatable or comma-separated; default all 13); the first is used by the others')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'An answer slower than this fails: 10s, 500ms')
             [CompletionResult]::new('--burst', '--burst', [CompletionResultType]::ParameterName, 'Concurrent deliveries in the burst scenario')
             [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Run only these scenarios (repeatable; listed below)')
@@ -159,8 +159,8 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
             break
         }
         'wl-hook;sign' {
-            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Event, family alias, family.* or all (repeatable): purchase.created, purchases, client.*')
-            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Event, family alias, family.* or all (repeatable): purchase.created, purchases, client.*')
+            [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Event, family alias, family.* or all (repeatable, or comma-separated): purchase.created, purchases, ''client.*''')
+            [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Event, family alias, family.* or all (repeatable, or comma-separated): purchase.created, purchases, ''client.*''')
             [CompletionResult]::new('--fixture', '--fixture', [CompletionResultType]::ParameterName, 'Render this JSON file instead of the bundled fixture (x-topic from --topic or its meta_data.topic)')
             [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'Send this file''s bytes exactly (- for stdin); x-topic from --topic or its meta_data.topic')
             [CompletionResult]::new('--generated-at', '--generated-at', [CompletionResultType]::ParameterName, 'Back-date the event: meta_data.date and x-generated-at, e.g. 2025-01-18T09:00:00Z')

@@ -148,7 +148,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__check)
+        wl__hook__subcmd__check)
             opts="-t -h --secret --secret-file --topic --timeout --burst --only --junit --json --fixtures --json-style --connections --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -164,11 +164,11 @@ _wl__hook() {
                     return 0
                     ;;
                 --topic)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "business.updated location.created location.updated staff.created staff.updated class.created class.updated appointment.created appointment.updated client.created client.updated purchase.created purchase.refunded business location staff staff-profile class schedule appointment service client client-profile purchase purchases all" -- "${cur}"))
                     return 0
                     ;;
                 -t)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "business.updated location.created location.updated staff.created staff.updated class.created class.updated appointment.created appointment.updated client.created client.updated purchase.created purchase.refunded business location staff staff-profile class schedule appointment service client client-profile purchase purchases all" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -210,7 +210,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__completions)
+        wl__hook__subcmd__completions)
             opts="-h --color --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -228,7 +228,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__demo)
+        wl__hook__subcmd__demo)
             opts="-h --json --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -246,7 +246,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__fixtures)
+        wl__hook__subcmd__fixtures)
             opts="-h --color --help list show export import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -264,7 +264,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__fixtures__subcmd__export)
+        wl__hook__subcmd__fixtures__subcmd__export)
             opts="-h --force --fixtures --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -286,7 +286,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__fixtures__subcmd__help)
+        wl__hook__subcmd__fixtures__subcmd__help)
             opts="list show export import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -300,7 +300,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__fixtures__subcmd__help__subcmd__export)
+        wl__hook__subcmd__fixtures__subcmd__help__subcmd__export)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -314,7 +314,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__fixtures__subcmd__help__subcmd__help)
+        wl__hook__subcmd__fixtures__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -328,7 +328,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__fixtures__subcmd__help__subcmd__import)
+        wl__hook__subcmd__fixtures__subcmd__help__subcmd__import)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -342,7 +342,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__fixtures__subcmd__help__subcmd__list)
+        wl__hook__subcmd__fixtures__subcmd__help__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -356,7 +356,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__fixtures__subcmd__help__subcmd__show)
+        wl__hook__subcmd__fixtures__subcmd__help__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -370,7 +370,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__fixtures__subcmd__import)
+        wl__hook__subcmd__fixtures__subcmd__import)
             opts="-h --name --dir --seed --no-redact --force --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -378,7 +378,7 @@ _wl__hook() {
             fi
             case "${prev}" in
                 --name)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "business.updated location.created location.updated staff.created staff.updated class.created class.updated appointment.created appointment.updated client.created client.updated purchase.created purchase.refunded" -- "${cur}"))
                     return 0
                     ;;
                 --dir)
@@ -400,7 +400,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__fixtures__subcmd__list)
+        wl__hook__subcmd__fixtures__subcmd__list)
             opts="-h --json --fixtures --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -422,8 +422,8 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__fixtures__subcmd__show)
-            opts="-h --raw --fixtures --seed --now --exact --set --set-json --add --color --help"
+        wl__hook__subcmd__fixtures__subcmd__show)
+            opts="-h --raw --fixtures --seed --now --exact --set --set-json --add --color --help business.updated location.created location.updated staff.created staff.updated class.created class.updated appointment.created appointment.updated client.created client.updated purchase.created purchase.refunded business location staff staff-profile class schedule appointment service client client-profile purchase purchases all"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -464,7 +464,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__help)
+        wl__hook__subcmd__help)
             opts="send listen check replay verify sign demo fixtures completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -478,7 +478,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__help__subcmd__check)
+        wl__hook__subcmd__help__subcmd__check)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -492,7 +492,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__help__subcmd__completions)
+        wl__hook__subcmd__help__subcmd__completions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -506,7 +506,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__help__subcmd__demo)
+        wl__hook__subcmd__help__subcmd__demo)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -520,7 +520,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__help__subcmd__fixtures)
+        wl__hook__subcmd__help__subcmd__fixtures)
             opts="list show export import"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -534,7 +534,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__help__subcmd__fixtures__subcmd__export)
+        wl__hook__subcmd__help__subcmd__fixtures__subcmd__export)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -548,7 +548,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__help__subcmd__fixtures__subcmd__import)
+        wl__hook__subcmd__help__subcmd__fixtures__subcmd__import)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -562,7 +562,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__help__subcmd__fixtures__subcmd__list)
+        wl__hook__subcmd__help__subcmd__fixtures__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -576,7 +576,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__help__subcmd__fixtures__subcmd__show)
+        wl__hook__subcmd__help__subcmd__fixtures__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -590,7 +590,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__help__subcmd__help)
+        wl__hook__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -604,7 +604,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__help__subcmd__listen)
+        wl__hook__subcmd__help__subcmd__listen)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -618,7 +618,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__help__subcmd__man)
+        wl__hook__subcmd__help__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -632,7 +632,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__help__subcmd__replay)
+        wl__hook__subcmd__help__subcmd__replay)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -646,7 +646,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__help__subcmd__send)
+        wl__hook__subcmd__help__subcmd__send)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -660,7 +660,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__help__subcmd__sign)
+        wl__hook__subcmd__help__subcmd__sign)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -674,7 +674,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__help__subcmd__verify)
+        wl__hook__subcmd__help__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -688,7 +688,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__listen)
+        wl__hook__subcmd__listen)
             opts="-h --host --port --secret --secret-file --no-verify --status --max-body --body --fail-first --fail-rate --seed --delay --save --forward-to --count --timeout --expect-topic --ready-file --json --max-connections --read-timeout --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -756,7 +756,7 @@ _wl__hook() {
                     return 0
                     ;;
                 --expect-topic)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "business.updated location.created location.updated staff.created staff.updated class.created class.updated appointment.created appointment.updated client.created client.updated purchase.created purchase.refunded business location staff staff-profile class schedule appointment service client client-profile purchase purchases all" -- "${cur}"))
                     return 0
                     ;;
                 --ready-file)
@@ -782,7 +782,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__man)
+        wl__hook__subcmd__man)
             opts="-h --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -800,7 +800,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__replay)
+        wl__hook__subcmd__replay)
             opts="-h --url --schedule --max-attempts --jitter --seed --start --speed --realtime --resign --secret --secret-file --duplicates --order --timeout --json --print-schedule --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -812,7 +812,7 @@ _wl__hook() {
                     return 0
                     ;;
                 --schedule)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "wellnessliving svix standard-webhooks exponential" -- "${cur}"))
                     return 0
                     ;;
                 --max-attempts)
@@ -866,19 +866,19 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__send)
-            opts="-t -H -v -h --topic --fixture --data --raw --generated-at --json-style --fixtures --seed --now --exact --set --set-json --add --secret --secret-file --url --header --timeout --count --concurrency --rate --sign-with --no-signature --tamper --repeat-exact --json --verbose --color --help"
+        wl__hook__subcmd__send)
+            opts="-t -H -v -h --topic --fixture --data --raw --generated-at --json-style --fixtures --seed --now --exact --set --set-json --add --secret --secret-file --url --header --timeout --count --concurrency --rate --sign-with --no-signature --tamper --repeat-exact --json --verbose --color --help business.updated location.created location.updated staff.created staff.updated class.created class.updated appointment.created appointment.updated client.created client.updated purchase.created purchase.refunded business location staff staff-profile class schedule appointment service client client-profile purchase purchases all"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --topic)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "business.updated location.created location.updated staff.created staff.updated class.created class.updated appointment.created appointment.updated client.created client.updated purchase.created purchase.refunded business location staff staff-profile class schedule appointment service client client-profile purchase purchases all" -- "${cur}"))
                     return 0
                     ;;
                 -t)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "business.updated location.created location.updated staff.created staff.updated class.created class.updated appointment.created appointment.updated client.created client.updated purchase.created purchase.refunded business location staff staff-profile class schedule appointment service client client-profile purchase purchases all" -- "${cur}"))
                     return 0
                     ;;
                 --fixture)
@@ -976,19 +976,19 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__sign)
-            opts="-t -H -h --topic --fixture --data --raw --generated-at --json-style --fixtures --seed --now --exact --set --set-json --add --secret --secret-file --format --url --header --color --help"
+        wl__hook__subcmd__sign)
+            opts="-t -H -h --topic --fixture --data --raw --generated-at --json-style --fixtures --seed --now --exact --set --set-json --add --secret --secret-file --format --url --header --color --help business.updated location.created location.updated staff.created staff.updated class.created class.updated appointment.created appointment.updated client.created client.updated purchase.created purchase.refunded business location staff staff-profile class schedule appointment service client client-profile purchase purchases all"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --topic)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "business.updated location.created location.updated staff.created staff.updated class.created class.updated appointment.created appointment.updated client.created client.updated purchase.created purchase.refunded business location staff staff-profile class schedule appointment service client client-profile purchase purchases all" -- "${cur}"))
                     return 0
                     ;;
                 -t)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "business.updated location.created location.updated staff.created staff.updated class.created class.updated appointment.created appointment.updated client.created client.updated purchase.created purchase.refunded business location staff staff-profile class schedule appointment service client client-profile purchase purchases all" -- "${cur}"))
                     return 0
                     ;;
                 --fixture)
@@ -1066,7 +1066,7 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wl__subcmd__hook__subcmd__verify)
+        wl__hook__subcmd__verify)
             opts="-q -h --secret --secret-file --now --max-age --skew --show-expected --strict --quiet --json --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

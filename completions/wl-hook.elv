@@ -36,8 +36,8 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'wl-hook;send'= {
-            cand -t 'Event, family alias, family.* or all (repeatable): purchase.created, purchases, client.*'
-            cand --topic 'Event, family alias, family.* or all (repeatable): purchase.created, purchases, client.*'
+            cand -t 'Event, family alias, family.* or all (repeatable, or comma-separated): purchase.created, purchases, ''client.*'''
+            cand --topic 'Event, family alias, family.* or all (repeatable, or comma-separated): purchase.created, purchases, ''client.*'''
             cand --fixture 'Render this JSON file instead of the bundled fixture (x-topic from --topic or its meta_data.topic)'
             cand --data 'Send this file''s bytes exactly (- for stdin); x-topic from --topic or its meta_data.topic'
             cand --generated-at 'Back-date the event: meta_data.date and x-generated-at, e.g. 2025-01-18T09:00:00Z'
@@ -99,8 +99,8 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
         &'wl-hook;check'= {
             cand --secret 'Webhook key [default: $WL_HOOK_SECRET, else the built-in development key]'
             cand --secret-file 'Read the webhook key from a file (one trailing newline is trimmed)'
-            cand -t 'Events for the accepts scenario (repeatable; default all 13); the first is used by the others'
-            cand --topic 'Events for the accepts scenario (repeatable; default all 13); the first is used by the others'
+            cand -t 'Events for the accepts scenario (repeatable or comma-separated; default all 13); the first is used by the others'
+            cand --topic 'Events for the accepts scenario (repeatable or comma-separated; default all 13); the first is used by the others'
             cand --timeout 'An answer slower than this fails: 10s, 500ms'
             cand --burst 'Concurrent deliveries in the burst scenario'
             cand --only 'Run only these scenarios (repeatable; listed below)'
@@ -150,8 +150,8 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand --help 'Print help'
         }
         &'wl-hook;sign'= {
-            cand -t 'Event, family alias, family.* or all (repeatable): purchase.created, purchases, client.*'
-            cand --topic 'Event, family alias, family.* or all (repeatable): purchase.created, purchases, client.*'
+            cand -t 'Event, family alias, family.* or all (repeatable, or comma-separated): purchase.created, purchases, ''client.*'''
+            cand --topic 'Event, family alias, family.* or all (repeatable, or comma-separated): purchase.created, purchases, ''client.*'''
             cand --fixture 'Render this JSON file instead of the bundled fixture (x-topic from --topic or its meta_data.topic)'
             cand --data 'Send this file''s bytes exactly (- for stdin); x-topic from --topic or its meta_data.topic'
             cand --generated-at 'Back-date the event: meta_data.date and x-generated-at, e.g. 2025-01-18T09:00:00Z'

@@ -40,7 +40,32 @@ complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "fixtures" -d 'List,
 complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "man" -d 'Print the manual page (roff), e.g. wl-hook man | man -l -'
 complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -s t -l topic -d 'Event, family alias, family.* or all (repeatable): purchase.created, purchases, client.*' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -s t -l topic -d 'Event, family alias, family.* or all (repeatable, or comma-separated): purchase.created, purchases, \'client.*\'' -r -f -a "business.updated\t'Business'
+location.created\t'Location'
+location.updated\t'Location'
+staff.created\t'Staff Profile'
+staff.updated\t'Staff Profile'
+class.created\t'Schedule'
+class.updated\t'Schedule'
+appointment.created\t'Service'
+appointment.updated\t'Service'
+client.created\t'Client Profile'
+client.updated\t'Client Profile'
+purchase.created\t'Purchases'
+purchase.refunded\t'Purchases'
+business\t'the Business family\'s first event'
+location\t'the Location family\'s first event'
+staff\t'the Staff Profile family\'s first event'
+staff-profile\t'the Staff Profile family\'s first event'
+class\t'the Schedule family\'s first event'
+schedule\t'the Schedule family\'s first event'
+appointment\t'the Service family\'s first event'
+service\t'the Service family\'s first event'
+client\t'the Client Profile family\'s first event'
+client-profile\t'the Client Profile family\'s first event'
+purchase\t'the Purchases family\'s first event'
+purchases\t'the Purchases family\'s first event'
+all\t'all 13 events'"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l fixture -d 'Render this JSON file instead of the bundled fixture (x-topic from --topic or its meta_data.topic)' -r -F
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l data -d 'Send this file\'s bytes exactly (- for stdin); x-topic from --topic or its meta_data.topic' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l generated-at -d 'Back-date the event: meta_data.date and x-generated-at, e.g. 2025-01-18T09:00:00Z' -r
@@ -90,7 +115,32 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l save -d 'Writ
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l forward-to -d 'Relay each delivery unchanged to your app and answer with the app\'s status' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l count -d 'Stop after N deliveries (POST requests)' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l timeout -d 'Stop after this long; exit 1 if --count or --expect-topic was not met by then' -r
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l expect-topic -d 'An event that must arrive with a valid signature (repeatable, aliases allowed)' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l expect-topic -d 'An event that must arrive with a valid signature (repeatable, aliases allowed)' -r -f -a "business.updated\t'Business'
+location.created\t'Location'
+location.updated\t'Location'
+staff.created\t'Staff Profile'
+staff.updated\t'Staff Profile'
+class.created\t'Schedule'
+class.updated\t'Schedule'
+appointment.created\t'Service'
+appointment.updated\t'Service'
+client.created\t'Client Profile'
+client.updated\t'Client Profile'
+purchase.created\t'Purchases'
+purchase.refunded\t'Purchases'
+business\t'the Business family\'s first event'
+location\t'the Location family\'s first event'
+staff\t'the Staff Profile family\'s first event'
+staff-profile\t'the Staff Profile family\'s first event'
+class\t'the Schedule family\'s first event'
+schedule\t'the Schedule family\'s first event'
+appointment\t'the Service family\'s first event'
+service\t'the Service family\'s first event'
+client\t'the Client Profile family\'s first event'
+client-profile\t'the Client Profile family\'s first event'
+purchase\t'the Purchases family\'s first event'
+purchases\t'the Purchases family\'s first event'
+all\t'all 13 events'"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l ready-file -d 'Write the URL here (atomically) once connections are accepted' -r -F
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l max-connections -d 'Connections served at once' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l read-timeout -d 'Time a client has to send its headers, and its body' -r
@@ -102,7 +152,32 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l json -d 'One 
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l secret -d 'Webhook key [default: $WL_HOOK_SECRET, else the built-in development key]' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l secret-file -d 'Read the webhook key from a file (one trailing newline is trimmed)' -r -F
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -s t -l topic -d 'Events for the accepts scenario (repeatable; default all 13); the first is used by the others' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -s t -l topic -d 'Events for the accepts scenario (repeatable or comma-separated; default all 13); the first is used by the others' -r -f -a "business.updated\t'Business'
+location.created\t'Location'
+location.updated\t'Location'
+staff.created\t'Staff Profile'
+staff.updated\t'Staff Profile'
+class.created\t'Schedule'
+class.updated\t'Schedule'
+appointment.created\t'Service'
+appointment.updated\t'Service'
+client.created\t'Client Profile'
+client.updated\t'Client Profile'
+purchase.created\t'Purchases'
+purchase.refunded\t'Purchases'
+business\t'the Business family\'s first event'
+location\t'the Location family\'s first event'
+staff\t'the Staff Profile family\'s first event'
+staff-profile\t'the Staff Profile family\'s first event'
+class\t'the Schedule family\'s first event'
+schedule\t'the Schedule family\'s first event'
+appointment\t'the Service family\'s first event'
+service\t'the Service family\'s first event'
+client\t'the Client Profile family\'s first event'
+client-profile\t'the Client Profile family\'s first event'
+purchase\t'the Purchases family\'s first event'
+purchases\t'the Purchases family\'s first event'
+all\t'all 13 events'"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l timeout -d 'An answer slower than this fails: 10s, 500ms' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l burst -d 'Concurrent deliveries in the burst scenario' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l only -d 'Run only these scenarios (repeatable; listed below)' -r -f -a "accepts\t'each selected event, correctly signed, gets 200 or 201'
@@ -130,7 +205,10 @@ never\t''"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l json -d 'One JSON object per scenario and a summary'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l url -d 'Where to deliver (never a host taken from a capture)' -r
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l schedule -d 'Retry schedule: wellnessliving, svix, standard-webhooks, exponential:..., list:...' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l schedule -d 'Retry schedule: wellnessliving, svix, standard-webhooks, exponential:..., list:...' -r -f -a "wellnessliving\t''
+svix\t''
+standard-webhooks\t''
+exponential\t''"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l max-attempts -d 'Give up after this many attempts' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l jitter -d 'Vary each delay by up to this many percent (reproducible with --seed)' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l seed -d 'Seed for --jitter and --order shuffle' -r
@@ -164,7 +242,32 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l strict -d 'Co
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -s q -l quiet -d 'Print nothing; only the exit code tells'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l json -d 'One JSON object per input'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -s h -l help -d 'Print help'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -s t -l topic -d 'Event, family alias, family.* or all (repeatable): purchase.created, purchases, client.*' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -s t -l topic -d 'Event, family alias, family.* or all (repeatable, or comma-separated): purchase.created, purchases, \'client.*\'' -r -f -a "business.updated\t'Business'
+location.created\t'Location'
+location.updated\t'Location'
+staff.created\t'Staff Profile'
+staff.updated\t'Staff Profile'
+class.created\t'Schedule'
+class.updated\t'Schedule'
+appointment.created\t'Service'
+appointment.updated\t'Service'
+client.created\t'Client Profile'
+client.updated\t'Client Profile'
+purchase.created\t'Purchases'
+purchase.refunded\t'Purchases'
+business\t'the Business family\'s first event'
+location\t'the Location family\'s first event'
+staff\t'the Staff Profile family\'s first event'
+staff-profile\t'the Staff Profile family\'s first event'
+class\t'the Schedule family\'s first event'
+schedule\t'the Schedule family\'s first event'
+appointment\t'the Service family\'s first event'
+service\t'the Service family\'s first event'
+client\t'the Client Profile family\'s first event'
+client-profile\t'the Client Profile family\'s first event'
+purchase\t'the Purchases family\'s first event'
+purchases\t'the Purchases family\'s first event'
+all\t'all 13 events'"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l fixture -d 'Render this JSON file instead of the bundled fixture (x-topic from --topic or its meta_data.topic)' -r -F
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l data -d 'Send this file\'s bytes exactly (- for stdin); x-topic from --topic or its meta_data.topic' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l generated-at -d 'Back-date the event: meta_data.date and x-generated-at, e.g. 2025-01-18T09:00:00Z' -r
@@ -229,7 +332,19 @@ always\t''
 never\t''"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from export" -l force -d 'Overwrite files that exist'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from import" -l name -d 'The event name, which is also the file name: <NAME>.json' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from import" -l name -d 'The event name, which is also the file name: <NAME>.json' -r -f -a "business.updated\t'Business'
+location.created\t'Location'
+location.updated\t'Location'
+staff.created\t'Staff Profile'
+staff.updated\t'Staff Profile'
+class.created\t'Schedule'
+class.updated\t'Schedule'
+appointment.created\t'Service'
+appointment.updated\t'Service'
+client.created\t'Client Profile'
+client.updated\t'Client Profile'
+purchase.created\t'Purchases'
+purchase.refunded\t'Purchases'"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from import" -l dir -d 'Folder to write to (created when missing); use it with --fixtures DIR' -r -F
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from import" -l seed -d 'Seed for the fake values' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from import" -l color -d 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''

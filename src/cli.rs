@@ -219,6 +219,38 @@ mod scenario_name_tests {
     }
 
     #[test]
+    fn topics_come_as_positionals_and_comma_lists() {
+        let cli = parse(&[
+            "wl-hook",
+            "send",
+            "purchase.created",
+            "-t",
+            "client.*,staff",
+            "-t",
+            "all",
+        ])
+        .expect("parsed");
+        let Some(Command::Send(args)) = cli.command else {
+            panic!("not send")
+        };
+        assert_eq!(
+            args.body.topic_words(),
+            ["purchase.created", "client.*", "staff", "all"]
+        );
+        let cli = parse(&[
+            "wl-hook",
+            "check",
+            "--topic",
+            "client.created,staff.created",
+        ])
+        .expect("parsed");
+        let Some(Command::Check(args)) = cli.command else {
+            panic!("not check")
+        };
+        assert_eq!(args.topics, ["client.created", "staff.created"]);
+    }
+
+    #[test]
     fn check_help_lists_every_scenario_in_order() {
         let help = check_help();
         let mut from = 0;
@@ -311,7 +343,12 @@ pub struct KeysArgs {
 #[derive(Args, Clone, Debug, Default)]
 pub struct FixturesDir {
     /// A folder of <event>.json files that add or replace bundled fixtures
-    #[arg(id = "fixtures", long = "fixtures", value_name = "DIR", env = "WL_HOOK_FIXTURES")]
+    #[arg(
+        id = "fixtures",
+        long = "fixtures",
+        value_name = "DIR",
+        env = "WL_HOOK_FIXTURES"
+    )]
     pub dir: Option<PathBuf>,
 }
 
@@ -349,9 +386,13 @@ pub struct RenderArgs {
 /// What body to send or sign.
 #[derive(Args, Clone, Debug, Default)]
 pub struct BodyArgs {
-    /// Event, family alias, family.* or all (repeatable): purchase.created, purchases, client.*
-    #[arg(short, long = "topic", value_name = "TOPIC")]
+    /// Event, family alias, family.* or all (repeatable, or comma-separated): purchase.created, purchases, 'client.*'
+    #[arg(short, long = "topic", value_name = "TOPIC", value_delimiter = ',', value_parser = Hinted(topic_hints), hide_possible_values = true)]
     pub topics: Vec<String>,
+
+    /// The same as --topic, before or after the options: wl-hook send purchase.created
+    #[arg(value_name = "TOPIC", value_delimiter = ',', value_parser = Hinted(topic_hints), hide_possible_values = true)]
+    pub topic_args: Vec<String>,
 
     /// Render this JSON file instead of the bundled fixture (x-topic from --topic or its meta_data.topic)
     #[arg(long, value_name = "FILE", conflicts_with = "data")]
@@ -381,6 +422,17 @@ pub struct BodyArgs {
 
     #[command(flatten)]
     pub render: RenderArgs,
+}
+
+impl BodyArgs {
+    /// The topics as given: the positional ones, then those of --topic, commas split.
+    pub fn topic_words(&self) -> Vec<String> {
+        self.topic_args
+            .iter()
+            .chain(&self.topics)
+            .cloned()
+            .collect()
+    }
 }
 
 /// `--json-style` values, mapped onto [`JsonStyle`] so the fixture layer stays free of clap.
@@ -579,7 +631,7 @@ pub struct ListenArgs {
     pub timeout: Option<String>,
 
     /// An event that must arrive with a valid signature (repeatable, aliases allowed)
-    #[arg(long = "expect-topic", value_name = "TOPIC")]
+    #[arg(long = "expect-topic", value_name = "TOPIC", value_parser = Hinted(topic_hints), hide_possible_values = true)]
     pub expect_topics: Vec<String>,
 
     /// Write the URL here (atomically) once connections are accepted
@@ -615,8 +667,8 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub key: KeyArgs,
 
-    /// Events for the accepts scenario (repeatable; default all 13); the first is used by the others
-    #[arg(short, long = "topic", value_name = "TOPIC")]
+    /// Events for the accepts scenario (repeatable or comma-separated; default all 13); the first is used by the others
+    #[arg(short, long = "topic", value_name = "TOPIC", value_delimiter = ',', value_parser = Hinted(topic_hints), hide_possible_values = true)]
     pub topics: Vec<String>,
 
     /// An answer slower than this fails: 10s, 500ms
@@ -712,6 +764,8 @@ pub struct ReplayArgs {
     #[arg(
         long,
         value_name = "SCHEDULE",
+        value_parser = Hinted(schedule_hints),
+        hide_possible_values = true,
         default_value = "wellnessliving",
         env = "WL_HOOK_SCHEDULE"
     )]
@@ -810,7 +864,7 @@ pub enum FixturesCommand {
     )]
     Show {
         /// Event, family alias, family.* or all
-        #[arg(value_name = "TOPIC", required = true)]
+        #[arg(value_name = "TOPIC", required = true, value_delimiter = ',', value_parser = Hinted(topic_hints), hide_possible_values = true)]
         topics: Vec<String>,
         /// Print the stored file exactly as it is
         #[arg(long)]
@@ -841,7 +895,7 @@ pub enum FixturesCommand {
         #[arg(value_name = "CAPTURE")]
         capture: String,
         /// The event name, which is also the file name: <NAME>.json
-        #[arg(long, value_name = "NAME")]
+        #[arg(long, value_name = "NAME", value_parser = Hinted(event_hints), hide_possible_values = true)]
         name: String,
         /// Folder to write to (created when missing); use it with --fixtures DIR
         #[arg(long, value_name = "DIR", default_value = "wl-fixtures")]
@@ -863,4 +917,68 @@ pub struct CompletionsArgs {
     /// The shell to complete for
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// Free text that shells still complete from a list: the list is a hint, never a check, as topics
+/// also take `family.*` and any case, and schedules take parameters; the command validates (with
+/// "did you mean"). The lists come from the catalogues, so completion cannot drift from them.
+#[derive(Clone)]
+pub struct Hinted(pub fn() -> Vec<clap::builder::PossibleValue>);
+
+impl clap::builder::TypedValueParser for Hinted {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new((self.0)().into_iter()))
+    }
+}
+
+/// Event names, then family aliases, then `all`. `family.*` is left out: a completed `*` would be
+/// expanded by the shell as a file glob before wl-hook sees it.
+pub fn topic_hints() -> Vec<clap::builder::PossibleValue> {
+    use crate::protocol::Family;
+    let mut hints = event_hints();
+    for family in Family::ALL {
+        for alias in family.aliases() {
+            hints.push(
+                clap::builder::PossibleValue::new(*alias)
+                    .help(format!("the {} family's first event", family.seed_name())),
+            );
+        }
+    }
+    hints.push(clap::builder::PossibleValue::new("all").help("all 13 events"));
+    hints
+}
+
+/// The 13 event names.
+pub fn event_hints() -> Vec<clap::builder::PossibleValue> {
+    crate::protocol::EVENTS
+        .iter()
+        .map(|e| clap::builder::PossibleValue::new(e.name).help(e.family.seed_name()))
+        .collect()
+}
+
+/// The retry schedules that take no parameters, and `exponential` (whose parameters are optional).
+pub fn schedule_hints() -> Vec<clap::builder::PossibleValue> {
+    use crate::schedule::{Exponential, Policy};
+    [
+        Policy::WellnessLiving,
+        Policy::Svix,
+        Policy::StandardWebhooks,
+        Policy::Exponential(Exponential::default()),
+    ]
+    .iter()
+    .map(|p| clap::builder::PossibleValue::new(p.name()))
+    .collect()
 }

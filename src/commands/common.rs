@@ -217,14 +217,15 @@ impl BodyPlan {
             let event = single_topic(args, declared_topic(&value), "--fixture")?;
             vec![compile(&event, &value)?]
         } else {
-            if args.topics.is_empty() {
+            let topics = args.topic_words();
+            if topics.is_empty() {
                 return Err(input_error(
                     "say what to send: --topic EVENT (e.g. --topic purchases, --topic all), --fixture FILE or --data FILE",
                 ));
             }
             let set = fixture_set(args.render.fixtures.dir.as_deref())?;
             let found = set
-                .resolve(&args.topics)
+                .resolve(&topics)
                 .map_err(|e| input_error(e.to_string()))?;
             found
                 .into_iter()
@@ -271,7 +272,8 @@ fn renderer_is_plain(r: &RenderArgs) -> bool {
 /// The one event a `--data` or `--fixture` body is sent as: from `--topic`, else the body's own
 /// `meta_data.topic`.
 fn single_topic(args: &BodyArgs, declared: Option<&str>, flag: &str) -> Result<String> {
-    let words: Vec<&str> = match (args.topics.as_slice(), declared) {
+    let topics = args.topic_words();
+    let words: Vec<&str> = match (topics.as_slice(), declared) {
         ([], Some(d)) => vec![d],
         ([], None) => {
             return Err(input_error(format!(

@@ -11,7 +11,20 @@ use crate::exit::Exit;
 pub fn script(shell: clap_complete::Shell) -> Vec<u8> {
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "wl-hook", &mut out);
+    if shell == clap_complete::Shell::Bash {
+        out = fix_bash_labels(&out);
+    }
     out
+}
+
+/// clap_complete's bash script walks the words into `wl__hook__subcmd__send` but labels that
+/// case `wl__subcmd__hook__subcmd__send`: it escapes the hyphen in the binary's name as if it
+/// separated subcommands (clap issue #6421), so nothing after the subcommand completes. The
+/// labels are renamed to what the walk produces.
+fn fix_bash_labels(script: &[u8]) -> Vec<u8> {
+    String::from_utf8_lossy(script)
+        .replace("wl__subcmd__hook", "wl__hook")
+        .into_bytes()
 }
 
 pub fn run(args: &CompletionsArgs) -> Result<Exit> {

@@ -707,3 +707,42 @@ fn json_style_spells_the_signed_body_and_does_not_apply_to_data() {
     .code(2)
     .stderr(predicate::str::contains("'--json-style <STYLE>'"));
 }
+
+/// `sign purchase.created` (as `stripe trigger` takes it) and `--topic a,b` name the same events
+/// as repeated `--topic` flags, in the order given.
+#[test]
+fn positional_and_comma_separated_topics_are_topics() {
+    let topics_of = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["sign", "--format", "json", "--seed", "1"];
+        all.extend_from_slice(args);
+        let out = wl().args(&all).output().expect("ran");
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        ndjson(&out.stdout)
+            .iter()
+            .map(|v| {
+                let headers: Vec<(String, String)> =
+                    serde_json::from_value(v["headers"].clone()).expect("header pairs");
+                header(&headers, "x-topic").unwrap_or("?").to_string()
+            })
+            .collect()
+    };
+    let expected = ["client.created", "staff.created"];
+    assert_eq!(
+        topics_of(&["--topic", "client.created,staff.created"]),
+        expected
+    );
+    assert_eq!(
+        topics_of(&["client.created", "--topic", "staff.created"]),
+        expected
+    );
+    assert_eq!(topics_of(&["client.created,staff.created"]), expected);
+    assert_eq!(topics_of(&["purchase.created"]), ["purchase.created"]);
+    wl().args(["sign", "purchse.created"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean"));
+}
