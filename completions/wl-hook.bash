@@ -31,6 +31,9 @@ _wl__hook() {
             wl__hook,help)
                 cmd="wl__hook__subcmd__help"
                 ;;
+            wl__hook,init)
+                cmd="wl__hook__subcmd__init"
+                ;;
             wl__hook,listen)
                 cmd="wl__hook__subcmd__listen"
                 ;;
@@ -94,6 +97,9 @@ _wl__hook() {
             wl__hook__subcmd__help,help)
                 cmd="wl__hook__subcmd__help__subcmd__help"
                 ;;
+            wl__hook__subcmd__help,init)
+                cmd="wl__hook__subcmd__help__subcmd__init"
+                ;;
             wl__hook__subcmd__help,listen)
                 cmd="wl__hook__subcmd__help__subcmd__listen"
                 ;;
@@ -131,7 +137,7 @@ _wl__hook() {
 
     case "${cmd}" in
         wl__hook)
-            opts="-h -V --color --help --version send listen check replay verify sign demo fixtures completions man help"
+            opts="-h -V --color --help --version send listen check replay verify sign demo fixtures completions man init help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -465,7 +471,7 @@ _wl__hook() {
             return 0
             ;;
         wl__hook__subcmd__help)
-            opts="send listen check replay verify sign demo fixtures completions man help"
+            opts="send listen check replay verify sign demo fixtures completions man init help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -604,6 +610,20 @@ _wl__hook() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        wl__hook__subcmd__help__subcmd__init)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         wl__hook__subcmd__help__subcmd__listen)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -681,6 +701,28 @@ _wl__hook() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wl__hook__subcmd__init)
+            opts="-h --lang --force --list --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --lang)
+                    COMPREPLY=($(compgen -W "python node php go" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -33,6 +33,7 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand fixtures 'List, show and export the bundled fixtures'
             cand completions 'Print a shell completion script to stdout'
             cand man 'Print the manual page (roff), e.g. wl-hook man | man -l -'
+            cand init 'Write a starter receiver (Python, Node, PHP or Go) that passes wl-hook check'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'wl-hook;send'= {
@@ -254,6 +255,14 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'wl-hook;init'= {
+            cand --lang 'The starter''s language'
+            cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --force 'Write into a folder that is not empty, replacing files with the same names'
+            cand --list 'List the starters instead of writing one'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'wl-hook;help'= {
             cand send 'Deliver signed WL webhooks to an endpoint: one, all topics, or a concurrent burst'
             cand listen 'Run a local WL receiver that verifies, pretty-prints, records and asserts deliveries'
@@ -265,6 +274,7 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand fixtures 'List, show and export the bundled fixtures'
             cand completions 'Print a shell completion script to stdout'
             cand man 'Print the manual page (roff), e.g. wl-hook man | man -l -'
+            cand init 'Write a starter receiver (Python, Node, PHP or Go) that passes wl-hook check'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'wl-hook;help;send'= {
@@ -298,6 +308,8 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
         &'wl-hook;help;completions'= {
         }
         &'wl-hook;help;man'= {
+        }
+        &'wl-hook;help;init'= {
         }
         &'wl-hook;help;help'= {
         }

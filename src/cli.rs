@@ -49,7 +49,7 @@ Start here:
   wl-hook send --topic purchases                 a signed purchase.created to it
   wl-hook check http://127.0.0.1:3000/webhooks   test your own endpoint, with --junit for CI
 
-Commands: send, listen, verify, replay, check, sign, fixtures, demo, completions, man.
+Commands: send, listen, verify, replay, check, sign, fixtures, demo, init, completions, man.
 'wl-hook help COMMAND' or 'wl-hook COMMAND --help' explains each, with examples and exit codes.";
 
 /// `--color` values.
@@ -97,6 +97,9 @@ pub enum Command {
         after_help = "Examples:\n  wl-hook man | man -l -\n  wl-hook man > /usr/local/share/man/man1/wl-hook.1\n\nExit codes: 0 printed."
     )]
     Man,
+    /// Write a starter receiver (Python, Node, PHP or Go) that passes wl-hook check
+    #[command(after_help = INIT_HELP)]
+    Init(InitArgs),
 }
 
 const DEMO_HELP: &str = "\
@@ -981,4 +984,57 @@ pub fn schedule_hints() -> Vec<clap::builder::PossibleValue> {
     .iter()
     .map(|p| clap::builder::PossibleValue::new(p.name()))
     .collect()
+}
+
+const INIT_HELP: &str = "\
+Examples:
+  wl-hook init --lang python
+  wl-hook init --lang node my-receiver
+  wl-hook init --lang go . --force
+  wl-hook init --list
+
+Writes a small receiver that verifies x-signature-256 over the raw body (constant-time), answers
+200 at once and works in the background, acknowledges duplicates by x-payload-key, skips stale
+events by x-generated-at, refuses forged or unsigned requests with 401, and answers unknown topics
+200. It has ./start (serves POST /webhooks on $PORT, default 3000), ./test (runs wl-hook check
+against it on a free port) and a README.
+
+Exit codes: 0 written or listed; 2 input error (unknown language, DIR not empty without --force,
+DIR not writable).";
+
+/// `init --lang` values: the starters' languages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InitLang {
+    /// FastAPI + uvicorn
+    Python,
+    /// Express
+    Node,
+    /// plain PHP, for php -S and any PHP host
+    Php,
+    /// net/http from the standard library
+    Go,
+}
+
+#[derive(Args, Clone)]
+pub struct InitArgs {
+    /// The starter's language
+    #[arg(
+        long,
+        value_enum,
+        value_name = "LANG",
+        required_unless_present = "list"
+    )]
+    pub lang: Option<InitLang>,
+
+    /// Where to write it (default wl-webhook-receiver-LANG); must be empty or not exist
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// Write into a folder that is not empty, replacing files with the same names
+    #[arg(long)]
+    pub force: bool,
+
+    /// List the starters instead of writing one
+    #[arg(long, conflicts_with_all = ["lang", "dir", "force"])]
+    pub list: bool,
 }

@@ -20,6 +20,7 @@ pub mod redact;
 pub mod replay;
 pub mod schedule;
 pub mod server;
+pub mod templates;
 
 use anyhow::Result;
 
@@ -43,5 +44,6 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Fixtures(cmd) => commands::fixtures::run(cmd),
         Command::Completions(args) => commands::completions::run(args),
         Command::Man => commands::completions::man(),
+        Command::Init(args) => commands::init::run(args),
     }
 }

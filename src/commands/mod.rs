@@ -6,6 +6,7 @@ pub mod common;
 pub mod completions;
 pub mod demo;
 pub mod fixtures;
+pub mod init;
 pub mod listen;
 pub mod replay;
 pub mod send;

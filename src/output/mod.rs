@@ -4,6 +4,7 @@
 pub mod background;
 pub mod check;
 pub mod fixtures;
+pub mod init;
 pub mod junit;
 pub mod listen;
 pub mod replay;

@@ -12,6 +12,7 @@ mod docs;
 mod explanations;
 mod faults;
 mod fixtures;
+mod init;
 mod json_types;
 mod listen;
 mod receivers;

@@ -1,0 +1,3 @@
+module wl-webhook-receiver
+
+go 1.19
