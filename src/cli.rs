@@ -7,7 +7,6 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::conformance::{Connections, Scenario};
 use crate::exit::EXIT_CODES_HELP;
 use crate::fixture::JsonStyle;
-use crate::output::listen::BodyMode;
 
 /// The default endpoint of send, replay and check, and the address listen binds by default.
 pub const DEFAULT_URL: &str = "http://127.0.0.1:9000/webhooks";
@@ -51,6 +50,17 @@ Start here:
 
 Commands: send, listen, verify, replay, check, sign, fixtures, demo, init, completions, man.
 'wl-hook help COMMAND' or 'wl-hook COMMAND --help' explains each, with examples and exit codes.";
+
+/// `listen --body` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BodyArg {
+    /// The whole body, pretty-printed when it is JSON
+    Full,
+    /// One line: the record id and a few top-level fields
+    Summary,
+    /// No body
+    None,
+}
 
 /// `--color` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -598,8 +608,8 @@ pub struct ListenArgs {
     pub max_body: String,
 
     /// What to show of each body
-    #[arg(long, value_enum, default_value_t = BodyMode::Full)]
-    pub body: BodyMode,
+    #[arg(long, value_enum, default_value_t = BodyArg::Full)]
+    pub body: BodyArg,
 
     /// Answer 500 to the first N attempts of each payload key, then normally
     #[arg(long, value_name = "N", default_value_t = 0)]

@@ -14,21 +14,6 @@ use crate::delivery::{self, ClientOptions, Outcome};
 use crate::protocol::{self, header, timestamp, Secret};
 use crate::schedule::{PlannedAttempt, Schedule};
 
-/// Headers a relay must not copy from a capture: the connection's own (hop-by-hop), and the
-/// length, which the client sets from the exact body.
-pub const NOT_RELAYED: [&str; 10] = [
-    "host",
-    "content-length",
-    "connection",
-    "keep-alive",
-    "transfer-encoding",
-    "te",
-    "trailer",
-    "upgrade",
-    "proxy-authorization",
-    "proxy-authenticate",
-];
-
 /// One capture ready to replay.
 #[derive(Debug, Clone)]
 pub struct Item {
@@ -46,7 +31,11 @@ impl Item {
         let mut headers: Vec<(String, String)> = req
             .headers
             .into_iter()
-            .filter(|(n, _)| !NOT_RELAYED.iter().any(|h| n.eq_ignore_ascii_case(h)))
+            .filter(|(n, _)| {
+                !protocol::NOT_RELAYED
+                    .iter()
+                    .any(|h| n.eq_ignore_ascii_case(h))
+            })
             .map(|(n, v)| (n.to_ascii_lowercase(), v))
             .collect();
         if let Some(key) = resign {

@@ -8,12 +8,12 @@ use std::time::Duration;
 use anyhow::Result;
 use tokio::sync::{mpsc, watch};
 
-use crate::cli::ListenArgs;
+use crate::cli::{BodyArg, ListenArgs};
 use crate::commands::common;
 use crate::delivery::{self, ClientOptions};
 use crate::exit::{failure, input_error, Exit};
 use crate::output::background::Shower;
-use crate::output::listen::ListenView;
+use crate::output::listen::{BodyMode, ListenView};
 use crate::protocol::topics;
 use crate::server::receiver::{Event, Forward, Receiver, ReceiverConfig, Tally};
 use crate::server::{self, Limits};
@@ -104,7 +104,11 @@ impl ListenPlan {
             },
             view: ListenView {
                 json: args.json,
-                body: args.body,
+                body: match args.body {
+                    BodyArg::Full => BodyMode::Full,
+                    BodyArg::Summary => BodyMode::Summary,
+                    BodyArg::None => BodyMode::None,
+                },
             },
             count: args.count,
             timeout,

@@ -14,8 +14,8 @@ use crate::output::{bad, dim, ok, short_key, strong, warn};
 use crate::protocol::{timestamp, Family};
 use crate::server::receiver::{Event, Received, Rejected, SigVerdict, Tally};
 
-/// `--body` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// How much of each body the human view shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BodyMode {
     /// The whole body, pretty-printed when it is JSON
     Full,

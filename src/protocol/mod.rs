@@ -40,6 +40,21 @@ pub fn dev_secret() -> Secret {
     Secret::new(DEV_KEY.as_bytes().to_vec()).expect("the development key is not empty")
 }
 
+/// Headers a relay must not copy onto its own request: the connection's own (hop-by-hop) and
+/// the host. The length is set again from the body by the client.
+pub const NOT_RELAYED: [&str; 10] = [
+    "host",
+    "content-length",
+    "connection",
+    "keep-alive",
+    "transfer-encoding",
+    "te",
+    "trailer",
+    "upgrade",
+    "proxy-authorization",
+    "proxy-authenticate",
+];
+
 /// The ordered header set of one delivery attempt.
 pub type Headers = Vec<(String, String)>;
 

@@ -310,19 +310,6 @@ fn respond(status: u16, note: &str) -> Response {
     resp
 }
 
-/// Hop-by-hop headers, which a relay must not pass on.
-const HOP_BY_HOP: [&str; 9] = [
-    "connection",
-    "keep-alive",
-    "proxy-authenticate",
-    "proxy-authorization",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-    "host",
-];
-
 /// JSON deeper than this is refused, as serde_json refuses it when building a tree.
 const MAX_JSON_DEPTH: usize = 128;
 
@@ -624,8 +611,8 @@ impl Receiver {
 
     async fn forward(&self, fwd: &Forward, rec: &mut Received, body: Bytes) -> Response {
         let mut map = rec.headers.clone();
-        for h in HOP_BY_HOP.iter().chain(&["content-length"]) {
-            map.remove(*h);
+        for h in crate::protocol::NOT_RELAYED {
+            map.remove(h);
         }
         let started = Instant::now();
         let outcome = crate::delivery::deliver(&fwd.client, &fwd.url, map, body, fwd.timeout).await;
