@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use bytes::Bytes;
-use serde_json::json;
+
 use tokio::sync::{mpsc, watch};
 
 use crate::cli::DemoArgs;
@@ -19,8 +19,8 @@ use crate::conformance;
 use crate::delivery::{self, ClientOptions};
 use crate::exit::Exit;
 use crate::fixture::{FixtureSet, Renderer};
+use crate::output::demo::{DemoView, Summary as DemoSummary};
 use crate::output::listen::{BodyMode, ListenView};
-use crate::output::{bad, dim, ok, strong};
 use crate::protocol::{self, Secret};
 use crate::server::receiver::{Event, Receiver, ReceiverConfig};
 use crate::server::{self, Limits};
@@ -92,33 +92,6 @@ fn receiver_config(
     }
 }
 
-/// Prints demo steps as text or as JSON objects.
-struct Steps<'a, W: Write> {
-    out: &'a mut W,
-    json: bool,
-}
-
-impl<W: Write> Steps<'_, W> {
-    fn step(&mut self, n: u32, name: &str, text: &str) -> Result<()> {
-        if self.json {
-            writeln!(
-                self.out,
-                "{}",
-                json!({"type": "step", "step": n, "name": name, "description": text})
-            )?;
-        } else {
-            writeln!(
-                self.out,
-                "\n{} {}",
-                strong(&format!("{n}/5  {name:<7}")),
-                text
-            )?;
-        }
-        self.out.flush()?;
-        Ok(())
-    }
-}
-
 pub fn run(args: &DemoArgs) -> Result<Exit> {
     super::runtime()?.block_on(async {
         let mut out = std::io::BufWriter::new(std::io::stdout());
@@ -137,22 +110,8 @@ pub async fn demo(json: bool, out: &mut impl Write) -> Result<Exit> {
         json,
         body: BodyMode::Summary,
     };
-    let mut steps = Steps { out, json };
-    if !json {
-        writeln!(
-            steps.out,
-            "{}",
-            strong("wl-hook demo: the whole flow on this machine, offline")
-        )?;
-        writeln!(
-            steps.out,
-            "{}",
-            dim(&format!(
-                "(temporary folder {}, removed at the end)",
-                workdir.path().display()
-            ))
-        )?;
-    }
+    let mut steps = DemoView { out, json };
+    steps.banner(workdir.path())?;
 
     // 1. A listener, saving captures.
     let mut listener = InProcess::start(receiver_config(&key, Some(captures.clone()), 0)).await?;
@@ -164,13 +123,7 @@ pub async fn demo(json: bool, out: &mut impl Write) -> Result<Exit> {
             listener.url
         ),
     )?;
-    if json {
-        writeln!(
-            steps.out,
-            "{}",
-            json!({"type": "listening", "url": listener.url})
-        )?;
-    }
+    steps.listening(&listener.url)?;
 
     // 2. Every event, signed, shown as the listener sees it.
     steps.step(
@@ -243,19 +196,7 @@ pub async fn demo(json: bool, out: &mut impl Write) -> Result<Exit> {
             .map(|req| crate::judge::check(&req, &keys, &opts));
         let valid = report.as_ref().is_ok_and(|r| r.valid);
         verified += u32::from(valid);
-        if json {
-            writeln!(
-                steps.out,
-                "{}",
-                json!({"type": "verified", "input": name, "valid": valid})
-            )?;
-        } else {
-            writeln!(
-                steps.out,
-                "  {} {name}",
-                if valid { ok("✓") } else { bad("✗") }
-            )?;
-        }
+        steps.verified(&name, valid)?;
     }
 
     // 4. Replay one capture against a receiver that fails the first 3 attempts.
@@ -336,49 +277,19 @@ pub async fn demo(json: bool, out: &mut impl Write) -> Result<Exit> {
     let _ = task.await;
     drain.abort();
 
-    let all_good =
-        received == 13 && verified == 13 && delivered_on.is_some() && check_exit == Exit::Ok;
-    let elapsed = started.elapsed();
-    if json {
-        writeln!(
-            steps.out,
-            "{}",
-            json!({
-                "type": "summary",
-                "sent": 13,
-                "received": received,
-                "verified": verified,
-                "replay_delivered": delivered_on.is_some(),
-                "check_passed": check_exit == Exit::Ok,
-                "ok": all_good,
-                "elapsed_ms": delivery::ms(elapsed),
-            })
-        )?;
-    } else {
-        writeln!(steps.out)?;
-        let line = format!(
-            "Summary: 13 events sent, {received} received and saved, {verified} captures verified, replay {}, check {} — in {}",
-            if delivered_on.is_some() { "delivered on attempt 4 after 7 min of simulated backoff" } else { "did not deliver" },
-            if check_exit == Exit::Ok { "passed" } else { "failed" },
-            crate::duration::human(elapsed)
-        );
-        writeln!(
-            steps.out,
-            "{}",
-            if all_good { ok(&line) } else { bad(&line) }
-        )?;
-        writeln!(steps.out, "\nTry it against your own endpoint:")?;
-        writeln!(
-            steps.out,
-            "  wl-hook send --topic all --url http://127.0.0.1:3000/webhooks --secret \"$WL_KEY\""
-        )?;
-        writeln!(steps.out, "  wl-hook check http://127.0.0.1:3000/webhooks --secret \"$WL_KEY\" --junit report.xml")?;
-        writeln!(
-            steps.out,
-            "  wl-hook listen --forward-to http://127.0.0.1:3000/webhooks --save captures/"
-        )?;
-    }
-    steps.out.flush()?;
+    let summary = DemoSummary {
+        sent: 13,
+        received,
+        verified,
+        replay_delivered: delivered_on.is_some(),
+        check_passed: check_exit == Exit::Ok,
+        elapsed: started.elapsed(),
+    };
+    steps.summary(&summary)?;
     drop(workdir);
-    Ok(if all_good { Exit::Ok } else { Exit::Negative })
+    Ok(if summary.ok() {
+        Exit::Ok
+    } else {
+        Exit::Negative
+    })
 }

@@ -231,7 +231,7 @@ pub async fn listen<W: Write + Send + 'static>(
     let mut out = shown.shower.finish()?;
     if !drained {
         // After the requests above, as they appear on a terminal.
-        eprintln!("wl-hook: warning: some requests were still in flight when the stop timed out");
+        crate::output::warning("some requests were still in flight when the stop timed out");
     }
     let count_met = plan.count.is_none_or(|n| tally.deliveries >= n);
     let met = count_met && tally.expectations_met();

@@ -29,8 +29,9 @@ pub fn run(args: &SignArgs) -> Result<Exit> {
             headers: &headers,
             body: &r.body,
         };
+        // Text forms are separated by a blank line; JSON and HTTP forms follow each other.
         if i > 0 && matches!(args.format, SignFormat::Headers | SignFormat::Curl) {
-            writeln!(out)?;
+            PrintedRequest::write_separator(&mut out)?;
         }
         match args.format {
             SignFormat::Headers => req.write_headers(&mut out)?,

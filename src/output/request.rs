@@ -29,6 +29,11 @@ impl PrintedRequest<'_> {
         }
     }
 
+    /// The blank line between two requests printed as text.
+    pub fn write_separator(out: &mut impl Write) -> io::Result<()> {
+        writeln!(out)
+    }
+
     /// `name: value` lines, a blank line, the body.
     pub fn write_headers(&self, out: &mut impl Write) -> io::Result<()> {
         writeln!(out, "POST {}", self.url)?;
