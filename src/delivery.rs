@@ -99,8 +99,8 @@ impl ErrorClass {
     }
 }
 
-/// A failed attempt: its class and the underlying cause in words.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A failed attempt: its class and the underlying cause in words (in JSON, `{"class","detail"}`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct DeliveryError {
     pub class: ErrorClass,
     pub detail: String,

@@ -8,22 +8,9 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use super::{bad, dim, ok, sanitize, strong, warn};
-use crate::delivery::{self, ErrorClass, Outcome};
+use crate::delivery::{self, DeliveryError, Outcome};
 use crate::replay::{Event, Observer, Totals};
 use crate::schedule::{span, PlannedAttempt, Schedule};
-
-#[derive(Serialize)]
-struct ErrorLine<'a> {
-    class: ErrorClass,
-    detail: &'a str,
-}
-
-fn error_line(o: &Outcome) -> Option<ErrorLine<'_>> {
-    o.error.as_ref().map(|e| ErrorLine {
-        class: e.class,
-        detail: &e.detail,
-    })
-}
 
 #[derive(Serialize)]
 #[serde(tag = "type", rename = "attempt")]
@@ -36,7 +23,7 @@ struct AttemptLine<'a> {
     status: Option<u16>,
     accepted: bool,
     latency_ms: f64,
-    error: Option<ErrorLine<'a>>,
+    error: Option<&'a DeliveryError>,
 }
 
 #[derive(Serialize)]
@@ -47,7 +34,7 @@ struct DuplicateLine<'a> {
     status: Option<u16>,
     accepted: bool,
     latency_ms: f64,
-    error: Option<ErrorLine<'a>>,
+    error: Option<&'a DeliveryError>,
 }
 
 #[derive(Serialize)]
@@ -247,7 +234,7 @@ impl<'w, W: Write> ReplayView<'w, W> {
                     status: o.status,
                     accepted: o.accepted(),
                     latency_ms: delivery::ms(o.latency),
-                    error: error_line(o),
+                    error: o.error.as_ref(),
                 },
             ),
             Event::Duplicate {
@@ -262,7 +249,7 @@ impl<'w, W: Write> ReplayView<'w, W> {
                     status: o.status,
                     accepted: o.accepted(),
                     latency_ms: delivery::ms(o.latency),
-                    error: error_line(o),
+                    error: o.error.as_ref(),
                 },
             ),
             Event::Done { item, result } => super::json_line(

@@ -8,7 +8,7 @@ use reqwest::header::HeaderMap;
 use serde::Serialize;
 
 use super::{bad, dim, ok, sanitize, short_key, strong, warn};
-use crate::delivery::{self, ErrorClass, Outcome, Percentiles};
+use crate::delivery::{self, DeliveryError, Outcome, Percentiles};
 
 /// Above this many deliveries, the human view lists only the ones not accepted.
 const LIST_ALL_UP_TO: u64 = 50;
@@ -60,15 +60,9 @@ struct DeliveryLine<'a> {
     accepted: bool,
     latency_ms: f64,
     payload_key: &'a str,
-    error: Option<ErrorLine<'a>>,
+    error: Option<&'a DeliveryError>,
     explanation: Option<String>,
     location: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct ErrorLine<'a> {
-    class: ErrorClass,
-    detail: &'a str,
 }
 
 impl Delivery<'_> {
@@ -117,10 +111,7 @@ impl<W: Write> SendView<W> {
                 accepted: o.accepted(),
                 latency_ms: delivery::ms(o.latency),
                 payload_key: d.payload_key,
-                error: o.error.as_ref().map(|e| ErrorLine {
-                    class: e.class,
-                    detail: &e.detail,
-                }),
+                error: o.error.as_ref(),
                 explanation: d.explanation(),
                 location: o.location(),
             };

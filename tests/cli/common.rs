@@ -256,3 +256,16 @@ impl Drop for Listener {
         let _ = self.child.wait();
     }
 }
+
+/// A capture document of a fresh, signed `client.created` (development key), written by
+/// `wl-hook sign --format json` into `dir`.
+pub fn signed_capture(dir: &std::path::Path) -> std::path::PathBuf {
+    let cap = dir.join("c.json");
+    let signed = wl()
+        .args(["sign", "--topic", "client.created", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(signed.status.success(), "{signed:?}");
+    std::fs::write(&cap, &signed.stdout).unwrap();
+    cap
+}

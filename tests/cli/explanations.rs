@@ -56,12 +56,7 @@ fn a_refused_correctly_signed_delivery_points_at_the_receiver() {
 #[test]
 fn replay_refused_every_time_suggests_resigning() {
     let dir = tempfile::tempdir().unwrap();
-    let cap = dir.path().join("c.json");
-    let signed = wl()
-        .args(["sign", "--topic", "client.created", "--format", "json"])
-        .output()
-        .unwrap();
-    std::fs::write(&cap, &signed.stdout).unwrap();
+    let cap = crate::common::signed_capture(dir.path());
     let server = TestServer::status(401);
     let run = |extra: &[&str]| {
         let out = wl()

@@ -62,12 +62,7 @@ fn send_does_not_count_a_200_that_breaks_off() {
 #[test]
 fn replay_does_not_count_a_200_whose_body_never_finishes() {
     let dir = tempfile::tempdir().unwrap();
-    let cap = dir.path().join("c.json");
-    let signed = wl()
-        .args(["sign", "--topic", "client.created", "--format", "json"])
-        .output()
-        .unwrap();
-    std::fs::write(&cap, &signed.stdout).unwrap();
+    let cap = crate::common::signed_capture(dir.path());
     let (addr, _t) = raw_peer(2, hangs_after_head);
     let out = wl()
         .args(["replay", "--json", "--timeout", "1s", "--max-attempts", "2"])

@@ -40,12 +40,7 @@ fn keys(v: &Value, into: &mut BTreeSet<String>) {
 #[test]
 fn every_json_line_has_a_documented_type_and_fields() {
     let dir = tempfile::tempdir().unwrap();
-    let cap = dir.path().join("c.json");
-    let signed = wl()
-        .args(["sign", "--topic", "client.created", "--format", "json"])
-        .output()
-        .unwrap();
-    std::fs::write(&cap, &signed.stdout).unwrap();
+    let cap = crate::common::signed_capture(dir.path());
     let cap = cap.to_str().unwrap();
     let bad = dir.path().join("bad.json");
     std::fs::write(&bad, "not a capture").unwrap();
