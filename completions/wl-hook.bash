@@ -155,7 +155,7 @@ _wl__hook() {
             return 0
             ;;
         wl__hook__subcmd__check)
-            opts="-t -h --secret --secret-file --topic --timeout --burst --only --junit --json --fixtures --json-style --connections --color --help"
+            opts="-t -H -h --secret --secret-file --topic --timeout --burst --only --junit --json --fixtures --json-style --connections --header --cacert --insecure --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -203,6 +203,18 @@ _wl__hook() {
                     ;;
                 --connections)
                     COMPREPLY=($(compgen -W "per-delivery keep-alive" -- "${cur}"))
+                    return 0
+                    ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -731,7 +743,7 @@ _wl__hook() {
             return 0
             ;;
         wl__hook__subcmd__listen)
-            opts="-h --host --port --secret --secret-file --no-verify --status --max-body --body --fail-first --fail-rate --seed --delay --save --forward-to --count --timeout --expect-topic --ready-file --json --max-connections --read-timeout --color --help"
+            opts="-H -h --host --port --secret --secret-file --no-verify --status --max-body --body --fail-first --fail-rate --seed --delay --save --forward-to --header --cacert --insecure --count --timeout --expect-topic --ready-file --json --max-connections --read-timeout --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -789,6 +801,18 @@ _wl__hook() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --count)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -843,7 +867,7 @@ _wl__hook() {
             return 0
             ;;
         wl__hook__subcmd__replay)
-            opts="-h --url --schedule --max-attempts --jitter --seed --start --speed --realtime --resign --secret --secret-file --duplicates --order --timeout --json --print-schedule --color --help"
+            opts="-H -h --url --schedule --max-attempts --jitter --seed --start --speed --realtime --resign --secret --secret-file --duplicates --order --timeout --json --print-schedule --header --cacert --insecure --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -897,6 +921,18 @@ _wl__hook() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -909,7 +945,7 @@ _wl__hook() {
             return 0
             ;;
         wl__hook__subcmd__send)
-            opts="-t -H -v -h --topic --fixture --data --raw --generated-at --json-style --fixtures --seed --now --exact --set --set-json --add --secret --secret-file --url --header --timeout --count --concurrency --rate --sign-with --no-signature --tamper --repeat-exact --json --verbose --color --help business.updated location.created location.updated staff.created staff.updated class.created class.updated appointment.created appointment.updated client.created client.updated purchase.created purchase.refunded business location staff staff-profile class schedule appointment service client client-profile purchase purchases all"
+            opts="-t -H -v -h --topic --fixture --data --raw --generated-at --json-style --fixtures --seed --now --exact --set --set-json --add --secret --secret-file --url --header --cacert --insecure --timeout --count --concurrency --rate --sign-with --no-signature --tamper --repeat-exact --json --verbose --color --help business.updated location.created location.updated staff.created staff.updated class.created class.updated appointment.created appointment.updated client.created client.updated purchase.created purchase.refunded business location staff staff-profile class schedule appointment service client client-profile purchase purchases all"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -980,6 +1016,10 @@ _wl__hook() {
                     return 0
                     ;;
                 -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -69,13 +69,13 @@ purchases\t'the Purchases family\'s first event'
 all\t'all 13 events'"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l fixture -d 'Render this JSON file instead of the bundled fixture (x-topic from --topic or its meta_data.topic)' -r -F
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l data -d 'Send this file\'s bytes exactly (- for stdin); x-topic from --topic or its meta_data.topic' -r
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l generated-at -d 'Back-date the event: meta_data.date and x-generated-at, e.g. 2025-01-18T09:00:00Z' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l generated-at -d 'Back-date the event: meta_data.date and x-generated-at, at a time or relative to the clock: -2h' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l json-style -d 'How fixture bodies are spelt (modelled: WL\'s own spelling is unknown); --data is sent as is' -r -f -a "compact\t'Compact, raw UTF-8, / as is (what JSON.stringify writes)'
 php\t'PHP json_encode defaults: compact, / as \\/, non-ASCII as \\uXXXX'
 pretty\t'Indented by 4, raw UTF-8, with a trailing newline'"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l fixtures -d 'A folder of <event>.json files that add or replace bundled fixtures' -r -F
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l seed -d 'Seed for generated ids, for byte-for-byte reproducible output' -r
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l now -d 'Fix the clock (meta_data.date, x-generated-at, x-sent-at), e.g. 2025-01-20T20:10:00Z' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l now -d 'Fix the clock (meta_data.date, x-generated-at, x-sent-at): 2025-01-20T20:10:00Z, or relative: -2h, +1d' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l set -d 'Set an existing field to a string: --set a_price.m_total=99.00 (repeatable)' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l set-json -d 'Set an existing field to a JSON value: --set-json is_bookable=false (repeatable)' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l add -d 'Create a field on purpose: --add a_price.m_fee=\'"2.00"\' (repeatable)' -r
@@ -83,6 +83,7 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l secret -d 'Webh
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l secret-file -d 'Read the webhook key from a file (one trailing newline is trimmed)' -r -F
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l url -d 'Where to deliver' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -s H -l header -d 'Add or replace a header: --header \'X-Trace: 1\' (repeatable)' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l cacert -d 'Trust the certificates in this PEM file for https, e.g. a local self-signed one' -r -F
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l timeout -d 'Give up on a delivery after this long: 10s, 500ms, 1m' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l count -d 'Deliveries per topic, each a distinct event' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l concurrency -d 'Deliveries in flight at once (one connection pool, keep-alive)' -r
@@ -94,6 +95,7 @@ always\t''
 never\t''"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l raw -d 'Accept a --data body that is not JSON'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l exact -d 'Keep the fixture\'s meta_data.id and meta_data.date instead of making a new event'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l insecure -d 'Do not check the https endpoint\'s certificate (TLS only: signatures are judged as always)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l no-signature -d 'Leave out x-signature-256 (the receiver must reject it)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l tamper -d 'Change one byte of the body after signing (the receiver must reject it)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l json -d 'One JSON object per delivery and a summary'
@@ -114,6 +116,8 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l seed -d 'Seed
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l delay -d 'Wait this long before every answer: 2s, 250ms' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l save -d 'Write every request as a capture document into DIR (created when missing)' -r -F
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l forward-to -d 'Relay each delivery unchanged to your app and answer with the app\'s status' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -s H -l header -d 'Add a header to every forwarded request, for an app behind auth: -H \'Authorization: Bearer TOKEN\' (repeatable)' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l cacert -d 'Trust the certificates in this PEM file for https, e.g. a local self-signed one' -r -F
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l count -d 'Stop after N deliveries (POST requests)' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l timeout -d 'Stop after this long; exit 1 if --count or --expect-topic was not met by then' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l expect-topic -d 'An event that must arrive with a valid signature (repeatable, aliases allowed)' -r -f -a "business.updated\t'Business'
@@ -149,6 +153,7 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l color -d 'Whe
 always\t''
 never\t''"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l no-verify -d 'Do not check signatures: every delivery is answered --status'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l insecure -d 'Do not check the https endpoint\'s certificate (TLS only: signatures are judged as always)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l json -d 'One JSON object per line: listening, each request, summary'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l secret -d 'Webhook key [default: $WL_HOOK_SECRET, else the built-in development key]' -r
@@ -200,10 +205,13 @@ php\t'PHP json_encode defaults: compact, / as \\/, non-ASCII as \\uXXXX'
 pretty\t'Indented by 4, raw UTF-8, with a trailing newline'"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l connections -d 'How deliveries use connections (modelled: WL\'s sender likely opens one per delivery)' -r -f -a "per-delivery\t'A new connection per delivery, closed after the answer (modelled on a PHP sender)'
 keep-alive\t'A keep-alive pool that reuses connections'"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -s H -l header -d 'Add a header to every request, for an endpoint behind auth: -H \'Authorization: Bearer TOKEN\' (repeatable)' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l cacert -d 'Trust the certificates in this PEM file for https, e.g. a local self-signed one' -r -F
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l color -d 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l json -d 'One JSON object per scenario and a summary'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l insecure -d 'Do not check the https endpoint\'s certificate (TLS only: signatures are judged as always)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l url -d 'Where to deliver (never a host taken from a capture)' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l schedule -d 'Retry schedule: wellnessliving, svix, standard-webhooks, exponential:..., list:...' -r -f -a "wellnessliving\t''
@@ -213,7 +221,7 @@ exponential\t''"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l max-attempts -d 'Give up after this many attempts' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l jitter -d 'Vary each delay by up to this many percent (reproducible with --seed)' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l seed -d 'Seed for --jitter and --order shuffle' -r
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l start -d 'Start the simulated clock here instead of now' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l start -d 'Start the simulated clock here instead of now: a time, or relative to now: +1h, -1d' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l speed -d 'Really wait delay/X between attempts (3600 = one simulated hour per second)' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l secret -d 'Webhook key [default: $WL_HOOK_SECRET, else the built-in development key]' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l secret-file -d 'Read the webhook key from a file (one trailing newline is trimmed)' -r -F
@@ -222,6 +230,8 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l order -d 'Ord
 generated\t'Oldest x-generated-at first'
 shuffle\t'Shuffled (reproducible with --seed)'"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l timeout -d 'Give up on one attempt after this long' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -s H -l header -d 'Add a header to every request, for an endpoint behind auth: -H \'Authorization: Bearer TOKEN\' (repeatable)' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l cacert -d 'Trust the certificates in this PEM file for https, e.g. a local self-signed one' -r -F
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l color -d 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -229,10 +239,11 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l realtime -d '
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l resign -d 'Re-sign each capture with the key (--secret, --secret-file, WL_HOOK_SECRET)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l json -d 'One JSON object per attempt, per capture, and a summary'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l print-schedule -d 'Print the schedule (attempt, delay, cumulative time) and exit'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l insecure -d 'Do not check the https endpoint\'s certificate (TLS only: signatures are judged as always)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l secret -d 'A key to try (repeatable); reports name the one that matched, never its value [also: $WL_HOOK_SECRET]' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l secret-file -d 'Read a key from a file (repeatable; one trailing newline is trimmed)' -r -F
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l now -d 'The clock for the age checks, e.g. 2026-01-01T00:00:00Z [default: now]' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l now -d 'The clock for the age checks, at a time or relative to now: +1d, -2h [default: now]' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l max-age -d 'Fail events older than this (without it, older than WL\'s 72 h retry window is a warning)' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l skew -d 'How far in the future x-generated-at may be' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l color -d 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
@@ -271,13 +282,13 @@ purchases\t'the Purchases family\'s first event'
 all\t'all 13 events'"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l fixture -d 'Render this JSON file instead of the bundled fixture (x-topic from --topic or its meta_data.topic)' -r -F
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l data -d 'Send this file\'s bytes exactly (- for stdin); x-topic from --topic or its meta_data.topic' -r
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l generated-at -d 'Back-date the event: meta_data.date and x-generated-at, e.g. 2025-01-18T09:00:00Z' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l generated-at -d 'Back-date the event: meta_data.date and x-generated-at, at a time or relative to the clock: -2h' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l json-style -d 'How fixture bodies are spelt (modelled: WL\'s own spelling is unknown); --data is sent as is' -r -f -a "compact\t'Compact, raw UTF-8, / as is (what JSON.stringify writes)'
 php\t'PHP json_encode defaults: compact, / as \\/, non-ASCII as \\uXXXX'
 pretty\t'Indented by 4, raw UTF-8, with a trailing newline'"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l fixtures -d 'A folder of <event>.json files that add or replace bundled fixtures' -r -F
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l seed -d 'Seed for generated ids, for byte-for-byte reproducible output' -r
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l now -d 'Fix the clock (meta_data.date, x-generated-at, x-sent-at), e.g. 2025-01-20T20:10:00Z' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l now -d 'Fix the clock (meta_data.date, x-generated-at, x-sent-at): 2025-01-20T20:10:00Z, or relative: -2h, +1d' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l set -d 'Set an existing field to a string: --set a_price.m_total=99.00 (repeatable)' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l set-json -d 'Set an existing field to a JSON value: --set-json is_bookable=false (repeatable)' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l add -d 'Create a field on purpose: --add a_price.m_fee=\'"2.00"\' (repeatable)' -r
@@ -317,7 +328,7 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_see
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from show" -l fixtures -d 'A folder of <event>.json files that add or replace bundled fixtures' -r -F
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from show" -l seed -d 'Seed for generated ids, for byte-for-byte reproducible output' -r
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from show" -l now -d 'Fix the clock (meta_data.date, x-generated-at, x-sent-at), e.g. 2025-01-20T20:10:00Z' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from show" -l now -d 'Fix the clock (meta_data.date, x-generated-at, x-sent-at): 2025-01-20T20:10:00Z, or relative: -2h, +1d' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from show" -l set -d 'Set an existing field to a string: --set a_price.m_total=99.00 (repeatable)' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from show" -l set-json -d 'Set an existing field to a JSON value: --set-json is_bookable=false (repeatable)' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from show" -l add -d 'Create a field on purpose: --add a_price.m_fee=\'"2.00"\' (repeatable)' -r

@@ -127,9 +127,9 @@ const SEND_HELP: &str = "\
 Examples:
   wl-hook send --topic purchases
   wl-hook send --topic all --url http://127.0.0.1:3000/webhooks
-  wl-hook send --topic client.* --count 500 --concurrency 20
+  wl-hook send --topic 'client.*' --count 500 --concurrency 20
   wl-hook send --topic purchase.created --tamper          # must be rejected
-  wl-hook send --topic client --generated-at 2025-01-18T09:00:00Z --repeat-exact 2
+  wl-hook send --topic client --generated-at -2h --repeat-exact 2
 
 Only 200 and 201 count as accepted, as at WL: any other answer, a redirect (never followed), a
 timeout or a refused connection is a failed delivery that WL would retry.
@@ -301,7 +301,7 @@ Examples:
   wl-hook verify request.http --secret \"$WL_KEY\"
   wl-hook verify capture.json --secret old-key --secret new-key
   wl-hook sign --topic purchases --format http | wl-hook verify -
-  wl-hook verify capture.json --now 2026-01-01T00:00:00Z --max-age 24h --json
+  wl-hook verify capture.json --now +1d --max-age 24h --json
 
 Inputs: wl-hook capture documents (listen --save, sign --format json), raw HTTP/1.1 request dumps,
 or the loose form {\"headers\": {...}, \"body\": ...}. When the signature fails, verify tries the known
@@ -365,6 +365,27 @@ pub struct FixturesDir {
     pub dir: Option<PathBuf>,
 }
 
+/// Extra trust for an https endpoint, such as a local one with a self-signed certificate.
+#[derive(Args, Clone, Debug, Default)]
+pub struct TlsArgs {
+    /// Trust the certificates in this PEM file for https, e.g. a local self-signed one
+    #[arg(long, value_name = "FILE", conflicts_with = "insecure")]
+    pub cacert: Option<PathBuf>,
+
+    /// Do not check the https endpoint's certificate (TLS only: signatures are judged as always)
+    #[arg(long)]
+    pub insecure: bool,
+}
+
+/// `-H` on commands that deliver requests they build themselves: headers for an endpoint behind
+/// auth, added to every request.
+#[derive(Args, Clone, Debug, Default)]
+pub struct AddHeaderArgs {
+    /// Add a header to every request, for an endpoint behind auth: -H 'Authorization: Bearer TOKEN' (repeatable)
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+}
+
 /// How fixtures are found and turned into bodies.
 #[derive(Args, Clone, Debug, Default)]
 pub struct RenderArgs {
@@ -375,8 +396,8 @@ pub struct RenderArgs {
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
 
-    /// Fix the clock (meta_data.date, x-generated-at, x-sent-at), e.g. 2025-01-20T20:10:00Z
-    #[arg(long, value_name = "TS")]
+    /// Fix the clock (meta_data.date, x-generated-at, x-sent-at): 2025-01-20T20:10:00Z, or relative: -2h, +1d
+    #[arg(long, value_name = "TS", allow_hyphen_values = true)]
     pub now: Option<String>,
 
     /// Keep the fixture's meta_data.id and meta_data.date instead of making a new event
@@ -419,8 +440,8 @@ pub struct BodyArgs {
     #[arg(long, requires = "data")]
     pub raw: bool,
 
-    /// Back-date the event: meta_data.date and x-generated-at, e.g. 2025-01-18T09:00:00Z
-    #[arg(long, value_name = "TS")]
+    /// Back-date the event: meta_data.date and x-generated-at, at a time or relative to the clock: -2h
+    #[arg(long, value_name = "TS", allow_hyphen_values = true)]
     pub generated_at: Option<String>,
 
     /// How fixture bodies are spelt (modelled: WL's own spelling is unknown); --data is sent as is
@@ -525,6 +546,9 @@ pub struct SendArgs {
     /// Add or replace a header: --header 'X-Trace: 1' (repeatable)
     #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
     pub headers: Vec<String>,
+
+    #[command(flatten)]
+    pub tls: TlsArgs,
 
     /// Give up on a delivery after this long: 10s, 500ms, 1m
     #[arg(
@@ -635,6 +659,18 @@ pub struct ListenArgs {
     #[arg(long, value_name = "URL")]
     pub forward_to: Option<String>,
 
+    /// Add a header to every forwarded request, for an app behind auth: -H 'Authorization: Bearer TOKEN' (repeatable)
+    #[arg(
+        short = 'H',
+        long = "header",
+        value_name = "NAME: VALUE",
+        requires = "forward_to"
+    )]
+    pub forward_headers: Vec<String>,
+
+    #[command(flatten)]
+    pub tls: TlsArgs,
+
     /// Stop after N deliveries (POST requests)
     #[arg(long, value_name = "N")]
     pub count: Option<u64>,
@@ -723,6 +759,12 @@ pub struct CheckArgs {
     /// How deliveries use connections (modelled: WL's sender likely opens one per delivery)
     #[arg(long, value_enum, value_name = "HOW", default_value_t = ConnectionsArg::PerDelivery)]
     pub connections: ConnectionsArg,
+
+    #[command(flatten)]
+    pub headers: AddHeaderArgs,
+
+    #[command(flatten)]
+    pub tls: TlsArgs,
 }
 
 #[derive(Args, Clone)]
@@ -734,8 +776,8 @@ pub struct VerifyArgs {
     #[command(flatten)]
     pub keys: KeysArgs,
 
-    /// The clock for the age checks, e.g. 2026-01-01T00:00:00Z [default: now]
-    #[arg(long, value_name = "TS")]
+    /// The clock for the age checks, at a time or relative to now: +1d, -2h [default: now]
+    #[arg(long, value_name = "TS", allow_hyphen_values = true)]
     pub now: Option<String>,
 
     /// Fail events older than this (without it, older than WL's 72 h retry window is a warning)
@@ -796,8 +838,8 @@ pub struct ReplayArgs {
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
 
-    /// Start the simulated clock here instead of now
-    #[arg(long, value_name = "TS")]
+    /// Start the simulated clock here instead of now: a time, or relative to now: +1h, -1d
+    #[arg(long, value_name = "TS", allow_hyphen_values = true)]
     pub start: Option<String>,
 
     /// Really wait delay/X between attempts (3600 = one simulated hour per second)
@@ -834,6 +876,12 @@ pub struct ReplayArgs {
     /// Print the schedule (attempt, delay, cumulative time) and exit
     #[arg(long)]
     pub print_schedule: bool,
+
+    #[command(flatten)]
+    pub headers: AddHeaderArgs,
+
+    #[command(flatten)]
+    pub tls: TlsArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -873,7 +921,7 @@ pub enum FixturesCommand {
     },
     /// Show fixtures rendered as new events (pretty JSON), or the stored files with --raw
     #[command(
-        after_help = "Examples:\n  wl-hook fixtures show purchases\n  wl-hook fixtures show client.created --raw\n  wl-hook fixtures show client.* --seed 1 --now 2025-01-20T20:10:00Z\n\nExit codes: 0 shown; 2 unknown topic or bad override."
+        after_help = "Examples:\n  wl-hook fixtures show purchases\n  wl-hook fixtures show client.created --raw\n  wl-hook fixtures show 'client.*' --seed 1 --now 2025-01-20T20:10:00Z\n\nExit codes: 0 shown; 2 unknown topic or bad override."
     )]
     Show {
         /// Event, family alias, family.* or all

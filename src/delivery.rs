@@ -22,9 +22,23 @@ pub struct ClientOptions {
     /// The targets; TLS roots are set up only when one is https, and proxies from the
     /// environment are ignored when all are loopback.
     pub urls: Vec<reqwest::Url>,
+    /// Extra trust and headers from the command line.
+    pub connect: Connect,
 }
 
-fn is_loopback(url: &reqwest::Url) -> bool {
+/// How a command reaches an endpoint beyond the defaults: extra trust for a local HTTPS
+/// endpoint, and headers for one behind auth.
+#[derive(Debug, Clone, Default)]
+pub struct Connect {
+    /// Certificates trusted besides the public roots (`--cacert`).
+    pub ca_certs: Vec<rustls::pki_types::CertificateDer<'static>>,
+    /// Accept any certificate (`--insecure`): TLS only; signatures are judged as always.
+    pub insecure: bool,
+    /// Added to every request that does not carry the header itself (`-H`).
+    pub headers: HeaderMap,
+}
+
+pub fn is_loopback(url: &reqwest::Url) -> bool {
     match url.host() {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
@@ -43,9 +57,20 @@ pub fn build_client(opts: &ClientOptions) -> anyhow::Result<reqwest::Client> {
     if opts.urls.iter().any(|u| u.scheme() == "https") {
         roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
     }
-    let mut tls = rustls::ClientConfig::builder()
-        .with_root_certificates(roots)
-        .with_no_client_auth();
+    for cert in &opts.connect.ca_certs {
+        roots
+            .add(cert.clone())
+            .map_err(|e| anyhow::anyhow!("--cacert: a certificate cannot be used: {e}"))?;
+    }
+    let builder = rustls::ClientConfig::builder();
+    let mut tls = if opts.connect.insecure {
+        builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(AnyCertificate::new()))
+            .with_no_client_auth()
+    } else {
+        builder.with_root_certificates(roots).with_no_client_auth()
+    };
     tls.alpn_protocols = vec![b"http/1.1".to_vec()];
     let mut builder = reqwest::Client::builder()
         .tls_backend_preconfigured(tls)
@@ -55,11 +80,68 @@ pub fn build_client(opts: &ClientOptions) -> anyhow::Result<reqwest::Client> {
         .connect_timeout(connect_budget(opts.timeout))
         .pool_max_idle_per_host(opts.max_idle_per_host)
         .tcp_nodelay(true)
+        .default_headers(opts.connect.headers.clone())
         .user_agent(concat!("wl-hook/", env!("CARGO_PKG_VERSION")));
     if opts.urls.iter().all(is_loopback) {
         builder = builder.no_proxy();
     }
     Ok(builder.build()?)
+}
+
+/// `--insecure`: accepts any server certificate, while still checking that the handshake is
+/// signed by the key of the certificate presented (so the connection is TLS, only unverified).
+#[derive(Debug)]
+struct AnyCertificate(Arc<rustls::crypto::CryptoProvider>);
+
+impl AnyCertificate {
+    fn new() -> AnyCertificate {
+        AnyCertificate(Arc::new(rustls::crypto::ring::default_provider()))
+    }
+}
+
+impl rustls::client::danger::ServerCertVerifier for AnyCertificate {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &rustls::pki_types::CertificateDer<'_>,
+        _intermediates: &[rustls::pki_types::CertificateDer<'_>],
+        _server_name: &rustls::pki_types::ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        Ok(rustls::client::danger::ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
 }
 
 /// The part of an attempt's time budget that connecting may use.

@@ -78,6 +78,8 @@ pub struct Plan {
     pub resigned: bool,
     pub timeout: Duration,
     pub items: Vec<Item>,
+    /// Extra trust and headers (`--cacert`, `--insecure`, `-H`).
+    pub connect: delivery::Connect,
 }
 
 /// What happened to one capture.
@@ -163,6 +165,7 @@ pub async fn run(plan: &Plan, observer: &mut impl Observer) -> anyhow::Result<To
         timeout: plan.timeout,
         max_idle_per_host: 0,
         urls: vec![plan.url.clone()],
+        connect: plan.connect.clone(),
     })?;
     let started = Instant::now();
     let mut totals = Totals {

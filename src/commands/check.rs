@@ -46,6 +46,10 @@ fn plan(args: &CheckArgs) -> Result<(Plan, View)> {
     plan.only = args.only.clone();
     plan.style = args.json_style.into();
     plan.connections = args.connections.into();
+    plan.connect = common::connect(
+        &args.tls,
+        common::added_headers(&args.headers.headers, "check")?,
+    )?;
     let view = View {
         json: args.json,
         junit: args.junit.clone(),

@@ -8,7 +8,8 @@ use anyhow::Result;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use crate::cli::{BodyArgs, KeyArgs, RenderArgs};
+use crate::cli::{BodyArgs, KeyArgs, RenderArgs, TlsArgs};
+use crate::delivery;
 use crate::exit::input_error;
 use crate::fixture::{
     declared_topic, Compiled, FixtureSet, Override, OverrideKind, Rendered, Renderer,
@@ -30,26 +31,36 @@ pub fn trim_one_newline(bytes: &mut Vec<u8>) {
     }
 }
 
-/// Read a key file, at most [`MAX_KEY_FILE`] bytes, one trailing newline trimmed.
-fn read_key_file(path: &Path) -> Result<Vec<u8>> {
+/// The largest `--cacert` file read: a whole CA bundle fits.
+const MAX_CERT_FILE: u64 = 4 * 1024 * 1024;
+
+/// Read a small file named by `flag`, refusing (without reading on) one over `limit` bytes,
+/// such as `/dev/zero` given by mistake.
+fn read_small_file(path: &Path, flag: &str, what: &str, limit: u64) -> Result<Vec<u8>> {
     let cannot = |e: std::io::Error| {
         input_error(format!(
-            "cannot read key file {}: {e}; check --secret-file",
+            "cannot read {what} {}: {e}; check {flag}",
             path.display()
         ))
     };
     let file = std::fs::File::open(path).map_err(cannot)?;
     let mut bytes = Vec::new();
-    file.take(MAX_KEY_FILE + 1)
+    file.take(limit + 1)
         .read_to_end(&mut bytes)
         .map_err(cannot)?;
-    if bytes.len() as u64 > MAX_KEY_FILE {
+    if bytes.len() as u64 > limit {
         return Err(input_error(format!(
-            "key file {} is over {} KiB: that is not a webhook key; check --secret-file",
+            "{what} {} is over {} KiB, too large to be one; check {flag}",
             path.display(),
-            MAX_KEY_FILE / 1024
+            limit / 1024
         )));
     }
+    Ok(bytes)
+}
+
+/// Read a key file, at most [`MAX_KEY_FILE`] bytes, one trailing newline trimmed.
+fn read_key_file(path: &Path) -> Result<Vec<u8>> {
+    let mut bytes = read_small_file(path, "--secret-file", "key file", MAX_KEY_FILE)?;
     trim_one_newline(&mut bytes);
     Ok(bytes)
 }
@@ -103,11 +114,43 @@ pub fn load_key(args: &KeyArgs) -> Result<Secret> {
     }
 }
 
-/// Parse a timestamp flag, naming the flag in the error.
+/// Parse a timestamp flag against the system clock, naming the flag in the error.
 pub fn parse_time(flag: &str, value: &str) -> Result<DateTime<Utc>> {
-    timestamp::parse(value)
-        .map(|(t, _)| t)
-        .map_err(|e| input_error(format!("{flag}: {e}")))
+    parse_time_at(flag, value, Utc::now())
+}
+
+/// Parse a timestamp flag: a time as the WL headers carry it (RFC 3339, Unix seconds or ms,
+/// `YYYY-MM-DD HH:MM:SS`), `now`, or a time relative to `base`: `-2h`, `+1d`, `-90m`, so that
+/// examples and scripts never name a date that will be in the past.
+pub fn parse_time_at(flag: &str, value: &str, base: DateTime<Utc>) -> Result<DateTime<Utc>> {
+    let v = value.trim();
+    if v.eq_ignore_ascii_case("now") {
+        return Ok(base);
+    }
+    if let Some((sign, rest)) = v
+        .strip_prefix('-')
+        .map(|r| (-1, r))
+        .or_else(|| v.strip_prefix('+').map(|r| (1, r)))
+    {
+        let span = crate::duration::parse(rest).map_err(|e| {
+            input_error(format!(
+                "{flag}: {e} (a relative time is a sign and a duration: -2h, +1d)"
+            ))
+        })?;
+        let span = chrono::Duration::from_std(span)
+            .map_err(|_| input_error(format!("{flag}: '{value}' is out of range")))?;
+        let at = if sign < 0 {
+            base.checked_sub_signed(span)
+        } else {
+            base.checked_add_signed(span)
+        };
+        return at.ok_or_else(|| input_error(format!("{flag}: '{value}' is out of range")));
+    }
+    timestamp::parse(v).map(|(t, _)| t).map_err(|e| {
+        input_error(format!(
+            "{flag}: {e}; or write a relative time: -2h, +1d, now"
+        ))
+    })
 }
 
 /// The clock of this run: `--now`, else the system clock.
@@ -182,7 +225,7 @@ impl BodyPlan {
     pub fn from_args(args: &BodyArgs, now: DateTime<Utc>) -> Result<BodyPlan> {
         let overrides = overrides(&args.render)?;
         let generated_at = match &args.generated_at {
-            Some(v) => parse_time("--generated-at", v)?,
+            Some(v) => parse_time_at("--generated-at", v, now)?,
             None => now,
         };
         let renderer = Renderer::new(args.render.seed, args.render.exact, generated_at, overrides)
@@ -457,11 +500,98 @@ pub fn duration_flag(flag: &str, value: &str) -> Result<std::time::Duration> {
 /// Apply `--header 'Name: value'` arguments to a header set.
 pub fn apply_header_args(headers: &mut Headers, args: &[String]) -> Result<()> {
     for a in args {
-        let (name, value) =
-            protocol::parse_header_arg(a).map_err(|e| input_error(format!("--header: {e}")))?;
+        let (name, value) = header_arg(a)?;
         protocol::set_header(headers, &name, &value);
     }
     Ok(())
+}
+
+/// Headers that the HTTP layer writes from the URL and the body: `-H` may not set them, as
+/// a second or a wrong value would make the request broken or ambiguous.
+const FRAMING: [(&str, &str); 4] = [
+    (
+        "host",
+        "the Host header comes from the URL; put the host in the URL",
+    ),
+    ("content-length", "Content-Length is set from the body"),
+    (
+        "transfer-encoding",
+        "the body is sent with a Content-Length",
+    ),
+    ("connection", "connections are managed by wl-hook"),
+];
+
+/// Parse one `--header` argument, refusing the framing headers.
+fn header_arg(arg: &str) -> Result<(String, String)> {
+    let (name, value) =
+        protocol::parse_header_arg(arg).map_err(|e| input_error(format!("--header: {e}")))?;
+    if let Some((_, why)) = FRAMING.iter().find(|(n, _)| *n == name) {
+        return Err(input_error(format!(
+            "--header '{arg}': {why}; remove this --header"
+        )));
+    }
+    Ok((name, value))
+}
+
+/// `-H` on check, replay and listen --forward-to: headers added to requests that wl-hook builds
+/// itself (for an endpoint behind auth), which may not replace the WL headers it sets.
+pub fn added_headers(args: &[String], command: &str) -> Result<reqwest::header::HeaderMap> {
+    let mut map = reqwest::header::HeaderMap::new();
+    for a in args {
+        let (name, value) = header_arg(a)?;
+        use protocol::header::*;
+        if [
+            CONTENT_TYPE,
+            TOPIC,
+            SIGNATURE,
+            GENERATED_AT,
+            SENT_AT,
+            PAYLOAD_KEY,
+        ]
+        .contains(&name.as_str())
+        {
+            return Err(input_error(format!(
+                "--header '{a}': {command} sets {name} itself; -H adds other headers, such as Authorization"
+            )));
+        }
+        let name = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+            .map_err(|e| input_error(format!("--header '{a}': {e}")))?;
+        let value = reqwest::header::HeaderValue::from_str(&value)
+            .map_err(|e| input_error(format!("--header '{a}': {e}")))?;
+        map.append(name, value);
+    }
+    Ok(map)
+}
+
+/// How a command connects: `--cacert`, `--insecure` and the headers it adds to every request.
+pub fn connect(tls: &TlsArgs, headers: reqwest::header::HeaderMap) -> Result<delivery::Connect> {
+    let ca_certs = match &tls.cacert {
+        None => Vec::new(),
+        Some(path) => {
+            use rustls::pki_types::pem::PemObject;
+            let pem = read_small_file(path, "--cacert", "certificate file", MAX_CERT_FILE)?;
+            let certs = rustls::pki_types::CertificateDer::pem_slice_iter(&pem)
+                .collect::<std::result::Result<Vec<_>, _>>()
+                .map_err(|e| {
+                    input_error(format!(
+                        "--cacert {}: not a PEM certificate file ({e}); give the server's certificate in PEM form",
+                        path.display()
+                    ))
+                })?;
+            if certs.is_empty() {
+                return Err(input_error(format!(
+                    "--cacert {}: no certificate in it; give the server's certificate in PEM form (-----BEGIN CERTIFICATE-----)",
+                    path.display()
+                )));
+            }
+            certs
+        }
+    };
+    Ok(delivery::Connect {
+        ca_certs,
+        insecure: tls.insecure,
+        headers,
+    })
 }
 
 /// Check `--header` arguments without applying them (input errors before any I/O).
@@ -472,6 +602,24 @@ pub fn check_header_args(args: &[String]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_are_absolute_now_or_relative_to_the_base() {
+        let base = timestamp::parse("2030-06-15T12:00:00Z").unwrap().0;
+        let at = |v: &str| parse_time_at("--now", v, base).map(|t| t.to_rfc3339());
+        assert_eq!(at("-2h").unwrap(), "2030-06-15T10:00:00+00:00");
+        assert_eq!(at("+1d").unwrap(), "2030-06-16T12:00:00+00:00");
+        assert_eq!(at("-90m").unwrap(), "2030-06-15T10:30:00+00:00");
+        assert_eq!(at("now").unwrap(), "2030-06-15T12:00:00+00:00");
+        assert_eq!(
+            at("2025-01-20T20:10:00Z").unwrap(),
+            "2025-01-20T20:10:00+00:00"
+        );
+        let e = at("-2x").unwrap_err().to_string();
+        assert!(e.starts_with("--now: ") && e.contains("-2h, +1d"), "{e}");
+        let e = at("yesterday").unwrap_err().to_string();
+        assert!(e.contains("relative time"), "{e}");
+    }
 
     #[test]
     fn large_files_read_in_parts_are_exact() {

@@ -135,6 +135,7 @@ pub async fn demo(json: bool, out: &mut impl Write) -> Result<Exit> {
         timeout: Duration::from_secs(5),
         max_idle_per_host: 0,
         urls: vec![reqwest::Url::parse(&listener.hook_url())?],
+        connect: Default::default(),
     })?;
     let fixtures = FixtureSet::builtin();
     let mut renderer = Renderer::new(None, false, chrono::Utc::now(), Vec::new());
@@ -228,6 +229,7 @@ pub async fn demo(json: bool, out: &mut impl Write) -> Result<Exit> {
             resigned: false,
             timeout: Duration::from_secs(5),
             items: vec![crate::replay::Item::new(name, req, None)?],
+            connect: Default::default(),
         };
         let mut view = crate::output::replay::ReplayView::new(&mut *steps.out, json, &plan);
         let totals = crate::replay::run(&plan, &mut view).await?;

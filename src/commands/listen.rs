@@ -29,6 +29,8 @@ pub struct ListenPlan {
     pub timeout: Option<Duration>,
     pub expected: Vec<String>,
     pub ready_file: Option<PathBuf>,
+    /// The key in use is the public development key.
+    pub dev_key: bool,
 }
 
 impl ListenPlan {
@@ -67,7 +69,16 @@ impl ListenPlan {
             .iter()
             .map(|e| e.name.to_string())
             .collect();
-        let forward = args.forward_to.as_deref().map(forward_to).transpose()?;
+        let forward = match &args.forward_to {
+            Some(url) => Some(forward_to(
+                url,
+                common::connect(
+                    &args.tls,
+                    common::added_headers(&args.forward_headers, "listen --forward-to")?,
+                )?,
+            )?),
+            None => None,
+        };
         if let Some(dir) = &args.save {
             std::fs::create_dir_all(dir).map_err(|e| {
                 input_error(format!(
@@ -81,6 +92,9 @@ impl ListenPlan {
         } else {
             Some(common::load_key(&args.key)?)
         };
+        let dev_key = key
+            .as_ref()
+            .is_some_and(|k| k.expose() == crate::protocol::DEV_KEY.as_bytes());
         Ok(ListenPlan {
             host: args.host.clone(),
             port: args.port,
@@ -114,17 +128,19 @@ impl ListenPlan {
             timeout,
             expected,
             ready_file: args.ready_file.clone(),
+            dev_key,
         })
     }
 }
 
 /// The relay of `--forward-to URL`.
-fn forward_to(url: &str) -> Result<Forward> {
+fn forward_to(url: &str, connect: delivery::Connect) -> Result<Forward> {
     let url = common::parse_url(url)?;
     let client = delivery::build_client(&ClientOptions {
         timeout: Duration::from_secs(10),
         max_idle_per_host: 16,
         urls: vec![url.clone()],
+        connect,
     })?;
     Ok(Forward {
         client,
@@ -184,6 +200,25 @@ pub async fn listen<W: Write + Send + 'static>(
         )
     })?;
     let addr = listener.local_addr()?;
+    if let Some(forward) = &plan.receiver.forward {
+        if forwards_to_itself(&forward.url, addr) {
+            return Err(input_error(format!(
+                "--forward-to {} is this listener's own address: every delivery would be relayed to itself; give your app's address",
+                forward.url
+            )));
+        }
+    }
+    if !addr.ip().is_loopback() {
+        crate::output::warning(&format!(
+            "listening on {}: other machines can reach this receiver{}; use --host 127.0.0.1 to keep it local",
+            addr.ip(),
+            if plan.dev_key {
+                ", and the development key that signs for it is public"
+            } else {
+                ""
+            }
+        ));
+    }
     let url = format!("http://{addr}");
     // Everything that can fail is set up before anyone is told the receiver is ready.
     let (tx, mut rx) = mpsc::channel::<Event>(1024);
@@ -195,6 +230,14 @@ pub async fn listen<W: Write + Send + 'static>(
     })?);
     // The ready file first: whoever reads the first line may look for it at once.
     if let Some(path) = &plan.ready_file {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| {
+                input_error(format!(
+                    "--ready-file {}: cannot create its folder: {e}",
+                    path.display()
+                ))
+            })?;
+        }
         crate::files::write_replace(path, format!("{url}\n").as_bytes())
             .map_err(|e| input_error(format!("--ready-file {}: {e}", path.display())))?;
     }
@@ -237,6 +280,28 @@ pub async fn listen<W: Write + Send + 'static>(
     let met = count_met && tally.expectations_met();
     plan.view.write_summary(&mut out, &tally, &reason, met)?;
     Ok(if met { Exit::Ok } else { Exit::Negative })
+}
+
+/// Whether `url` names the address listen is bound to: relaying there would loop.
+fn forwards_to_itself(url: &reqwest::Url, addr: std::net::SocketAddr) -> bool {
+    if url.port_or_known_default() != Some(addr.port()) {
+        return false;
+    }
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => {
+            ip == addr.ip()
+                || (ip.is_loopback() || ip.is_unspecified()) && addr.ip().is_unspecified()
+                || ip.is_loopback() && addr.ip().is_loopback()
+        }
+        Some(url::Host::Ipv6(ip)) => {
+            ip == addr.ip()
+                || ip.is_loopback() && (addr.ip().is_loopback() || addr.ip().is_unspecified())
+        }
+        Some(url::Host::Domain(_)) => {
+            delivery::is_loopback(url) && (addr.ip().is_loopback() || addr.ip().is_unspecified())
+        }
+        None => false,
+    }
 }
 
 /// When listen stops by itself.

@@ -80,6 +80,10 @@ fn plan(args: &ReplayArgs) -> Result<Plan> {
     } else {
         None
     };
+    let connect = common::connect(
+        &args.tls,
+        common::added_headers(&args.headers.headers, "replay")?,
+    )?;
     let items = load_items(args, key.as_ref())?;
     Ok(Plan {
         url,
@@ -91,6 +95,7 @@ fn plan(args: &ReplayArgs) -> Result<Plan> {
         resigned: args.resign,
         timeout,
         items,
+        connect,
     })
 }
 

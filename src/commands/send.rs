@@ -28,6 +28,7 @@ struct Plan {
     url: reqwest::Url,
     timeout: Duration,
     extra_headers: Vec<String>,
+    connect: crate::delivery::Connect,
     key: Secret,
     sign_with: Option<Secret>,
     no_signature: bool,
@@ -89,6 +90,7 @@ impl Plan {
             url,
             timeout,
             extra_headers: args.headers.clone(),
+            connect: common::connect(&args.tls, Default::default())?,
             key,
             sign_with,
             no_signature: args.no_signature,
@@ -143,11 +145,11 @@ fn build_job(plan: &Plan, seq: u64, template: usize) -> Result<Job> {
     if plan.no_signature {
         protocol::remove_header(&mut headers, header::SIGNATURE);
     }
-    // The body's own key, as build_headers put it (before any -H override): not hashed again.
+    common::apply_header_args(&mut headers, &plan.extra_headers)?;
+    // The key actually sent (a -H override included), as build_headers or -H put it.
     let payload_key = protocol::header_value(&headers, header::PAYLOAD_KEY)
         .map(str::to_owned)
         .unwrap_or_else(|| protocol::payload_key(&rendered.body));
-    common::apply_header_args(&mut headers, &plan.extra_headers)?;
     let mut body = rendered.body;
     if plan.tamper {
         protocol::tamper(&mut body);
@@ -181,6 +183,7 @@ async fn execute(plan: Plan) -> Result<Exit> {
             plan.concurrency
         },
         urls: vec![plan.url.clone()],
+        connect: plan.connect.clone(),
     })?;
     let templates = plan.body.lock().unwrap_or_else(|p| p.into_inner()).len() as u64;
     let jobs = templates * plan.count;

@@ -78,6 +78,8 @@ pub struct Plan {
     pub style: JsonStyle,
     pub connections: Connections,
     pub now: Clock,
+    /// Extra trust and headers (`--cacert`, `--insecure`, `-H`).
+    pub connect: delivery::Connect,
 }
 
 impl Plan {
@@ -98,6 +100,7 @@ impl Plan {
             style: JsonStyle::Compact,
             connections: Connections::PerDelivery,
             now: Utc::now,
+            connect: delivery::Connect::default(),
         }
     }
 
@@ -178,6 +181,7 @@ pub async fn run(plan: &Plan) -> anyhow::Result<Report> {
             Connections::KeepAlive => plan.burst.get(),
         },
         urls: vec![plan.url.clone()],
+        connect: plan.connect.clone(),
     })?;
     let started_at = (plan.now)();
     let started = Instant::now();

@@ -7,6 +7,7 @@ mod common;
 mod server;
 
 mod completions;
+mod connect;
 mod demo;
 mod docs;
 mod explanations;

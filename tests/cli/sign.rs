@@ -746,3 +746,23 @@ fn positional_and_comma_separated_topics_are_topics() {
         .code(2)
         .stderr(predicate::str::contains("did you mean"));
 }
+
+#[test]
+fn relative_times_count_from_the_clock() {
+    let out = wl()
+        .args(["sign", "--topic", "client.created", "--secret", "k"])
+        .args(["--now", NOW, "--generated-at", "-2h", "--seed", "1"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let (_, headers, _) = parse_headers_output(&String::from_utf8(out).unwrap());
+    let get = |n: &str| headers.iter().find(|(k, _)| k == n).unwrap().1.clone();
+    assert_eq!(get("x-generated-at"), "2025-01-20T18:10:00.000Z");
+    assert_eq!(get("x-sent-at"), "2025-01-20T20:10:00.000Z");
+    wl().args(["sign", "--topic", "client.created", "--now", "-2x"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--now: ").and(predicate::str::contains("-2h, +1d")));
+}
