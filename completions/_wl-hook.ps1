@@ -115,6 +115,7 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Events for the accepts scenario (repeatable or comma-separated; default all 13); the first is used by the others')
             [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Events for the accepts scenario (repeatable or comma-separated; default all 13); the first is used by the others')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'An answer slower than this fails: 10s, 500ms')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'First wait up to this long for the endpoint to accept connections (an app starting in the background)')
             [CompletionResult]::new('--burst', '--burst', [CompletionResultType]::ParameterName, 'Concurrent deliveries in the burst scenario')
             [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Run only these scenarios (repeatable; listed below)')
             [CompletionResult]::new('--junit', '--junit', [CompletionResultType]::ParameterName, 'Write a JUnit XML report here')

@@ -109,6 +109,7 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand -t 'Events for the accepts scenario (repeatable or comma-separated; default all 13); the first is used by the others'
             cand --topic 'Events for the accepts scenario (repeatable or comma-separated; default all 13); the first is used by the others'
             cand --timeout 'An answer slower than this fails: 10s, 500ms'
+            cand --wait 'First wait up to this long for the endpoint to accept connections (an app starting in the background)'
             cand --burst 'Concurrent deliveries in the burst scenario'
             cand --only 'Run only these scenarios (repeatable; listed below)'
             cand --junit 'Write a JUnit XML report here'

@@ -185,6 +185,7 @@ purchase\t'the Purchases family\'s first event'
 purchases\t'the Purchases family\'s first event'
 all\t'all 13 events'"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l timeout -d 'An answer slower than this fails: 10s, 500ms' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l wait -d 'First wait up to this long for the endpoint to accept connections (an app starting in the background)' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l burst -d 'Concurrent deliveries in the burst scenario' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l only -d 'Run only these scenarios (repeatable; listed below)' -r -f -a "accepts\t'each selected event, correctly signed, gets 200 or 201'
 accepts-non-canonical\t'spellings no re-serialiser keeps (\\/, \\uXXXX, pretty, 1e2) get 200 or 201'

@@ -724,6 +724,10 @@ pub struct CheckArgs {
     #[arg(long, value_name = "DURATION", default_value = "10s")]
     pub timeout: String,
 
+    /// First wait up to this long for the endpoint to accept connections (an app starting in the background)
+    #[arg(long, value_name = "DURATION")]
+    pub wait: Option<String>,
+
     /// Concurrent deliveries in the burst scenario
     #[arg(long, value_name = "N", default_value_t = 50)]
     pub burst: usize,

@@ -144,6 +144,27 @@ impl rustls::client::danger::ServerCertVerifier for AnyCertificate {
     }
 }
 
+/// Wait until something accepts TCP connections at `url`'s host and port, trying every 100 ms
+/// for at most `within`; for a CI script that starts the app in the background. Nothing is sent.
+pub async fn wait_until_listening(url: &reqwest::Url, within: Duration) -> Result<(), String> {
+    let host = url.host_str().unwrap_or_default().trim_matches(['[', ']']);
+    let port = url.port_or_known_default().unwrap_or(80);
+    let deadline = Instant::now() + within;
+    let mut last = String::from("nothing tried");
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(left, tokio::net::TcpStream::connect((host, port))).await {
+            Ok(Ok(_)) => return Ok(()),
+            Ok(Err(e)) => last = e.to_string(),
+            Err(_) => {}
+        }
+        if Instant::now() + Duration::from_millis(100) > deadline {
+            return Err(last);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// The part of an attempt's time budget that connecting may use.
 fn connect_budget(timeout: Duration) -> Duration {
     timeout.mul_f64(0.9).max(Duration::from_millis(1))

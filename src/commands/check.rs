@@ -59,10 +59,45 @@ fn plan(args: &CheckArgs) -> Result<(Plan, View)> {
 
 pub fn run(args: &CheckArgs) -> Result<Exit> {
     let (plan, view) = plan(args)?;
-    let report = super::runtime()?.block_on(conformance::run(&plan))?;
+    let wait = args
+        .wait
+        .as_deref()
+        .map(|w| common::duration_flag("--wait", w))
+        .transpose()?;
+    let rt = super::runtime()?;
+    if let Some(within) = wait {
+        rt.block_on(wait_for(&plan.url, within))?;
+    }
+    let report = rt.block_on(conformance::run(&plan))?;
     let mut out = std::io::BufWriter::new(std::io::stdout());
     show(&mut out, &report, &view)?;
     Ok(report.exit())
+}
+
+/// `--wait`: until the endpoint accepts connections, with a note when it is not there at once.
+async fn wait_for(url: &reqwest::Url, within: std::time::Duration) -> Result<()> {
+    let quick = std::time::Duration::from_millis(200).min(within);
+    if crate::delivery::wait_until_listening(url, quick)
+        .await
+        .is_ok()
+    {
+        return Ok(());
+    }
+    crate::output::note(&format!(
+        "waiting up to {} for {url} to accept connections (--wait)",
+        crate::duration::human(within)
+    ));
+    crate::delivery::wait_until_listening(url, within.saturating_sub(quick))
+        .await
+        .map_err(|e| {
+            crate::exit::failure(
+                Exit::Unreachable,
+                format!(
+                    "{url} did not accept connections within --wait {} ({e}); is your receiver starting?",
+                    crate::duration::human(within)
+                ),
+            )
+        })
 }
 
 fn show(out: &mut impl Write, report: &Report, view: &View) -> Result<()> {

@@ -362,3 +362,36 @@ fn a_self_signed_https_endpoint_is_reached_with_cacert_or_insecure() {
     .code(2)
     .stderr(predicate::str::contains("no certificate in it"));
 }
+
+#[test]
+fn check_waits_for_an_endpoint_that_starts_late() {
+    let port = closed_port().to_string();
+    let url = format!("http://127.0.0.1:{port}/webhooks");
+    let check = std::process::Command::new(assert_cmd::cargo::cargo_bin("wl-hook"))
+        .args(["check", &url, "--wait", "30s", "--only", "accepts"])
+        .args(["--topic", "client.created"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let mut listen = std::process::Command::new(assert_cmd::cargo::cargo_bin("wl-hook"))
+        .args(["listen", "--port", &port, "--timeout", "60s"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let out = check.wait_with_output().unwrap();
+    let _ = listen.kill();
+    let _ = listen.wait();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("waiting up to 30 s"), "{err}");
+    // Nothing there within the bound: exit 3, naming --wait.
+    wl().args(["check", &url, "--wait", "300ms", "--only", "accepts"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "did not accept connections within --wait",
+        ));
+}
