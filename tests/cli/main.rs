@@ -22,4 +22,5 @@ mod replay;
 mod send;
 mod sign;
 mod snapshots;
+mod usage;
 mod verify;

@@ -1,0 +1,97 @@
+//! Usage errors and values from environment variables: every error starts `wl-hook: error:`,
+//! names the variable a bad value came from, and follows `--color`/`WL_HOOK_COLOR`.
+
+use predicates::prelude::*;
+
+use crate::common::wl;
+
+#[test]
+fn usage_errors_start_like_every_other_error() {
+    wl().args(["send", "--bogus"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with(
+            "wl-hook: error: unexpected argument '--bogus' found",
+        ));
+    wl().args(["listen", "--port", "abc"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with(
+            "wl-hook: error: invalid value 'abc' for '--port <PORT>'",
+        ));
+}
+
+#[test]
+fn a_bad_value_from_the_environment_names_the_variable() {
+    // Checked after clap, by the flag's own parser.
+    wl().arg("send")
+        .env("WL_HOOK_URL", "bogus")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with(
+            "wl-hook: error: WL_HOOK_URL: invalid URL 'bogus'",
+        ))
+        .stderr(predicate::str::contains("(or unset WL_HOOK_URL)"));
+    wl().arg("send")
+        .env("WL_HOOK_TIMEOUT", "soon")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with(
+            "wl-hook: error: WL_HOOK_TIMEOUT: --timeout: 'soon' is not a duration",
+        ));
+    // Refused by clap itself.
+    wl().arg("listen")
+        .env("WL_HOOK_PORT", "abc")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with(
+            "wl-hook: error: WL_HOOK_PORT: invalid value 'abc' for '--port <PORT>'",
+        ));
+    // A typed flag is blamed as typed, even when the variable is also set.
+    wl().args(["listen", "--port", "xyz"])
+        .env("WL_HOOK_PORT", "abc")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with(
+            "wl-hook: error: invalid value 'xyz'",
+        ));
+    // A typed URL is not blamed on the variable.
+    wl().args(["send", "--url", "nope"])
+        .env("WL_HOOK_URL", "http://127.0.0.1:9/webhooks")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with(
+            "wl-hook: error: invalid URL 'nope'",
+        ));
+}
+
+#[test]
+fn color_applies_to_help_and_usage_errors() {
+    let escape = predicate::str::contains("\u{1b}[");
+    wl().args(["send", "--bogus", "--color", "always"])
+        .assert()
+        .code(2)
+        .stderr(escape.clone())
+        .stderr(predicate::str::contains("wl-hook: error:"));
+    wl().args(["send", "--bogus"])
+        .env("WL_HOOK_COLOR", "always")
+        .assert()
+        .code(2)
+        .stderr(escape.clone());
+    wl().args(["send", "--help", "--color=always"])
+        .assert()
+        .success()
+        .stdout(escape.clone());
+    // Never, even when forced by the environment's CLICOLOR_FORCE.
+    wl().args(["send", "--bogus", "--color", "never"])
+        .env("CLICOLOR_FORCE", "1")
+        .assert()
+        .code(2)
+        .stderr(escape.clone().not());
+    wl().args(["send", "--help"])
+        .env("WL_HOOK_COLOR", "never")
+        .env("CLICOLOR_FORCE", "1")
+        .assert()
+        .success()
+        .stdout(escape.not());
+}
