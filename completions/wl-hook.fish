@@ -78,7 +78,8 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l seed -d 'Seed f
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l now -d 'Fix the clock (meta_data.date, x-generated-at, x-sent-at): 2025-01-20T20:10:00Z, or relative: -2h, +1d' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l set -d 'Set an existing field to a string: --set a_price.m_total=99.00 (repeatable)' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l set-json -d 'Set an existing field to a JSON value: --set-json is_bookable=false (repeatable)' -r
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l add -d 'Create a field on purpose: --add a_price.m_fee=\'"2.00"\' (repeatable)' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l add -d 'Create a field on purpose: --add a_price.m_fee=\'"2.00"\' (repeatable; it must not exist)' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l replace -d 'Replace an existing value whole, even an object or array: --replace purchase_items=\'[]\'' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l secret -d 'Webhook key [default: $WL_HOOK_SECRET, else the built-in development key]' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l secret-file -d 'Read the webhook key from a file (one trailing newline is trimmed)' -r -F
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l url -d 'Where to deliver' -r
@@ -292,7 +293,8 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l seed -d 'Seed f
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l now -d 'Fix the clock (meta_data.date, x-generated-at, x-sent-at): 2025-01-20T20:10:00Z, or relative: -2h, +1d' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l set -d 'Set an existing field to a string: --set a_price.m_total=99.00 (repeatable)' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l set-json -d 'Set an existing field to a JSON value: --set-json is_bookable=false (repeatable)' -r
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l add -d 'Create a field on purpose: --add a_price.m_fee=\'"2.00"\' (repeatable)' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l add -d 'Create a field on purpose: --add a_price.m_fee=\'"2.00"\' (repeatable; it must not exist)' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l replace -d 'Replace an existing value whole, even an object or array: --replace purchase_items=\'[]\'' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l secret -d 'Webhook key [default: $WL_HOOK_SECRET, else the built-in development key]' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l secret-file -d 'Read the webhook key from a file (one trailing newline is trimmed)' -r -F
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l format -d 'How to print the request' -r -f -a "headers\t'Header lines, a blank line, then the body'
@@ -332,7 +334,8 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_see
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from show" -l now -d 'Fix the clock (meta_data.date, x-generated-at, x-sent-at): 2025-01-20T20:10:00Z, or relative: -2h, +1d' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from show" -l set -d 'Set an existing field to a string: --set a_price.m_total=99.00 (repeatable)' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from show" -l set-json -d 'Set an existing field to a JSON value: --set-json is_bookable=false (repeatable)' -r
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from show" -l add -d 'Create a field on purpose: --add a_price.m_fee=\'"2.00"\' (repeatable)' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from show" -l add -d 'Create a field on purpose: --add a_price.m_fee=\'"2.00"\' (repeatable; it must not exist)' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from show" -l replace -d 'Replace an existing value whole, even an object or array: --replace purchase_items=\'[]\'' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from show" -l color -d 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"

@@ -412,9 +412,13 @@ pub struct RenderArgs {
     #[arg(long = "set-json", value_name = "PATH=JSON")]
     pub set_json: Vec<String>,
 
-    /// Create a field on purpose: --add a_price.m_fee='"2.00"' (repeatable)
+    /// Create a field on purpose: --add a_price.m_fee='"2.00"' (repeatable; it must not exist)
     #[arg(long, value_name = "PATH=JSON")]
     pub add: Vec<String>,
+
+    /// Replace an existing value whole, even an object or array: --replace purchase_items='[]'
+    #[arg(long, value_name = "PATH=JSON")]
+    pub replace: Vec<String>,
 }
 
 /// What body to send or sign.

@@ -183,6 +183,7 @@ pub fn overrides(render: &RenderArgs) -> Result<Vec<Override>> {
         (OverrideKind::Add, &render.add),
         (OverrideKind::SetJson, &render.set_json),
         (OverrideKind::SetString, &render.set),
+        (OverrideKind::Replace, &render.replace),
     ];
     let mut out = Vec::new();
     for (kind, args) in groups {

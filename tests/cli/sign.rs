@@ -766,3 +766,34 @@ fn relative_times_count_from_the_clock() {
         .code(2)
         .stderr(predicate::str::contains("--now: ").and(predicate::str::contains("-2h, +1d")));
 }
+
+#[test]
+fn overrides_that_would_lose_data_are_refused_and_replace_does_it_on_purpose() {
+    wl().args(["sign", "purchase.created", "--set", "a_price=5"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "--set a_price: it is an object; replacing it with a string would drop its",
+        ));
+    wl().args(["sign", "purchase.created", "--add", "a_price.m_total=\"1\""])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("it exists already (a string)"));
+    let out = wl()
+        .args([
+            "sign",
+            "purchase.created",
+            "--format",
+            "json",
+            "--secret",
+            "k",
+        ])
+        .args(["--replace", "purchase_items=[]"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let body: serde_json::Value = serde_json::from_str(doc["body"].as_str().unwrap()).unwrap();
+    assert_eq!(body["purchase_items"], serde_json::json!([]));
+}
