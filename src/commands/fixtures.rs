@@ -69,19 +69,29 @@ fn export(dir: &Path, force: bool, fixtures: Option<&Path>) -> Result<Exit> {
         .iter()
         .map(|f| (dir.join(format!("{}.json", f.event)), f))
         .collect();
-    if !force {
-        let existing: Vec<String> = targets
-            .iter()
-            .filter(|(p, _)| p.exists())
-            .map(|(p, _)| p.display().to_string())
-            .collect();
-        if !existing.is_empty() {
+    // A file that already holds what export would write is no conflict; one that differs holds
+    // someone's edits or an imported fixture, which --force would lose.
+    let differing: Vec<String> = targets
+        .iter()
+        .filter(|(p, f)| std::fs::read(p).is_ok_and(|old| old[..] != f.raw[..]))
+        .map(|(p, _)| p.display().to_string())
+        .collect();
+    if !differing.is_empty() {
+        let list = differing.join(", ");
+        if !force {
             return Err(input_error(format!(
-                "{} file(s) already exist ({}); pass --force to overwrite",
-                existing.len(),
-                existing.join(", ")
+                "{} file(s) in {} differ from what export would write ({list}): edited or \
+                 imported fixtures that --force would replace; to keep them, export with \
+                 --fixtures {} (your files stay in effect) or into another folder",
+                differing.len(),
+                dir.display(),
+                dir.display(),
             )));
         }
+        crate::output::warning(&format!(
+            "--force: replacing {} file(s) that differed from the fixtures in effect: {list}",
+            differing.len()
+        ));
     }
     std::fs::create_dir_all(dir)
         .map_err(|e| input_error(format!("cannot create {}: {e}", dir.display())))?;

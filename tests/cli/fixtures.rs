@@ -93,12 +93,27 @@ fn export_writes_every_fixture_and_refuses_to_overwrite() {
             std::fs::read(format!("fixtures/{e}.json")).unwrap()
         );
     }
+    // Exporting again over identical files is no conflict.
+    wl().args(["fixtures", "export"])
+        .arg(&target)
+        .assert()
+        .success();
     std::fs::write(target.join("client.created.json"), "{\"uid\":\"edited\"}").unwrap();
     wl().args(["fixtures", "export"])
         .arg(&target)
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("--force"));
+        .stderr(predicate::str::contains("1 file(s) in"))
+        .stderr(predicate::str::contains(
+            "client.created.json): edited or imported fixtures that --force would replace",
+        ));
+    // With the folder's own fixtures in effect, the edit is what export writes: nothing is lost.
+    wl().args(["fixtures", "export"])
+        .arg(&target)
+        .arg("--fixtures")
+        .arg(&target)
+        .assert()
+        .success();
     assert_eq!(
         std::fs::read_to_string(target.join("client.created.json")).unwrap(),
         "{\"uid\":\"edited\"}"
@@ -134,7 +149,10 @@ fn export_writes_every_fixture_and_refuses_to_overwrite() {
     wl().args(["fixtures", "export", "--force"])
         .arg(&target)
         .assert()
-        .success();
+        .success()
+        .stderr(predicate::str::contains(
+            "--force: replacing 1 file(s) that differed from the fixtures in effect",
+        ));
     assert_ne!(
         std::fs::read_to_string(target.join("client.created.json")).unwrap(),
         "{\"uid\":\"edited\"}"
