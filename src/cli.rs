@@ -143,10 +143,10 @@ Examples:
   wl-hook listen --port 0 --ready-file url.txt --save captures/
   wl-hook listen --fail-first 3                    # watch a sender retry
   wl-hook listen --forward-to http://127.0.0.1:3000/webhooks
-  wl-hook listen --port 0 --ready-file url.txt --expect-topic purchases --timeout 30s --json > events.ndjson
+  wl-hook listen --ready-file url.txt --expect-topic purchases --timeout 30s --json > events.ndjson
 
-Answers: a valid delivery gets --status (200); a missing or invalid signature 401; a body that is not
-JSON 400; a body over --max-body 413; any method but POST 405. The first stdout line is
+Answers: a valid delivery gets --status (200); a missing or invalid signature 401; a body that is
+not JSON 400; a body over --max-body 413; any method but POST 405. The first stdout line is
 'Listening on http://HOST:PORT'.
 
 Exit codes: 0 stopped with every expectation met (--count reached, every --expect-topic arrived,
@@ -314,7 +314,7 @@ const SIGN_HELP: &str = "\
 Examples:
   wl-hook sign --topic purchases
   wl-hook sign --topic client.created --format curl --url http://127.0.0.1:3000/webhooks
-  wl-hook sign --topic purchase.created --set a_price.m_total=99.00 --seed 1 --now 2025-01-20T20:10:00Z
+  wl-hook sign purchase.created --set a_price.m_total=99.00 --seed 1 --now 2025-01-20T20:10:00Z
   wl-hook sign --data body.json --topic purchase.created --format http
 
 Exit codes: 0 printed; 2 input error (unknown topic, unreadable or non-JSON body, bad override,

@@ -41,6 +41,24 @@ fn every_help_teaches_with_examples_and_exit_codes() {
             .clone();
         let text = String::from_utf8(out).unwrap();
         assert!(text.contains("Examples:"), "{p:?} --help has no examples");
+        // The text after the options (examples, answers, exit codes) is printed as written:
+        // nothing wraps inside an example command or breaks a sentence at 100 columns.
+        let mut cmd = wl_hook::cli::Cli::command();
+        let sub = p
+            .iter()
+            .fold(&mut cmd, |c, name| c.find_subcommand_mut(name).unwrap());
+        let after = sub
+            .get_after_long_help()
+            .or(sub.get_after_help())
+            .map(|t| t.to_string())
+            .unwrap_or_default();
+        let printed: Vec<&str> = text.lines().map(str::trim_end).collect();
+        for line in after.lines().filter(|l| !l.trim().is_empty()) {
+            assert!(
+                line.len() <= 100 && printed.contains(&line.trim_end()),
+                "{p:?} --help wraps or breaks this line: {line:?}"
+            );
+        }
         assert!(
             text.contains("Exit codes"),
             "{p:?} --help states no exit codes"
