@@ -33,9 +33,9 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check captured requests and explain every failure')
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'The whole flow on this machine in seconds: listen, send, verify, replay, check')
-            [CompletionResult]::new('fixtures', 'fixtures', [CompletionResultType]::ParameterValue, 'List, show and export the bundled fixtures')
+            [CompletionResult]::new('fixtures', 'fixtures', [CompletionResultType]::ParameterValue, 'List, show, export and import fixtures (a real capture becomes one, personal data replaced)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
-            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the manual page (roff), e.g. wl-hook man | man -l -')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the manual page (roff), e.g. wl-hook man | man -l -; --dir writes one page per command')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a starter receiver (Python, Node, PHP or Go) that passes wl-hook check')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -292,6 +292,7 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
             break
         }
         'wl-hook;man' {
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Write wl-hook.1 and a page per command (wl-hook-send.1, wl-hook-fixtures-import.1, ...) into this folder instead of printing one page')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -314,9 +315,9 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
             [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check captured requests and explain every failure')
             [CompletionResult]::new('sign', 'sign', [CompletionResultType]::ParameterValue, 'Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'The whole flow on this machine in seconds: listen, send, verify, replay, check')
-            [CompletionResult]::new('fixtures', 'fixtures', [CompletionResultType]::ParameterValue, 'List, show and export the bundled fixtures')
+            [CompletionResult]::new('fixtures', 'fixtures', [CompletionResultType]::ParameterValue, 'List, show, export and import fixtures (a real capture becomes one, personal data replaced)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
-            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the manual page (roff), e.g. wl-hook man | man -l -')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the manual page (roff), e.g. wl-hook man | man -l -; --dir writes one page per command')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a starter receiver (Python, Node, PHP or Go) that passes wl-hook check')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break

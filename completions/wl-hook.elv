@@ -30,9 +30,9 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand verify 'Check captured requests and explain every failure'
             cand sign 'Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing'
             cand demo 'The whole flow on this machine in seconds: listen, send, verify, replay, check'
-            cand fixtures 'List, show and export the bundled fixtures'
+            cand fixtures 'List, show, export and import fixtures (a real capture becomes one, personal data replaced)'
             cand completions 'Print a shell completion script to stdout'
-            cand man 'Print the manual page (roff), e.g. wl-hook man | man -l -'
+            cand man 'Print the manual page (roff), e.g. wl-hook man | man -l -; --dir writes one page per command'
             cand init 'Write a starter receiver (Python, Node, PHP or Go) that passes wl-hook check'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -269,6 +269,7 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand --help 'Print help'
         }
         &'wl-hook;man'= {
+            cand --dir 'Write wl-hook.1 and a page per command (wl-hook-send.1, wl-hook-fixtures-import.1, ...) into this folder instead of printing one page'
             cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -289,9 +290,9 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand verify 'Check captured requests and explain every failure'
             cand sign 'Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing'
             cand demo 'The whole flow on this machine in seconds: listen, send, verify, replay, check'
-            cand fixtures 'List, show and export the bundled fixtures'
+            cand fixtures 'List, show, export and import fixtures (a real capture becomes one, personal data replaced)'
             cand completions 'Print a shell completion script to stdout'
-            cand man 'Print the manual page (roff), e.g. wl-hook man | man -l -'
+            cand man 'Print the manual page (roff), e.g. wl-hook man | man -l -; --dir writes one page per command'
             cand init 'Write a starter receiver (Python, Node, PHP or Go) that passes wl-hook check'
             cand help 'Print this message or the help of the given subcommand(s)'
         }

@@ -36,9 +36,9 @@ complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "replay" -d 'Re-deli
 complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "verify" -d 'Check captured requests and explain every failure'
 complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "sign" -d 'Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing'
 complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "demo" -d 'The whole flow on this machine in seconds: listen, send, verify, replay, check'
-complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "fixtures" -d 'List, show and export the bundled fixtures'
+complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "fixtures" -d 'List, show, export and import fixtures (a real capture becomes one, personal data replaced)'
 complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "man" -d 'Print the manual page (roff), e.g. wl-hook man | man -l -'
+complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "man" -d 'Print the manual page (roff), e.g. wl-hook man | man -l -; --dir writes one page per command'
 complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "init" -d 'Write a starter receiver (Python, Node, PHP or Go) that passes wl-hook check'
 complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -s t -l topic -d 'Event, family alias, family.* or all (repeatable, or comma-separated): purchase.created, purchases, \'client.*\'' -r -f -a "business.updated\t'Business'
@@ -378,6 +378,7 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand completions" -l color -d
 always\t''
 never\t''"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand man" -l dir -d 'Write wl-hook.1 and a page per command (wl-hook-send.1, wl-hook-fixtures-import.1, ...) into this folder instead of printing one page' -r -F
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand man" -l color -d 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -399,9 +400,9 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_see
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen check replay verify sign demo fixtures completions man init help" -f -a "verify" -d 'Check captured requests and explain every failure'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen check replay verify sign demo fixtures completions man init help" -f -a "sign" -d 'Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen check replay verify sign demo fixtures completions man init help" -f -a "demo" -d 'The whole flow on this machine in seconds: listen, send, verify, replay, check'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen check replay verify sign demo fixtures completions man init help" -f -a "fixtures" -d 'List, show and export the bundled fixtures'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen check replay verify sign demo fixtures completions man init help" -f -a "fixtures" -d 'List, show, export and import fixtures (a real capture becomes one, personal data replaced)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen check replay verify sign demo fixtures completions man init help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen check replay verify sign demo fixtures completions man init help" -f -a "man" -d 'Print the manual page (roff), e.g. wl-hook man | man -l -'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen check replay verify sign demo fixtures completions man init help" -f -a "man" -d 'Print the manual page (roff), e.g. wl-hook man | man -l -; --dir writes one page per command'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen check replay verify sign demo fixtures completions man init help" -f -a "init" -d 'Write a starter receiver (Python, Node, PHP or Go) that passes wl-hook check'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen check replay verify sign demo fixtures completions man init help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and __fish_seen_subcommand_from fixtures" -f -a "list" -d 'List the events: family, seed name, aliases, record-id field'

@@ -51,6 +51,15 @@ Start here:
 Commands: send, listen, verify, replay, check, sign, fixtures, demo, init, completions, man.
 'wl-hook help COMMAND' or 'wl-hook COMMAND --help' explains each, with examples and exit codes.";
 
+/// `wl-hook man`.
+#[derive(Args, Clone, Debug, Default)]
+pub struct ManArgs {
+    /// Write wl-hook.1 and a page per command (wl-hook-send.1, wl-hook-fixtures-import.1, ...)
+    /// into this folder instead of printing one page
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
 /// `listen --body` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum BodyArg {
@@ -93,7 +102,7 @@ pub enum Command {
     /// The whole flow on this machine in seconds: listen, send, verify, replay, check
     #[command(after_help = DEMO_HELP)]
     Demo(DemoArgs),
-    /// List, show and export the bundled fixtures
+    /// List, show, export and import fixtures (a real capture becomes one, personal data replaced)
     #[command(
         subcommand,
         after_help = "Examples:\n  wl-hook fixtures list\n  wl-hook fixtures show purchases\n  wl-hook fixtures export ./wl-fixtures\n\nExit codes: 0 done; 2 input error."
@@ -102,11 +111,13 @@ pub enum Command {
     /// Print a shell completion script to stdout
     #[command(after_help = COMPLETIONS_HELP)]
     Completions(CompletionsArgs),
-    /// Print the manual page (roff), e.g. wl-hook man | man -l -
+    /// Print the manual page (roff), e.g. wl-hook man | man -l -; --dir writes one page per command
     #[command(
-        after_help = "Examples:\n  wl-hook man | man -l -\n  wl-hook man > /usr/local/share/man/man1/wl-hook.1\n\nExit codes: 0 printed."
+        after_help = "Examples:\n  wl-hook man | man -l -\n  wl-hook man > /usr/local/share/man/man1/wl-hook.1\n  \
+wl-hook man --dir /usr/local/share/man/man1    # wl-hook.1, wl-hook-send.1, ...\n\n\
+Exit codes: 0 printed or written; 2 the folder cannot be written."
     )]
-    Man,
+    Man(ManArgs),
     /// Write a starter receiver (Python, Node, PHP or Go) that passes wl-hook check
     #[command(after_help = INIT_HELP)]
     Init(InitArgs),

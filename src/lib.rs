@@ -43,7 +43,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Demo(args) => commands::demo::run(args),
         Command::Fixtures(cmd) => commands::fixtures::run(cmd),
         Command::Completions(args) => commands::completions::run(args),
-        Command::Man => commands::completions::man(),
+        Command::Man(args) => commands::completions::man(args),
         Command::Init(args) => commands::init::run(args),
     }
 }

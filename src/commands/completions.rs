@@ -4,7 +4,7 @@
 use anyhow::Result;
 use clap::CommandFactory;
 
-use crate::cli::{Cli, CompletionsArgs};
+use crate::cli::{Cli, CompletionsArgs, ManArgs};
 use crate::exit::Exit;
 
 /// The completion script for `shell`, as bytes.
@@ -34,12 +34,17 @@ pub fn run(args: &CompletionsArgs) -> Result<Exit> {
 
 /// The manual page as roff: the main page followed by one section per subcommand.
 pub fn man_page() -> std::io::Result<Vec<u8>> {
-    let cmd = Cli::command();
+    // Without the `help` subcommand, as `man --dir` writes no page for it.
+    let cmd = Cli::command().disable_help_subcommand(true);
     let mut out = Vec::new();
     clap_mangen::Man::new(cmd.clone()).render(&mut out)?;
     for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
         let name = format!("wl-hook-{}", sub.get_name());
-        let sub = sub.clone().display_name(name.clone()).bin_name(name);
+        let sub = sub
+            .clone()
+            .disable_help_subcommand(true)
+            .display_name(name.clone())
+            .bin_name(name);
         let mut section = Vec::new();
         clap_mangen::Man::new(sub).render(&mut section)?;
         // Each rendering starts its own page; keep only its body under a heading.
@@ -54,7 +59,38 @@ pub fn man_page() -> std::io::Result<Vec<u8>> {
     Ok(out)
 }
 
-pub fn man() -> Result<Exit> {
-    crate::output::raw(&man_page()?)?;
+pub fn man(args: &ManArgs) -> Result<Exit> {
+    let Some(dir) = &args.dir else {
+        crate::output::raw(&man_page()?)?;
+        return Ok(Exit::Ok);
+    };
+    let cannot = |e: std::io::Error| {
+        crate::exit::input_error(format!(
+            "cannot write manual pages into {}: {e}",
+            dir.display()
+        ))
+    };
+    std::fs::create_dir_all(dir).map_err(cannot)?;
+    clap_mangen::generate_to(Cli::command(), dir).map_err(cannot)?;
+    let pages = page_names(&Cli::command());
+    crate::output::raw(
+        format!("Wrote {} manual pages to {}\n", pages.len(), dir.display()).as_bytes(),
+    )?;
     Ok(Exit::Ok)
+}
+
+/// The file names `man --dir` writes: the command's page and one per (nested) subcommand.
+pub fn page_names(cmd: &clap::Command) -> Vec<String> {
+    fn walk(cmd: &clap::Command, prefix: &str, out: &mut Vec<String>) {
+        out.push(format!("{prefix}.1"));
+        for sub in cmd
+            .get_subcommands()
+            .filter(|s| s.get_name() != "help" && !s.is_hide_set())
+        {
+            walk(sub, &format!("{prefix}-{}", sub.get_name()), out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(cmd, cmd.get_name(), &mut out);
+    out
 }

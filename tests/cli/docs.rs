@@ -104,6 +104,8 @@ fn the_man_page_covers_every_command() {
             "man page lacks {cmd}"
         );
     }
+    // It links to no page that `man --dir` does not write.
+    assert!(!text.contains("help(1)"), "{text}");
 }
 
 /// Every `wl-hook ...` line in the README's code blocks parses with the real CLI definition, so
@@ -190,4 +192,47 @@ fn runs_offline(words: &[String]) -> bool {
         Some("completions" | "man" | "demo") => true,
         _ => false,
     }
+}
+
+/// Every page a manual page links to (`wl-hook-send(1)` ...) is written by `man --dir`, nested
+/// commands (fixtures import) included, and the fixtures pages name import.
+#[test]
+fn man_dir_writes_every_page_the_pages_link_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages = dir.path().join("man1");
+    wl().arg("man")
+        .arg("--dir")
+        .arg(&pages)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("Wrote 16 manual pages"));
+    let mut linked = Vec::new();
+    for entry in std::fs::read_dir(&pages).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        // clap_mangen lists subcommands as `wl\-hook\-NAME(1)` lines.
+        for line in text.lines().filter(|l| l.ends_with("(1)")) {
+            linked.push(line.replace("\\-", "-").trim_end_matches("(1)").to_string());
+        }
+    }
+    assert!(linked.len() >= 15, "{linked:?}");
+    for page in &linked {
+        assert!(
+            pages.join(format!("{page}.1")).is_file(),
+            "{page}(1) is linked but not written"
+        );
+    }
+    let fixtures = std::fs::read_to_string(pages.join("wl-hook-fixtures.1")).unwrap();
+    assert!(
+        fixtures.contains("wl\\-hook\\-fixtures\\-import(1)"),
+        "{fixtures}"
+    );
+    // A folder that cannot be made is an input error.
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "").unwrap();
+    wl().arg("man")
+        .arg("--dir")
+        .arg(file.join("sub"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("cannot write manual pages into"));
 }
