@@ -9,15 +9,27 @@ use crate::server::closed_port;
 
 /// The first ```sh block after the line containing `marker`.
 fn recipe_after(marker: &str) -> String {
+    block_after(marker, "sh")
+}
+
+/// The first ```LANG block after the line containing `marker`, without its indentation.
+fn block_after(marker: &str, lang: &str) -> String {
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let from = readme
         .find(marker)
         .unwrap_or_else(|| panic!("README lacks {marker:?}"));
     let rest = &readme[from..];
-    let start = rest.find("```sh\n").expect("a sh block") + "```sh\n".len();
+    let fence = format!("```{lang}\n");
+    let start = rest.find(&fence).expect("a block") + fence.len();
     let len = rest[start..].find("```").expect("the block ends");
-    rest[start..start + len].to_string()
+    let block = &rest[start..start + len];
+    let indent = block.len() - block.trim_start_matches(' ').len();
+    block
+        .lines()
+        .map(|l| l.get(indent..).unwrap_or("").trim_end())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// bash with wl-hook on PATH, in `dir`, and none of wl-hook's variables from the caller.
@@ -128,4 +140,59 @@ fn the_listen_ci_recipe_runs_and_is_bounded() {
         .unwrap();
     assert!(!out.status.success());
     assert!(started.elapsed() < std::time::Duration::from_secs(60));
+}
+
+/// The README's Python helper for capturing a real delivery in your own receiver writes a file
+/// that `verify` accepts (here fed with a signed request from `sign`, as a receiver would see it).
+#[test]
+fn the_capture_helper_for_your_own_receiver_writes_what_verify_reads() {
+    let helper = block_after("Or in your own receiver", "python");
+    assert!(helper.contains("def save_capture"), "{helper}");
+    let dir = tempfile::tempdir().unwrap();
+    let signed = crate::common::wl()
+        .args([
+            "sign",
+            "client.created",
+            "--secret",
+            "real-key",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(signed.status.success());
+    std::fs::write(dir.path().join("signed.json"), &signed.stdout).unwrap();
+    let script = format!(
+        "{helper}\n\nsigned = json.load(open('signed.json'))\n\
+         save_capture('real.json', {{k.title(): v for k, v in signed['headers']}},\n\
+         signed['body'].encode('utf-8'))\n"
+    );
+    let out = Command::new("python3")
+        .args(["-c", &script])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    crate::common::wl()
+        .args([
+            "verify",
+            "real.json",
+            "--secret",
+            "real-key",
+            "--now",
+            "now",
+        ])
+        .current_dir(dir.path())
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("valid"));
+    crate::common::wl()
+        .args(["verify", "real.json", "--secret", "another-key"])
+        .current_dir(dir.path())
+        .assert()
+        .code(1);
 }
