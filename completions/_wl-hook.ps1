@@ -22,6 +22,7 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
     $completions = @(switch ($command) {
         'wl-hook' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file''s defaults')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -37,6 +38,7 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the manual page (roff), e.g. wl-hook man | man -l -; --dir writes one page per command')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a starter receiver (Python, Node, PHP or Go) that passes wl-hook check')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the settings in effect and where each comes from (wl-hook.toml, profile, environment)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -67,6 +69,7 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
             [CompletionResult]::new('--sign-with', '--sign-with', [CompletionResultType]::ParameterName, 'Sign with this key instead (a forged delivery the receiver must reject)')
             [CompletionResult]::new('--repeat-exact', '--repeat-exact', [CompletionResultType]::ParameterName, 'Send the same bytes and headers N more times, as a retry or duplicate would be')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file''s defaults')
             [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'Accept a --data body that is not JSON')
             [CompletionResult]::new('--exact', '--exact', [CompletionResultType]::ParameterName, 'Keep the fixture''s meta_data.id and meta_data.date instead of making a new event')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the https endpoint''s certificate (TLS only: signatures are judged as always)')
@@ -103,6 +106,7 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
             [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Connections served at once')
             [CompletionResult]::new('--read-timeout', '--read-timeout', [CompletionResultType]::ParameterName, 'Time a client has to send its headers, and its body')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file''s defaults')
             [CompletionResult]::new('--no-verify', '--no-verify', [CompletionResultType]::ParameterName, 'Do not check signatures: every delivery is answered --status')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the https endpoint''s certificate (TLS only: signatures are judged as always)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per line: listening, each request, summary')
@@ -127,6 +131,7 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Add a header to every request, for an endpoint behind auth: -H ''Authorization: Bearer TOKEN'' (repeatable)')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the certificates in this PEM file for https, e.g. a local self-signed one')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file''s defaults')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per scenario and a summary')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the https endpoint''s certificate (TLS only: signatures are judged as always)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -150,6 +155,7 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Add a header to every request, for an endpoint behind auth: -H ''Authorization: Bearer TOKEN'' (repeatable)')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the certificates in this PEM file for https, e.g. a local self-signed one')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file''s defaults')
             [CompletionResult]::new('--realtime', '--realtime', [CompletionResultType]::ParameterName, 'Really wait the full delays')
             [CompletionResult]::new('--resign', '--resign', [CompletionResultType]::ParameterName, 'Re-sign each capture with the key (--secret, --secret-file, WL_HOOK_SECRET)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per attempt, per capture, and a summary')
@@ -166,6 +172,7 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
             [CompletionResult]::new('--max-age', '--max-age', [CompletionResultType]::ParameterName, 'Fail events older than this (without it, older than WL''s 72 h retry window is a warning)')
             [CompletionResult]::new('--skew', '--skew', [CompletionResultType]::ParameterName, 'How far in the future x-generated-at may be')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file''s defaults')
             [CompletionResult]::new('--show-expected', '--show-expected', [CompletionResultType]::ParameterName, 'Show the signature the first key gives over the body')
             [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Count warnings (a wrong x-payload-key or content type, an unknown event...) as failures')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing; only the exit code tells')
@@ -196,6 +203,7 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Add or replace a header: --header ''X-Trace: 1'' (repeatable)')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Add or replace a header: --header ''X-Trace: 1'' (repeatable)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file''s defaults')
             [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'Accept a --data body that is not JSON')
             [CompletionResult]::new('--exact', '--exact', [CompletionResultType]::ParameterName, 'Keep the fixture''s meta_data.id and meta_data.date instead of making a new event')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -204,6 +212,7 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
         }
         'wl-hook;demo' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file''s defaults')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'The steps as JSON objects, one per line')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -211,6 +220,7 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
         }
         'wl-hook;fixtures' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file''s defaults')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the events: family, seed name, aliases, record-id field')
@@ -223,6 +233,7 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
         'wl-hook;fixtures;list' {
             [CompletionResult]::new('--fixtures', '--fixtures', [CompletionResultType]::ParameterName, 'A folder of <event>.json files that add or replace bundled fixtures')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file''s defaults')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per event')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -237,6 +248,7 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
             [CompletionResult]::new('--add', '--add', [CompletionResultType]::ParameterName, 'Create a field on purpose: --add a_price.m_fee=''"2.00"'' (repeatable; it must not exist)')
             [CompletionResult]::new('--replace', '--replace', [CompletionResultType]::ParameterName, 'Replace an existing value whole, even an object or array: --replace purchase_items=''[]''')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file''s defaults')
             [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'Print the stored file exactly as it is')
             [CompletionResult]::new('--exact', '--exact', [CompletionResultType]::ParameterName, 'Keep the fixture''s meta_data.id and meta_data.date instead of making a new event')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -246,6 +258,7 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
         'wl-hook;fixtures;export' {
             [CompletionResult]::new('--fixtures', '--fixtures', [CompletionResultType]::ParameterName, 'A folder of <event>.json files that add or replace bundled fixtures')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file''s defaults')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite files that exist')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -256,6 +269,7 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Folder to write to (created when missing); use it with --fixtures DIR')
             [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed for the fake values')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file''s defaults')
             [CompletionResult]::new('--no-redact', '--no-redact', [CompletionResultType]::ParameterName, 'Keep personal data as it is (not for fixtures you share)')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite the file if it exists')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -287,6 +301,7 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
         }
         'wl-hook;completions' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file''s defaults')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -294,6 +309,7 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
         'wl-hook;man' {
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Write wl-hook.1 and a page per command (wl-hook-send.1, wl-hook-fixtures-import.1, ...) into this folder instead of printing one page')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file''s defaults')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -301,10 +317,39 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
         'wl-hook;init' {
             [CompletionResult]::new('--lang', '--lang', [CompletionResultType]::ParameterName, 'The starter''s language')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file''s defaults')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Write into a folder that is not empty, replacing files with the same names')
             [CompletionResult]::new('--list', '--list', [CompletionResultType]::ParameterName, 'List the starters instead of writing one')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'wl-hook;config' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file''s defaults')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the settings in effect, each with where it comes from; never a key')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'wl-hook;config;show' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file''s defaults')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per line: the files read, then each setting')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'wl-hook;config;help' {
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the settings in effect, each with where it comes from; never a key')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'wl-hook;config;help;show' {
+            break
+        }
+        'wl-hook;config;help;help' {
             break
         }
         'wl-hook;help' {
@@ -319,6 +364,7 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script to stdout')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the manual page (roff), e.g. wl-hook man | man -l -; --dir writes one page per command')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a starter receiver (Python, Node, PHP or Go) that passes wl-hook check')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the settings in effect and where each comes from (wl-hook.toml, profile, environment)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -369,6 +415,13 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
             break
         }
         'wl-hook;help;init' {
+            break
+        }
+        'wl-hook;help;config' {
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print the settings in effect, each with where it comes from; never a key')
+            break
+        }
+        'wl-hook;help;config;show' {
             break
         }
         'wl-hook;help;help' {

@@ -22,6 +22,9 @@ _wl__hook() {
             wl__hook,completions)
                 cmd="wl__hook__subcmd__completions"
                 ;;
+            wl__hook,config)
+                cmd="wl__hook__subcmd__config"
+                ;;
             wl__hook,demo)
                 cmd="wl__hook__subcmd__demo"
                 ;;
@@ -51,6 +54,18 @@ _wl__hook() {
                 ;;
             wl__hook,verify)
                 cmd="wl__hook__subcmd__verify"
+                ;;
+            wl__hook__subcmd__config,help)
+                cmd="wl__hook__subcmd__config__subcmd__help"
+                ;;
+            wl__hook__subcmd__config,show)
+                cmd="wl__hook__subcmd__config__subcmd__show"
+                ;;
+            wl__hook__subcmd__config__subcmd__help,help)
+                cmd="wl__hook__subcmd__config__subcmd__help__subcmd__help"
+                ;;
+            wl__hook__subcmd__config__subcmd__help,show)
+                cmd="wl__hook__subcmd__config__subcmd__help__subcmd__show"
                 ;;
             wl__hook__subcmd__fixtures,export)
                 cmd="wl__hook__subcmd__fixtures__subcmd__export"
@@ -88,6 +103,9 @@ _wl__hook() {
             wl__hook__subcmd__help,completions)
                 cmd="wl__hook__subcmd__help__subcmd__completions"
                 ;;
+            wl__hook__subcmd__help,config)
+                cmd="wl__hook__subcmd__help__subcmd__config"
+                ;;
             wl__hook__subcmd__help,demo)
                 cmd="wl__hook__subcmd__help__subcmd__demo"
                 ;;
@@ -118,6 +136,9 @@ _wl__hook() {
             wl__hook__subcmd__help,verify)
                 cmd="wl__hook__subcmd__help__subcmd__verify"
                 ;;
+            wl__hook__subcmd__help__subcmd__config,show)
+                cmd="wl__hook__subcmd__help__subcmd__config__subcmd__show"
+                ;;
             wl__hook__subcmd__help__subcmd__fixtures,export)
                 cmd="wl__hook__subcmd__help__subcmd__fixtures__subcmd__export"
                 ;;
@@ -137,7 +158,7 @@ _wl__hook() {
 
     case "${cmd}" in
         wl__hook)
-            opts="-h -V --color --help --version send listen check replay verify sign demo fixtures completions man init help"
+            opts="-h -V --color --profile --help --version send listen check replay verify sign demo fixtures completions man init config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -145,6 +166,10 @@ _wl__hook() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -155,7 +180,7 @@ _wl__hook() {
             return 0
             ;;
         wl__hook__subcmd__check)
-            opts="-t -H -h --secret --secret-file --topic --timeout --wait --burst --only --junit --json --fixtures --json-style --connections --header --cacert --insecure --color --help"
+            opts="-t -H -h --secret --secret-file --topic --timeout --wait --burst --only --junit --json --fixtures --json-style --connections --header --cacert --insecure --color --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -225,6 +250,10 @@ _wl__hook() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -233,7 +262,7 @@ _wl__hook() {
             return 0
             ;;
         wl__hook__subcmd__completions)
-            opts="-h --color --help bash elvish fish powershell zsh"
+            opts="-h --color --profile --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -241,6 +270,96 @@ _wl__hook() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wl__hook__subcmd__config)
+            opts="-h --color --profile --help show help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wl__hook__subcmd__config__subcmd__help)
+            opts="show help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wl__hook__subcmd__config__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wl__hook__subcmd__config__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wl__hook__subcmd__config__subcmd__show)
+            opts="-h --json --color --profile --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -251,7 +370,7 @@ _wl__hook() {
             return 0
             ;;
         wl__hook__subcmd__demo)
-            opts="-h --json --color --help"
+            opts="-h --json --color --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -259,6 +378,10 @@ _wl__hook() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -269,7 +392,7 @@ _wl__hook() {
             return 0
             ;;
         wl__hook__subcmd__fixtures)
-            opts="-h --color --help list show export import help"
+            opts="-h --color --profile --help list show export import help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -277,6 +400,10 @@ _wl__hook() {
             case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -287,7 +414,7 @@ _wl__hook() {
             return 0
             ;;
         wl__hook__subcmd__fixtures__subcmd__export)
-            opts="-h --force --fixtures --color --help"
+            opts="-h --force --fixtures --color --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -299,6 +426,10 @@ _wl__hook() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -393,7 +524,7 @@ _wl__hook() {
             return 0
             ;;
         wl__hook__subcmd__fixtures__subcmd__import)
-            opts="-h --name --dir --seed --no-redact --force --color --help"
+            opts="-h --name --dir --seed --no-redact --force --color --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -415,6 +546,10 @@ _wl__hook() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -423,7 +558,7 @@ _wl__hook() {
             return 0
             ;;
         wl__hook__subcmd__fixtures__subcmd__list)
-            opts="-h --json --fixtures --color --help"
+            opts="-h --json --fixtures --color --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -437,6 +572,10 @@ _wl__hook() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -445,7 +584,7 @@ _wl__hook() {
             return 0
             ;;
         wl__hook__subcmd__fixtures__subcmd__show)
-            opts="-h --raw --fixtures --seed --now --exact --set --set-json --add --replace --color --help business.updated location.created location.updated staff.created staff.updated class.created class.updated appointment.created appointment.updated client.created client.updated purchase.created purchase.refunded business location staff staff-profile class schedule appointment service client client-profile purchase purchases all"
+            opts="-h --raw --fixtures --seed --now --exact --set --set-json --add --replace --color --profile --help business.updated location.created location.updated staff.created staff.updated class.created class.updated appointment.created appointment.updated client.created client.updated purchase.created purchase.refunded business location staff staff-profile class schedule appointment service client client-profile purchase purchases all"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -483,6 +622,10 @@ _wl__hook() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -491,7 +634,7 @@ _wl__hook() {
             return 0
             ;;
         wl__hook__subcmd__help)
-            opts="send listen check replay verify sign demo fixtures completions man init help"
+            opts="send listen check replay verify sign demo fixtures completions man init config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -521,6 +664,34 @@ _wl__hook() {
         wl__hook__subcmd__help__subcmd__completions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wl__hook__subcmd__help__subcmd__config)
+            opts="show"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wl__hook__subcmd__help__subcmd__config__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -729,7 +900,7 @@ _wl__hook() {
             return 0
             ;;
         wl__hook__subcmd__init)
-            opts="-h --lang --force --list --color --help"
+            opts="-h --lang --force --list --color --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -743,6 +914,10 @@ _wl__hook() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -751,7 +926,7 @@ _wl__hook() {
             return 0
             ;;
         wl__hook__subcmd__listen)
-            opts="-H -h --host --port --secret --secret-file --no-verify --status --max-body --body --fail-first --fail-rate --seed --delay --save --forward-to --header --cacert --insecure --count --timeout --expect-topic --ready-file --json --max-connections --read-timeout --color --help"
+            opts="-H -h --host --port --secret --secret-file --no-verify --status --max-body --body --fail-first --fail-rate --seed --delay --save --forward-to --header --cacert --insecure --count --timeout --expect-topic --ready-file --json --max-connections --read-timeout --color --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -849,6 +1024,10 @@ _wl__hook() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -857,7 +1036,7 @@ _wl__hook() {
             return 0
             ;;
         wl__hook__subcmd__man)
-            opts="-h --dir --color --help"
+            opts="-h --dir --color --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -871,6 +1050,10 @@ _wl__hook() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -879,7 +1062,7 @@ _wl__hook() {
             return 0
             ;;
         wl__hook__subcmd__replay)
-            opts="-H -h --url --schedule --max-attempts --jitter --seed --start --speed --realtime --resign --secret --secret-file --duplicates --order --timeout --json --print-schedule --header --cacert --insecure --color --help"
+            opts="-H -h --url --schedule --max-attempts --jitter --seed --start --speed --realtime --resign --secret --secret-file --duplicates --order --timeout --json --print-schedule --header --cacert --insecure --color --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -949,6 +1132,10 @@ _wl__hook() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -957,7 +1144,7 @@ _wl__hook() {
             return 0
             ;;
         wl__hook__subcmd__send)
-            opts="-t -H -v -h --topic --fixture --data --raw --generated-at --json-style --fixtures --seed --now --exact --set --set-json --add --replace --secret --secret-file --url --header --cacert --insecure --timeout --count --concurrency --rate --sign-with --no-signature --tamper --repeat-exact --json --verbose --color --help business.updated location.created location.updated staff.created staff.updated class.created class.updated appointment.created appointment.updated client.created client.updated purchase.created purchase.refunded business location staff staff-profile class schedule appointment service client client-profile purchase purchases all"
+            opts="-t -H -v -h --topic --fixture --data --raw --generated-at --json-style --fixtures --seed --now --exact --set --set-json --add --replace --secret --secret-file --url --header --cacert --insecure --timeout --count --concurrency --rate --sign-with --no-signature --tamper --repeat-exact --json --verbose --color --profile --help business.updated location.created location.updated staff.created staff.updated class.created class.updated appointment.created appointment.updated client.created client.updated purchase.created purchase.refunded business location staff staff-profile class schedule appointment service client client-profile purchase purchases all"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1067,6 +1254,10 @@ _wl__hook() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1075,7 +1266,7 @@ _wl__hook() {
             return 0
             ;;
         wl__hook__subcmd__sign)
-            opts="-t -H -h --topic --fixture --data --raw --generated-at --json-style --fixtures --seed --now --exact --set --set-json --add --replace --secret --secret-file --format --url --header --color --help business.updated location.created location.updated staff.created staff.updated class.created class.updated appointment.created appointment.updated client.created client.updated purchase.created purchase.refunded business location staff staff-profile class schedule appointment service client client-profile purchase purchases all"
+            opts="-t -H -h --topic --fixture --data --raw --generated-at --json-style --fixtures --seed --now --exact --set --set-json --add --replace --secret --secret-file --format --url --header --color --profile --help business.updated location.created location.updated staff.created staff.updated class.created class.updated appointment.created appointment.updated client.created client.updated purchase.created purchase.refunded business location staff staff-profile class schedule appointment service client client-profile purchase purchases all"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1161,6 +1352,10 @@ _wl__hook() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1169,7 +1364,7 @@ _wl__hook() {
             return 0
             ;;
         wl__hook__subcmd__verify)
-            opts="-q -h --secret --secret-file --now --max-age --skew --show-expected --strict --quiet --json --color --help"
+            opts="-q -h --secret --secret-file --now --max-age --skew --show-expected --strict --quiet --json --color --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1197,6 +1392,10 @@ _wl__hook() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

@@ -19,6 +19,7 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
     var completions = [
         &'wl-hook'= {
             cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --profile 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file''s defaults'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -34,6 +35,7 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand completions 'Print a shell completion script to stdout'
             cand man 'Print the manual page (roff), e.g. wl-hook man | man -l -; --dir writes one page per command'
             cand init 'Write a starter receiver (Python, Node, PHP or Go) that passes wl-hook check'
+            cand config 'Show the settings in effect and where each comes from (wl-hook.toml, profile, environment)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'wl-hook;send'= {
@@ -63,6 +65,7 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand --sign-with 'Sign with this key instead (a forged delivery the receiver must reject)'
             cand --repeat-exact 'Send the same bytes and headers N more times, as a retry or duplicate would be'
             cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --profile 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file''s defaults'
             cand --raw 'Accept a --data body that is not JSON'
             cand --exact 'Keep the fixture''s meta_data.id and meta_data.date instead of making a new event'
             cand --insecure 'Do not check the https endpoint''s certificate (TLS only: signatures are judged as always)'
@@ -98,6 +101,7 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand --max-connections 'Connections served at once'
             cand --read-timeout 'Time a client has to send its headers, and its body'
             cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --profile 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file''s defaults'
             cand --no-verify 'Do not check signatures: every delivery is answered --status'
             cand --insecure 'Do not check the https endpoint''s certificate (TLS only: signatures are judged as always)'
             cand --json 'One JSON object per line: listening, each request, summary'
@@ -121,6 +125,7 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand --header 'Add a header to every request, for an endpoint behind auth: -H ''Authorization: Bearer TOKEN'' (repeatable)'
             cand --cacert 'Trust the certificates in this PEM file for https, e.g. a local self-signed one'
             cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --profile 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file''s defaults'
             cand --json 'One JSON object per scenario and a summary'
             cand --insecure 'Do not check the https endpoint''s certificate (TLS only: signatures are judged as always)'
             cand -h 'Print help (see more with ''--help'')'
@@ -143,6 +148,7 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand --header 'Add a header to every request, for an endpoint behind auth: -H ''Authorization: Bearer TOKEN'' (repeatable)'
             cand --cacert 'Trust the certificates in this PEM file for https, e.g. a local self-signed one'
             cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --profile 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file''s defaults'
             cand --realtime 'Really wait the full delays'
             cand --resign 'Re-sign each capture with the key (--secret, --secret-file, WL_HOOK_SECRET)'
             cand --json 'One JSON object per attempt, per capture, and a summary'
@@ -158,6 +164,7 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand --max-age 'Fail events older than this (without it, older than WL''s 72 h retry window is a warning)'
             cand --skew 'How far in the future x-generated-at may be'
             cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --profile 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file''s defaults'
             cand --show-expected 'Show the signature the first key gives over the body'
             cand --strict 'Count warnings (a wrong x-payload-key or content type, an unknown event...) as failures'
             cand -q 'Print nothing; only the exit code tells'
@@ -187,6 +194,7 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand -H 'Add or replace a header: --header ''X-Trace: 1'' (repeatable)'
             cand --header 'Add or replace a header: --header ''X-Trace: 1'' (repeatable)'
             cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --profile 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file''s defaults'
             cand --raw 'Accept a --data body that is not JSON'
             cand --exact 'Keep the fixture''s meta_data.id and meta_data.date instead of making a new event'
             cand -h 'Print help (see more with ''--help'')'
@@ -194,12 +202,14 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
         }
         &'wl-hook;demo'= {
             cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --profile 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file''s defaults'
             cand --json 'The steps as JSON objects, one per line'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'wl-hook;fixtures'= {
             cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --profile 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file''s defaults'
             cand -h 'Print help'
             cand --help 'Print help'
             cand list 'List the events: family, seed name, aliases, record-id field'
@@ -211,6 +221,7 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
         &'wl-hook;fixtures;list'= {
             cand --fixtures 'A folder of <event>.json files that add or replace bundled fixtures'
             cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --profile 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file''s defaults'
             cand --json 'One JSON object per event'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -224,6 +235,7 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand --add 'Create a field on purpose: --add a_price.m_fee=''"2.00"'' (repeatable; it must not exist)'
             cand --replace 'Replace an existing value whole, even an object or array: --replace purchase_items=''[]'''
             cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --profile 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file''s defaults'
             cand --raw 'Print the stored file exactly as it is'
             cand --exact 'Keep the fixture''s meta_data.id and meta_data.date instead of making a new event'
             cand -h 'Print help'
@@ -232,6 +244,7 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
         &'wl-hook;fixtures;export'= {
             cand --fixtures 'A folder of <event>.json files that add or replace bundled fixtures'
             cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --profile 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file''s defaults'
             cand --force 'Overwrite files that exist'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -241,6 +254,7 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand --dir 'Folder to write to (created when missing); use it with --fixtures DIR'
             cand --seed 'Seed for the fake values'
             cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --profile 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file''s defaults'
             cand --no-redact 'Keep personal data as it is (not for fixtures you share)'
             cand --force 'Overwrite the file if it exists'
             cand -h 'Print help'
@@ -265,22 +279,48 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
         }
         &'wl-hook;completions'= {
             cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --profile 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file''s defaults'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'wl-hook;man'= {
             cand --dir 'Write wl-hook.1 and a page per command (wl-hook-send.1, wl-hook-fixtures-import.1, ...) into this folder instead of printing one page'
             cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --profile 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file''s defaults'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'wl-hook;init'= {
             cand --lang 'The starter''s language'
             cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --profile 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file''s defaults'
             cand --force 'Write into a folder that is not empty, replacing files with the same names'
             cand --list 'List the starters instead of writing one'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
+        }
+        &'wl-hook;config'= {
+            cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --profile 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file''s defaults'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand show 'Print the settings in effect, each with where it comes from; never a key'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'wl-hook;config;show'= {
+            cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --profile 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file''s defaults'
+            cand --json 'One JSON object per line: the files read, then each setting'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'wl-hook;config;help'= {
+            cand show 'Print the settings in effect, each with where it comes from; never a key'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'wl-hook;config;help;show'= {
+        }
+        &'wl-hook;config;help;help'= {
         }
         &'wl-hook;help'= {
             cand send 'Deliver signed WL webhooks to an endpoint: one, all topics, or a concurrent burst'
@@ -294,6 +334,7 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand completions 'Print a shell completion script to stdout'
             cand man 'Print the manual page (roff), e.g. wl-hook man | man -l -; --dir writes one page per command'
             cand init 'Write a starter receiver (Python, Node, PHP or Go) that passes wl-hook check'
+            cand config 'Show the settings in effect and where each comes from (wl-hook.toml, profile, environment)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'wl-hook;help;send'= {
@@ -329,6 +370,11 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
         &'wl-hook;help;man'= {
         }
         &'wl-hook;help;init'= {
+        }
+        &'wl-hook;help;config'= {
+            cand show 'Print the settings in effect, each with where it comes from; never a key'
+        }
+        &'wl-hook;help;config;show'= {
         }
         &'wl-hook;help;help'= {
         }

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_wl_hook_global_optspecs
-    string join \n color= h/help V/version
+    string join \n color= profile= h/help V/version
 end
 
 function __fish_wl_hook_needs_command
@@ -27,6 +27,7 @@ end
 complete -c wl-hook -n "__fish_wl_hook_needs_command" -l color -d 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c wl-hook -n "__fish_wl_hook_needs_command" -l profile -d 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file\'s defaults' -r
 complete -c wl-hook -n "__fish_wl_hook_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wl-hook -n "__fish_wl_hook_needs_command" -s V -l version -d 'Print version'
 complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "send" -d 'Deliver signed WL webhooks to an endpoint: one, all topics, or a concurrent burst'
@@ -40,6 +41,7 @@ complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "fixtures" -d 'List,
 complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
 complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "man" -d 'Print the manual page (roff), e.g. wl-hook man | man -l -; --dir writes one page per command'
 complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "init" -d 'Write a starter receiver (Python, Node, PHP or Go) that passes wl-hook check'
+complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "config" -d 'Show the settings in effect and where each comes from (wl-hook.toml, profile, environment)'
 complete -c wl-hook -n "__fish_wl_hook_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -s t -l topic -d 'Event, family alias, family.* or all (repeatable, or comma-separated): purchase.created, purchases, \'client.*\'' -r -f -a "business.updated\t'Business'
 location.created\t'Location'
@@ -94,6 +96,7 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l repeat-exact -d
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l color -d 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l profile -d 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file\'s defaults' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l raw -d 'Accept a --data body that is not JSON'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l exact -d 'Keep the fixture\'s meta_data.id and meta_data.date instead of making a new event'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l insecure -d 'Do not check the https endpoint\'s certificate (TLS only: signatures are judged as always)'
@@ -153,6 +156,7 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l read-timeout 
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l color -d 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l profile -d 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file\'s defaults' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l no-verify -d 'Do not check signatures: every delivery is answered --status'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l insecure -d 'Do not check the https endpoint\'s certificate (TLS only: signatures are judged as always)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l json -d 'One JSON object per line: listening, each request, summary'
@@ -212,6 +216,7 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l cacert -d 'Tru
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l color -d 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l profile -d 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file\'s defaults' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l json -d 'One JSON object per scenario and a summary'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l insecure -d 'Do not check the https endpoint\'s certificate (TLS only: signatures are judged as always)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -237,6 +242,7 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l cacert -d 'Tr
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l color -d 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l profile -d 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file\'s defaults' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l realtime -d 'Really wait the full delays'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l resign -d 'Re-sign each capture with the key (--secret, --secret-file, WL_HOOK_SECRET)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l json -d 'One JSON object per attempt, per capture, and a summary'
@@ -251,6 +257,7 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l skew -d 'How 
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l color -d 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l profile -d 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file\'s defaults' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l show-expected -d 'Show the signature the first key gives over the body'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l strict -d 'Count warnings (a wrong x-payload-key or content type, an unknown event...) as failures'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -s q -l quiet -d 'Print nothing; only the exit code tells'
@@ -306,17 +313,20 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -s H -l header -d 
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l color -d 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l profile -d 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file\'s defaults' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l raw -d 'Accept a --data body that is not JSON'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l exact -d 'Keep the fixture\'s meta_data.id and meta_data.date instead of making a new event'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand demo" -l color -d 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand demo" -l profile -d 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file\'s defaults' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand demo" -l json -d 'The steps as JSON objects, one per line'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand demo" -s h -l help -d 'Print help'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and not __fish_seen_subcommand_from list show export import help" -l color -d 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and not __fish_seen_subcommand_from list show export import help" -l profile -d 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file\'s defaults' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and not __fish_seen_subcommand_from list show export import help" -s h -l help -d 'Print help'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and not __fish_seen_subcommand_from list show export import help" -f -a "list" -d 'List the events: family, seed name, aliases, record-id field'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and not __fish_seen_subcommand_from list show export import help" -f -a "show" -d 'Show fixtures rendered as new events (pretty JSON), or the stored files with --raw'
@@ -327,6 +337,7 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_see
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from list" -l color -d 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from list" -l profile -d 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file\'s defaults' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from list" -l json -d 'One JSON object per event'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from show" -l fixtures -d 'A folder of <event>.json files that add or replace bundled fixtures' -r -F
@@ -339,6 +350,7 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_see
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from show" -l color -d 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from show" -l profile -d 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file\'s defaults' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from show" -l raw -d 'Print the stored file exactly as it is'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from show" -l exact -d 'Keep the fixture\'s meta_data.id and meta_data.date instead of making a new event'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
@@ -346,6 +358,7 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_see
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from export" -l color -d 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from export" -l profile -d 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file\'s defaults' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from export" -l force -d 'Overwrite files that exist'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from import" -l name -d 'The event name, which is also the file name: <NAME>.json' -r -f -a "business.updated\t'Business'
@@ -366,6 +379,7 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_see
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from import" -l color -d 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from import" -l profile -d 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file\'s defaults' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from import" -l no-redact -d 'Keep personal data as it is (not for fixtures you share)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from import" -l force -d 'Overwrite the file if it exists'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
@@ -377,11 +391,13 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_see
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand completions" -l color -d 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand completions" -l profile -d 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file\'s defaults' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand man" -l dir -d 'Write wl-hook.1 and a page per command (wl-hook-send.1, wl-hook-fixtures-import.1, ...) into this folder instead of printing one page' -r -F
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand man" -l color -d 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand man" -l profile -d 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file\'s defaults' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand man" -s h -l help -d 'Print help'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand init" -l lang -d 'The starter\'s language' -r -f -a "python\t'FastAPI + uvicorn'
 node\t'Express'
@@ -390,22 +406,40 @@ go\t'net/http from the standard library'"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand init" -l color -d 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand init" -l profile -d 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file\'s defaults' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand init" -l force -d 'Write into a folder that is not empty, replacing files with the same names'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand init" -l list -d 'List the starters instead of writing one'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen check replay verify sign demo fixtures completions man init help" -f -a "send" -d 'Deliver signed WL webhooks to an endpoint: one, all topics, or a concurrent burst'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen check replay verify sign demo fixtures completions man init help" -f -a "listen" -d 'Run a local WL receiver that verifies, pretty-prints, records and asserts deliveries'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen check replay verify sign demo fixtures completions man init help" -f -a "check" -d 'Run a conformance suite against your webhook endpoint, with a JUnit report for CI'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen check replay verify sign demo fixtures completions man init help" -f -a "replay" -d 'Re-deliver captured requests the way WL\'s retry engine would, on a simulated clock'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen check replay verify sign demo fixtures completions man init help" -f -a "verify" -d 'Check captured requests and explain every failure'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen check replay verify sign demo fixtures completions man init help" -f -a "sign" -d 'Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen check replay verify sign demo fixtures completions man init help" -f -a "demo" -d 'The whole flow on this machine in seconds: listen, send, verify, replay, check'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen check replay verify sign demo fixtures completions man init help" -f -a "fixtures" -d 'List, show, export and import fixtures (a real capture becomes one, personal data replaced)'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen check replay verify sign demo fixtures completions man init help" -f -a "completions" -d 'Print a shell completion script to stdout'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen check replay verify sign demo fixtures completions man init help" -f -a "man" -d 'Print the manual page (roff), e.g. wl-hook man | man -l -; --dir writes one page per command'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen check replay verify sign demo fixtures completions man init help" -f -a "init" -d 'Write a starter receiver (Python, Node, PHP or Go) that passes wl-hook check'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen check replay verify sign demo fixtures completions man init help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand config; and not __fish_seen_subcommand_from show help" -l color -d 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand config; and not __fish_seen_subcommand_from show help" -l profile -d 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file\'s defaults' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand config; and not __fish_seen_subcommand_from show help" -s h -l help -d 'Print help'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand config; and not __fish_seen_subcommand_from show help" -f -a "show" -d 'Print the settings in effect, each with where it comes from; never a key'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand config; and not __fish_seen_subcommand_from show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand config; and __fish_seen_subcommand_from show" -l color -d 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand config; and __fish_seen_subcommand_from show" -l profile -d 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file\'s defaults' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand config; and __fish_seen_subcommand_from show" -l json -d 'One JSON object per line: the files read, then each setting'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the settings in effect, each with where it comes from; never a key'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen check replay verify sign demo fixtures completions man init config help" -f -a "send" -d 'Deliver signed WL webhooks to an endpoint: one, all topics, or a concurrent burst'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen check replay verify sign demo fixtures completions man init config help" -f -a "listen" -d 'Run a local WL receiver that verifies, pretty-prints, records and asserts deliveries'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen check replay verify sign demo fixtures completions man init config help" -f -a "check" -d 'Run a conformance suite against your webhook endpoint, with a JUnit report for CI'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen check replay verify sign demo fixtures completions man init config help" -f -a "replay" -d 'Re-deliver captured requests the way WL\'s retry engine would, on a simulated clock'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen check replay verify sign demo fixtures completions man init config help" -f -a "verify" -d 'Check captured requests and explain every failure'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen check replay verify sign demo fixtures completions man init config help" -f -a "sign" -d 'Print the signed request for a fixture or a body, as headers, curl, raw HTTP or JSON; sends nothing'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen check replay verify sign demo fixtures completions man init config help" -f -a "demo" -d 'The whole flow on this machine in seconds: listen, send, verify, replay, check'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen check replay verify sign demo fixtures completions man init config help" -f -a "fixtures" -d 'List, show, export and import fixtures (a real capture becomes one, personal data replaced)'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen check replay verify sign demo fixtures completions man init config help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen check replay verify sign demo fixtures completions man init config help" -f -a "man" -d 'Print the manual page (roff), e.g. wl-hook man | man -l -; --dir writes one page per command'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen check replay verify sign demo fixtures completions man init config help" -f -a "init" -d 'Write a starter receiver (Python, Node, PHP or Go) that passes wl-hook check'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen check replay verify sign demo fixtures completions man init config help" -f -a "config" -d 'Show the settings in effect and where each comes from (wl-hook.toml, profile, environment)'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and not __fish_seen_subcommand_from send listen check replay verify sign demo fixtures completions man init config help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and __fish_seen_subcommand_from fixtures" -f -a "list" -d 'List the events: family, seed name, aliases, record-id field'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and __fish_seen_subcommand_from fixtures" -f -a "show" -d 'Show fixtures rendered as new events (pretty JSON), or the stored files with --raw'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and __fish_seen_subcommand_from fixtures" -f -a "export" -d 'Write the fixtures in effect to DIR as <event>.json, to edit and use with --fixtures'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and __fish_seen_subcommand_from fixtures" -f -a "import" -d 'Turn a real captured request into a fixture, with personal data replaced by fake values'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "show" -d 'Print the settings in effect, each with where it comes from; never a key'

@@ -27,6 +27,10 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, env = "WL_HOOK_COLOR", value_name = "WHEN")]
     pub color: ColorWhen,
 
+    /// Use the named profile of wl-hook.toml ([profiles.NAME]) over the file's defaults
+    #[arg(long, global = true, value_name = "NAME", env = "WL_HOOK_PROFILE")]
+    pub profile: Option<String>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -48,8 +52,33 @@ Start here:
   wl-hook send --topic purchases                 a signed purchase.created to it
   wl-hook check http://127.0.0.1:3000/webhooks   test your own endpoint, with --junit for CI
 
-Commands: send, listen, verify, replay, check, sign, fixtures, demo, init, completions, man.
+Commands: send, listen, verify, replay, check, sign, fixtures, demo, init, config, completions, man.
 'wl-hook help COMMAND' or 'wl-hook COMMAND --help' explains each, with examples and exit codes.";
+
+/// `wl-hook config`.
+#[derive(Subcommand, Clone, Debug)]
+pub enum ConfigCommand {
+    /// Print the settings in effect, each with where it comes from; never a key
+    #[command(after_help = CONFIG_SHOW_HELP)]
+    Show {
+        /// One JSON object per line: the files read, then each setting
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+const CONFIG_SHOW_HELP: &str = "\
+Examples:
+  wl-hook config show
+  wl-hook config show --profile staging
+  wl-hook --profile staging send purchase.created
+
+Settings come from, highest first: a flag typed on the command line, its environment variable,
+the profile chosen with --profile (or WL_HOOK_PROFILE), the config files' defaults, the built-in
+default. Files: $XDG_CONFIG_HOME/wl-hook/config.toml (else ~/.config/wl-hook/config.toml), then
+the first wl-hook.toml in the current folder or a parent, which wins.
+
+Exit codes: 0 printed; 2 a bad config file or an unknown profile.";
 
 /// `wl-hook man`.
 #[derive(Args, Clone, Debug, Default)]
@@ -121,6 +150,9 @@ Exit codes: 0 printed or written; 2 the folder cannot be written."
     /// Write a starter receiver (Python, Node, PHP or Go) that passes wl-hook check
     #[command(after_help = INIT_HELP)]
     Init(InitArgs),
+    /// Show the settings in effect and where each comes from (wl-hook.toml, profile, environment)
+    #[command(subcommand, after_help = CONFIG_SHOW_HELP)]
+    Config(ConfigCommand),
 }
 
 const DEMO_HELP: &str = "\

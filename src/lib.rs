@@ -6,6 +6,7 @@
 pub mod capture;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod conformance;
 pub mod delivery;
 pub mod duration;
@@ -45,5 +46,6 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Completions(args) => commands::completions::run(args),
         Command::Man(args) => commands::completions::man(args),
         Command::Init(args) => commands::init::run(args),
+        Command::Config(cmd) => commands::config::run(cmd, cli.profile.as_deref()),
     }
 }

@@ -6,31 +6,52 @@ use clap::parser::ValueSource;
 use clap::{ArgMatches, CommandFactory, FromArgMatches};
 
 use wl_hook::cli::{Cli, ColorWhen};
+use wl_hook::config;
 use wl_hook::exit::{self, Exit};
 use wl_hook::output::ColorChoice;
 
 fn main() -> ExitCode {
     let words: Vec<OsString> = std::env::args_os().collect();
     let color = early_color(&words);
-    let command = Cli::command().color(match color {
+    let plain = Cli::command().color(match color {
         ColorChoice::Auto => clap::ColorChoice::Auto,
         ColorChoice::Always => clap::ColorChoice::Always,
         ColorChoice::Never => clap::ColorChoice::Never,
     });
+    // The config files' settings become clap's defaults, so that a typed flag and its environment
+    // variable still win. A bad file does not stop --help; it stops a command.
+    let profile = early_value(&words, "--profile", "WL_HOOK_PROFILE");
+    let config = std::env::current_dir()
+        .map_err(|e| e.to_string())
+        .and_then(|cwd| {
+            let files = config::discover(&cwd);
+            config::load(&files, profile.as_deref(), &plain).map_err(|e| e.to_string())
+        });
+    let command = match &config {
+        Ok(config) => config.apply(plain),
+        Err(_) => plain,
+    };
     let matches = match command.clone().try_get_matches_from(&words) {
         Ok(matches) => matches,
-        Err(err) => return usage_error(&command, err, &words),
+        Err(err) => return usage_error(&command, err, &words, config.as_ref().ok()),
+    };
+    let config = match config {
+        Ok(config) => config,
+        Err(message) => {
+            eprintln!("wl-hook: error: {message}");
+            return ExitCode::from(Exit::Input.code());
+        }
     };
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
-        Err(err) => return usage_error(&command, err, &words),
+        Err(err) => return usage_error(&command, err, &words, Some(&config)),
     };
     wl_hook::output::init_color(match cli.color {
         ColorWhen::Auto => ColorChoice::Auto,
         ColorWhen::Always => ColorChoice::Always,
         ColorWhen::Never => ColorChoice::Never,
     });
-    match check_env_values(&command, &matches).and_then(|()| wl_hook::run(cli)) {
+    match check_untyped_values(&command, &matches, &config).and_then(|()| wl_hook::run(cli)) {
         Ok(code) => ExitCode::from(code.code()),
         Err(err) => {
             // A closed pipe (e.g. `| head`) is not worth a message, but the run did not finish,
@@ -47,33 +68,42 @@ fn main() -> ExitCode {
     }
 }
 
-/// `--color` as typed (the last one wins), else `WL_HOOK_COLOR`, read before clap parses, so
-/// that help and usage errors follow it too. A value clap would refuse counts as auto here; clap
-/// then reports it.
-fn early_color(words: &[OsString]) -> ColorChoice {
+/// A global flag's value as typed (`--flag V` or `--flag=V`, the last wins), else its
+/// environment variable, read before clap parses.
+fn early_value(words: &[OsString], flag: &str, var: &str) -> Option<String> {
     let mut typed = None;
     let mut words = words.iter().skip(1).map(|w| w.to_string_lossy());
+    let with_equals = format!("{flag}=");
     while let Some(word) = words.next() {
         if word == "--" {
             break;
         }
-        if word == "--color" {
+        if word == flag {
             typed = words.next().map(|v| v.into_owned());
-        } else if let Some(v) = word.strip_prefix("--color=") {
+        } else if let Some(v) = word.strip_prefix(&with_equals) {
             typed = Some(v.to_string());
         }
     }
-    let value = typed.or_else(|| std::env::var("WL_HOOK_COLOR").ok());
-    match value.as_deref() {
+    typed.or_else(|| std::env::var(var).ok().filter(|v| !v.is_empty()))
+}
+
+/// `--color` as typed, else `WL_HOOK_COLOR`, so that help and usage errors follow it too. A
+/// value clap would refuse counts as auto here; clap then reports it.
+fn early_color(words: &[OsString]) -> ColorChoice {
+    match early_value(words, "--color", "WL_HOOK_COLOR").as_deref() {
         Some("always") => ColorChoice::Always,
         Some("never") => ColorChoice::Never,
         _ => ColorChoice::Auto,
     }
 }
 
-/// The subcommand's values that came from environment variables, checked with the parsers their
-/// flags use, so that an error names the variable.
-fn check_env_values(command: &clap::Command, matches: &ArgMatches) -> anyhow::Result<()> {
+/// The subcommand's values that came from environment variables or config files, checked with
+/// the parsers their flags use, so that an error names where the value came from.
+fn check_untyped_values(
+    command: &clap::Command,
+    matches: &ArgMatches,
+    config: &config::Config,
+) -> anyhow::Result<()> {
     let Some((name, sub_matches)) = matches.subcommand() else {
         return Ok(());
     };
@@ -81,27 +111,52 @@ fn check_env_values(command: &clap::Command, matches: &ArgMatches) -> anyhow::Re
         return Ok(());
     };
     for arg in sub.get_arguments() {
-        let (Some(var), id) = (arg.get_env(), arg.get_id().as_str()) else {
+        let id = arg.get_id().as_str();
+        let from = match sub_matches.value_source(id) {
+            Some(ValueSource::EnvVariable) => arg.get_env().map(|v| {
+                let var = v.to_string_lossy();
+                (var.to_string(), format!(" (or unset {var})"))
+            }),
+            Some(ValueSource::DefaultValue) => {
+                config_origin(config, name, arg).map(|o| (o, String::new()))
+            }
+            _ => None,
+        };
+        let Some((from, hint)) = from else {
             continue;
         };
-        if sub_matches.value_source(id) != Some(ValueSource::EnvVariable) {
-            continue;
-        }
-        if let Some(value) = std::env::var_os(var) {
-            wl_hook::commands::common::check_env_value(
-                name,
-                &var.to_string_lossy(),
-                &value.to_string_lossy(),
-            )?;
+        let values: Vec<String> = sub_matches
+            .get_raw(id)
+            .into_iter()
+            .flatten()
+            .map(|v| v.to_string_lossy().into_owned())
+            .collect();
+        for value in values {
+            wl_hook::commands::common::check_untyped_value(name, id, &value)
+                .map_err(|e| exit::input_error(format!("{from}: {e:#}{hint}")))?;
         }
     }
     Ok(())
 }
 
+/// Where a config setting for this argument was written, if one applies.
+fn config_origin(config: &config::Config, command: &str, arg: &clap::Arg) -> Option<String> {
+    let key = arg
+        .get_long()
+        .map(str::to_string)
+        .unwrap_or_else(|| arg.get_id().to_string());
+    config.get(command, &key).map(|s| s.origin.to_string())
+}
+
 /// Help and version go to stdout as clap writes them; a usage error goes to stderr starting
 /// `wl-hook: error:` like every other error, naming the environment variable when the bad value
 /// came from one. Exit 2, or 0 for help and version.
-fn usage_error(command: &clap::Command, err: clap::Error, words: &[OsString]) -> ExitCode {
+fn usage_error(
+    command: &clap::Command,
+    err: clap::Error,
+    words: &[OsString],
+    config: Option<&config::Config>,
+) -> ExitCode {
     if matches!(
         err.kind(),
         ErrorKind::DisplayHelp
@@ -120,7 +175,7 @@ fn usage_error(command: &clap::Command, err: clap::Error, words: &[OsString]) ->
     } else {
         rendered.to_string()
     };
-    let text = prefixed(&text, env_var_of(command, &err, words).as_deref());
+    let text = prefixed(&text, source_of(command, &err, words, config).as_deref());
     eprint!("{text}");
     ExitCode::from(Exit::Input.code())
 }
@@ -163,9 +218,14 @@ fn colored_stderr(command: &clap::Command) -> bool {
     }
 }
 
-/// The environment variable a refused value came from: the refused argument has one, it is set
-/// to the refused value, and its flag was not typed.
-fn env_var_of(command: &clap::Command, err: &clap::Error, words: &[OsString]) -> Option<String> {
+/// Where a refused value came from when it was not typed: the argument's environment variable
+/// when it is set to the refused value, else the config setting that gave it.
+fn source_of(
+    command: &clap::Command,
+    err: &clap::Error,
+    words: &[OsString],
+    config: Option<&config::Config>,
+) -> Option<String> {
     let ContextValue::String(arg_name) = err.get(ContextKind::InvalidArg)? else {
         return None;
     };
@@ -174,24 +234,33 @@ fn env_var_of(command: &clap::Command, err: &clap::Error, words: &[OsString]) ->
     };
     let mut commands = vec![command];
     commands.extend(command.get_subcommands());
-    let arg = commands.iter().find_map(|c| {
-        c.get_arguments().find(|a| match a.get_long() {
-            Some(long) => arg_name.split([' ', '=']).next() == Some(&format!("--{long}")),
-            None => {
-                let bare = arg_name.trim_matches(|c| "<>[].".contains(c));
-                a.get_value_names()
-                    .and_then(|names| names.first())
-                    .is_some_and(|n| n.as_str() == bare)
-            }
-        })
+    let (owner, arg) = commands.iter().find_map(|c| {
+        c.get_arguments()
+            .find(|a| match a.get_long() {
+                Some(long) => arg_name.split([' ', '=']).next() == Some(&format!("--{long}")),
+                None => {
+                    let bare = arg_name.trim_matches(|c| "<>[].".contains(c));
+                    a.get_value_names()
+                        .and_then(|names| names.first())
+                        .is_some_and(|n| n.as_str() == bare)
+                }
+            })
+            .map(|a| (c.get_name(), a))
     })?;
-    let var = arg.get_env()?;
     let typed = arg.get_long().is_some_and(|l| {
         words.iter().any(|w| {
             let w = w.to_string_lossy();
             w == format!("--{l}") || w.starts_with(&format!("--{l}="))
         })
     });
-    (!typed && std::env::var_os(var).is_some_and(|v| v.to_string_lossy() == *value))
-        .then(|| var.to_string_lossy().into_owned())
+    if typed {
+        return None;
+    }
+    if let Some(var) = arg
+        .get_env()
+        .filter(|var| std::env::var_os(var).is_some_and(|v| v.to_string_lossy() == *value))
+    {
+        return Some(var.to_string_lossy().into_owned());
+    }
+    config_origin(config?, owner, arg)
 }

@@ -493,22 +493,21 @@ pub fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
     read_bounded(std::fs::File::open(path)?)
 }
 
-/// Check a value that came from an environment variable (its flag was not typed) with the parser
-/// the flag uses, so that an error names the variable rather than a flag the user never gave.
-/// `command` is the subcommand's name: `fixtures` may name a folder it is about to create.
-pub fn check_env_value(command: &str, var: &str, value: &str) -> Result<()> {
-    let checked = match var {
-        "WL_HOOK_URL" => parse_url(value).map(drop),
-        "WL_HOOK_TIMEOUT" => duration_flag("--timeout", value).map(drop),
-        "WL_HOOK_SCHEDULE" => crate::schedule::parse_policy(value)
+/// Check a value the user did not type (it came from an environment variable or a config file)
+/// with the parser its flag uses, so that the caller can name where it came from. `id` is the
+/// argument's id; `command` the subcommand's name (`fixtures` may name a folder it will create).
+pub fn check_untyped_value(command: &str, id: &str, value: &str) -> Result<()> {
+    match id {
+        "url" => parse_url(value).map(drop),
+        "timeout" => duration_flag("--timeout", value).map(drop),
+        "schedule" => crate::schedule::parse_policy(value)
             .map(drop)
             .map_err(|e| input_error(format!("--schedule: {e}"))),
-        "WL_HOOK_FIXTURES" if command != "fixtures" => FixtureSet::load(Some(Path::new(value)))
+        "fixtures" if command != "fixtures" => FixtureSet::load(Some(Path::new(value)))
             .map(drop)
             .map_err(|e| input_error(e.to_string())),
         _ => Ok(()),
-    };
-    checked.map_err(|e| input_error(format!("{var}: {e:#} (or unset {var})")))
+    }
 }
 
 /// Parse a duration flag, naming the flag in the error.

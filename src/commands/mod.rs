@@ -4,6 +4,7 @@
 pub mod check;
 pub mod common;
 pub mod completions;
+pub mod config;
 pub mod demo;
 pub mod fixtures;
 pub mod init;

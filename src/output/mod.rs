@@ -3,6 +3,7 @@
 
 pub mod background;
 pub mod check;
+pub mod config;
 pub mod demo;
 pub mod fixtures;
 pub mod init;

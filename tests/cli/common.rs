@@ -6,7 +6,8 @@
 use assert_cmd::Command;
 
 /// Variables that would change what the binary does; every test runs without them.
-pub const ENV_VARS: [&str; 12] = [
+pub const ENV_VARS: [&str; 13] = [
+    "WL_HOOK_PROFILE",
     "WL_HOOK_SECRET",
     "WL_HOOK_URL",
     "WL_HOOK_FIXTURES",
@@ -27,8 +28,13 @@ pub fn wl() -> Command {
     for var in ENV_VARS {
         cmd.env_remove(var);
     }
+    // No user config file of the machine running the tests.
+    cmd.env("XDG_CONFIG_HOME", NO_USER_CONFIG);
     cmd
 }
+
+/// A folder that does not exist, as `XDG_CONFIG_HOME`.
+pub const NO_USER_CONFIG: &str = "/nonexistent/wl-hook-tests";
 
 /// HMAC-SHA256 hex computed by `openssl dgst`, independent of wl-hook.
 pub fn openssl_hmac(key: &[u8], body: &[u8]) -> String {

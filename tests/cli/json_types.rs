@@ -77,6 +77,7 @@ fn every_json_line_has_a_documented_type_and_fields() {
     all.extend(lines_of(&["fixtures", "list", "--json"]));
     all.extend(lines_of(&["check", &url, "--json", "--only", "accepts"]));
     all.extend(lines_of(&["demo", "--json"]));
+    all.extend(lines_of(&["config", "show", "--json"]));
 
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
@@ -107,6 +108,8 @@ fn every_json_line_has_a_documented_type_and_fields() {
         "unreadable",
         "fixture",
         "scenario",
+        "config",
+        "setting",
     ] {
         assert!(types.contains(t), "no {t} line seen: {types:?}");
     }

@@ -7,6 +7,7 @@ mod common;
 mod server;
 
 mod completions;
+mod config;
 mod connect;
 mod demo;
 mod docs;
