@@ -114,12 +114,40 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l max-body -d '
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l body -d 'What to show of each body' -r -f -a "full\t'The whole body, pretty-printed when it is JSON'
 summary\t'One line: the record id and a few top-level fields'
 none\t'No body'"
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l fail-first -d 'Answer 500 to the first N attempts of each payload key, then normally' -r
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l fail-rate -d 'Answer 500 to this fraction of deliveries (0 to 1), seeded by --seed' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l fail-first -d 'Fail the first N attempts of each payload key, then answer normally' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l fail-rate -d 'Fail this fraction of deliveries (0 to 1), seeded by --seed' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l fail-status -d 'How a failed attempt is answered: 429, 500, 503, ... (without --fail-first or --fail-rate, every delivery fails)' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l retry-after -d 'Add \'Retry-After: SECONDS\' to the failure answer' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l events -d 'Show and forward only these events (repeatable, comma-separated, aliases allowed); others are answered --status and counted' -r -f -a "business.updated\t'Business'
+location.created\t'Location'
+location.updated\t'Location'
+staff.created\t'Staff Profile'
+staff.updated\t'Staff Profile'
+class.created\t'Schedule'
+class.updated\t'Schedule'
+appointment.created\t'Service'
+appointment.updated\t'Service'
+client.created\t'Client Profile'
+client.updated\t'Client Profile'
+purchase.created\t'Purchases'
+purchase.refunded\t'Purchases'
+business\t'the Business family\'s first event'
+location\t'the Location family\'s first event'
+staff\t'the Staff Profile family\'s first event'
+staff-profile\t'the Staff Profile family\'s first event'
+class\t'the Schedule family\'s first event'
+schedule\t'the Schedule family\'s first event'
+appointment\t'the Service family\'s first event'
+service\t'the Service family\'s first event'
+client\t'the Client Profile family\'s first event'
+client-profile\t'the Client Profile family\'s first event'
+purchase\t'the Purchases family\'s first event'
+purchases\t'the Purchases family\'s first event'
+all\t'all 13 events'"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l seed -d 'Seed for --fail-rate, for reproducible runs' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l delay -d 'Wait this long before every answer: 2s, 250ms' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l save -d 'Write every request as a capture document into DIR (created when missing)' -r -F
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l forward-to -d 'Relay each delivery unchanged to your app and answer with the app\'s status' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l forward-to -d 'Relay each valid delivery unchanged to your app and answer with its status; TOPICS=URL routes some events to another app (repeatable: the first match wins, a bare URL takes the rest)' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -s H -l header -d 'Add a header to every forwarded request, for an app behind auth: -H \'Authorization: Bearer TOKEN\' (repeatable)' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l cacert -d 'Trust the certificates in this PEM file for https, e.g. a local self-signed one' -r -F
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l count -d 'Stop after N deliveries (POST requests)' -r
@@ -158,7 +186,10 @@ always\t''
 never\t''"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l profile -d 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file\'s defaults' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l no-verify -d 'Do not check signatures: every delivery is answered --status'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l hang -d 'Fail by never answering (the connection is held until the sender gives up or listen stops)'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l reset -d 'Fail by closing the connection without an answer'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l insecure -d 'Do not check the https endpoint\'s certificate (TLS only: signatures are judged as always)'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l exit-with-parent -d 'Stop when the process that started listen exits (a CI script that dies leaves no listener)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l json -d 'One JSON object per line: listening, each request, summary'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l secret -d 'Webhook key [default: $WL_HOOK_SECRET, else the built-in development key]' -r

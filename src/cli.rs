@@ -682,13 +682,33 @@ pub struct ListenArgs {
     #[arg(long, value_enum, default_value_t = BodyArg::Full)]
     pub body: BodyArg,
 
-    /// Answer 500 to the first N attempts of each payload key, then normally
+    /// Fail the first N attempts of each payload key, then answer normally
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub fail_first: u32,
 
-    /// Answer 500 to this fraction of deliveries (0 to 1), seeded by --seed
+    /// Fail this fraction of deliveries (0 to 1), seeded by --seed
     #[arg(long, value_name = "P", default_value_t = 0.0)]
     pub fail_rate: f64,
+
+    /// How a failed attempt is answered: 429, 500, 503, ... (without --fail-first or --fail-rate, every delivery fails)
+    #[arg(long, value_name = "CODE", conflicts_with_all = ["hang", "reset"])]
+    pub fail_status: Option<u16>,
+
+    /// Add 'Retry-After: SECONDS' to the failure answer
+    #[arg(long, value_name = "SECONDS", conflicts_with_all = ["hang", "reset"])]
+    pub retry_after: Option<u64>,
+
+    /// Fail by never answering (the connection is held until the sender gives up or listen stops)
+    #[arg(long, conflicts_with = "reset")]
+    pub hang: bool,
+
+    /// Fail by closing the connection without an answer
+    #[arg(long)]
+    pub reset: bool,
+
+    /// Show and forward only these events (repeatable, comma-separated, aliases allowed); others are answered --status and counted
+    #[arg(long = "events", value_name = "TOPIC", value_delimiter = ',', value_parser = Hinted(topic_hints), hide_possible_values = true)]
+    pub events: Vec<String>,
 
     /// Seed for --fail-rate, for reproducible runs
     #[arg(long, value_name = "N")]
@@ -702,9 +722,9 @@ pub struct ListenArgs {
     #[arg(long, value_name = "DIR")]
     pub save: Option<PathBuf>,
 
-    /// Relay each delivery unchanged to your app and answer with the app's status
-    #[arg(long, value_name = "URL")]
-    pub forward_to: Option<String>,
+    /// Relay each valid delivery unchanged to your app and answer with its status; TOPICS=URL routes some events to another app (repeatable: the first match wins, a bare URL takes the rest)
+    #[arg(long, value_name = "[TOPICS=]URL")]
+    pub forward_to: Vec<String>,
 
     /// Add a header to every forwarded request, for an app behind auth: -H 'Authorization: Bearer TOKEN' (repeatable)
     #[arg(
@@ -721,6 +741,10 @@ pub struct ListenArgs {
     /// Stop after N deliveries (POST requests)
     #[arg(long, value_name = "N")]
     pub count: Option<u64>,
+
+    /// Stop when the process that started listen exits (a CI script that dies leaves no listener)
+    #[arg(long)]
+    pub exit_with_parent: bool,
 
     /// Stop after this long; exit 1 if --count or --expect-topic was not met by then
     #[arg(long, value_name = "DURATION")]

@@ -84,6 +84,8 @@ fn receiver_config(
         body_timeout: Duration::from_secs(10),
         fail_first,
         fail_rate: 0.0,
+        fail: Default::default(),
+        events: None,
         seed: None,
         delay: Duration::ZERO,
         save_dir,

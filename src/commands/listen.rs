@@ -15,7 +15,9 @@ use crate::exit::{failure, input_error, Exit};
 use crate::output::background::Shower;
 use crate::output::listen::{BodyMode, ListenView};
 use crate::protocol::topics;
-use crate::server::receiver::{Event, Forward, Receiver, ReceiverConfig, Tally};
+use crate::server::receiver::{
+    Event, FailMode, FailWith, Forward, Receiver, ReceiverConfig, Route, Tally,
+};
 use crate::server::{self, Limits};
 
 /// Everything listen needs, checked before binding.
@@ -69,15 +71,50 @@ impl ListenPlan {
             .iter()
             .map(|e| e.name.to_string())
             .collect();
-        let forward = match &args.forward_to {
-            Some(url) => Some(forward_to(
-                url,
+        let forward = if args.forward_to.is_empty() {
+            None
+        } else {
+            Some(forward_to(
+                &args.forward_to,
                 common::connect(
                     &args.tls,
                     common::added_headers(&args.forward_headers, "listen --forward-to")?,
                 )?,
-            )?),
-            None => None,
+            )?)
+        };
+        let events = if args.events.is_empty() {
+            None
+        } else {
+            Some(
+                topics::resolve_all(&args.events)
+                    .map_err(|e| input_error(format!("--events: {e}")))?
+                    .iter()
+                    .map(|e| e.name)
+                    .collect(),
+            )
+        };
+        if let Some(code) = args.fail_status {
+            if !(100..=599).contains(&code) {
+                return Err(input_error(format!(
+                    "--fail-status {code}: use an HTTP status code from 100 to 599"
+                )));
+            }
+        }
+        let fail = FailWith {
+            mode: if args.hang {
+                FailMode::Hang
+            } else if args.reset {
+                FailMode::Close
+            } else {
+                FailMode::Status(args.fail_status.unwrap_or(500))
+            },
+            retry_after: args.retry_after,
+            always: (args.hang
+                || args.reset
+                || args.fail_status.is_some()
+                || args.retry_after.is_some())
+                && args.fail_first == 0
+                && args.fail_rate == 0.0,
         };
         if let Some(dir) = &args.save {
             std::fs::create_dir_all(dir).map_err(|e| {
@@ -105,6 +142,8 @@ impl ListenPlan {
                 body_timeout: read_timeout,
                 fail_first: args.fail_first,
                 fail_rate: args.fail_rate,
+                fail,
+                events,
                 seed: args.seed,
                 delay,
                 save_dir: args.save.clone(),
@@ -133,18 +172,41 @@ impl ListenPlan {
     }
 }
 
-/// The relay of `--forward-to URL`.
-fn forward_to(url: &str, connect: delivery::Connect) -> Result<Forward> {
-    let url = common::parse_url(url)?;
+/// The relay of `--forward-to [TOPICS=]URL ...`: routes in the order given.
+fn forward_to(specs: &[String], connect: delivery::Connect) -> Result<Forward> {
+    let mut routes = Vec::new();
+    for spec in specs {
+        // TOPICS=URL, unless the '=' belongs to the URL (after its scheme).
+        let (events, url) = match spec.split_once('=') {
+            Some((topics, url)) if !topics.contains("://") => {
+                let events = topics::resolve_all(&topics.split(',').collect::<Vec<_>>())
+                    .map_err(|e| input_error(format!("--forward-to {spec}: {e}")))?
+                    .iter()
+                    .map(|e| e.name)
+                    .collect();
+                (Some(events), url)
+            }
+            _ => (None, spec.as_str()),
+        };
+        let url = common::parse_url(url)?;
+        if events.is_none() && routes.iter().any(|r: &Route| r.events.is_none()) {
+            return Err(input_error(format!(
+                "--forward-to {spec}: only one bare URL (the default route) may be given; route events with TOPICS=URL"
+            )));
+        }
+        routes.push(Route { events, url });
+    }
+    // No idle connection is kept to the app: a single-threaded app would serve nobody else while
+    // it waits on one (a new connection per relay, as WL's own sender is modelled).
     let client = delivery::build_client(&ClientOptions {
         timeout: Duration::from_secs(10),
-        max_idle_per_host: 16,
-        urls: vec![url.clone()],
+        max_idle_per_host: 0,
+        urls: routes.iter().map(|r| r.url.clone()).collect(),
         connect,
     })?;
     Ok(Forward {
         client,
-        url,
+        routes,
         timeout: Duration::from_secs(10),
     })
 }
@@ -159,7 +221,29 @@ pub fn run(args: &ListenArgs) -> Result<Exit> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    rt.block_on(listen(plan, std::io::stdout(), shutdown_signal()))
+    let exit_with_parent = args.exit_with_parent;
+    rt.block_on(listen(plan, std::io::stdout(), async move {
+        tokio::select! {
+            reason = shutdown_signal() => reason,
+            reason = parent_exited(), if exit_with_parent => reason,
+        }
+    }))
+}
+
+/// Resolves once the process that started listen has exited (listen is then re-parented).
+async fn parent_exited() -> &'static str {
+    #[cfg(unix)]
+    {
+        let parent = std::os::unix::process::parent_id();
+        loop {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            if std::os::unix::process::parent_id() != parent {
+                return "the parent process exited (--exit-with-parent)";
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    std::future::pending().await
 }
 
 /// Resolves on SIGINT or SIGTERM with the signal's name.
@@ -201,10 +285,14 @@ pub async fn listen<W: Write + Send + 'static>(
     })?;
     let addr = listener.local_addr()?;
     if let Some(forward) = &plan.receiver.forward {
-        if forwards_to_itself(&forward.url, addr) {
+        if let Some(route) = forward
+            .routes
+            .iter()
+            .find(|r| forwards_to_itself(&r.url, addr))
+        {
             return Err(input_error(format!(
                 "--forward-to {} is this listener's own address: every delivery would be relayed to itself; give your app's address",
-                forward.url
+                route.url
             )));
         }
     }
@@ -222,12 +310,17 @@ pub async fn listen<W: Write + Send + 'static>(
     let url = format!("http://{addr}");
     // Everything that can fail is set up before anyone is told the receiver is ready.
     let (tx, mut rx) = mpsc::channel::<Event>(1024);
-    let receiver = Arc::new(Receiver::new(plan.receiver, tx).map_err(|e| {
-        failure(
-            Exit::Negative,
-            format!("cannot start the capture writer for --save: {e}"),
-        )
-    })?);
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let receiver = Arc::new(
+        Receiver::new(plan.receiver, tx)
+            .map_err(|e| {
+                failure(
+                    Exit::Negative,
+                    format!("cannot start the capture writer for --save: {e}"),
+                )
+            })?
+            .stop_hanging_on(stop_rx.clone()),
+    );
     // The ready file first: whoever reads the first line may look for it at once.
     if let Some(path) = &plan.ready_file {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -245,7 +338,6 @@ pub async fn listen<W: Write + Send + 'static>(
     let mut shower = Shower::start(plan.view, out)?;
     let output_failed = shower.failed();
 
-    let (stop_tx, stop_rx) = watch::channel(false);
     let for_errors = receiver.clone();
     let mut server: Server = tokio::spawn(server::serve(
         listener,
@@ -331,6 +423,11 @@ impl<W: Write + Send + 'static, F: std::future::Future<Output = ()> + Unpin> Sho
             batch.push(e);
         }
         batch.iter().for_each(|e| self.tally.record_event(e));
+        // Events left out by --events are counted, not shown.
+        batch.retain(|e| !matches!(e, Event::Request(r) if r.filtered));
+        if batch.is_empty() {
+            return Ok(());
+        }
         self.shower.show(batch)
     }
 

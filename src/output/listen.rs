@@ -125,7 +125,10 @@ impl ListenView {
             .as_deref()
             .map(|k| sanitize(short_key(k)).into_owned())
             .unwrap_or("-".into());
-        let status_text = format!("→ {}", r.status);
+        let status_text = match r.withheld {
+            Some(_) => "→ no answer".to_string(),
+            None => format!("→ {}", r.status),
+        };
         let status = if crate::protocol::is_accepted_status(r.status) {
             ok(&status_text)
         } else {
@@ -233,6 +236,20 @@ impl ListenView {
                 t.rejected
             )?;
         }
+        if t.unanswered > 0 {
+            writeln!(
+                out,
+                "  {} requests left without an answer on purpose (--hang, --reset)",
+                t.unanswered
+            )?;
+        }
+        if t.filtered > 0 {
+            writeln!(
+                out,
+                "  {} requests for other events answered but not shown nor forwarded (--events)",
+                t.filtered
+            )?;
+        }
         for (e, arrived) in &t.expected {
             if *arrived {
                 writeln!(out, "  {} {e} arrived with a valid signature", ok("✓"))?;
@@ -281,6 +298,18 @@ fn findings(r: &Received) -> Vec<String> {
         if let Some(e) = &f.error {
             findings.push(bad(&format!("forward failed: {}", sanitize(e))).to_string());
         }
+        if let Some(status) = f.status {
+            let answer = format!(
+                "app answered {status} in {}{}",
+                crate::duration::human(f.latency),
+                app_body(&f.body)
+            );
+            findings.push(if crate::protocol::is_accepted_status(status) {
+                dim(&answer).to_string()
+            } else {
+                bad(&answer).to_string()
+            });
+        }
     }
     if let Some(p) = &r.saved_to {
         findings.push(dim(&format!("saved {}", p.display())).to_string());
@@ -289,6 +318,21 @@ fn findings(r: &Received) -> Vec<String> {
         findings.push(bad(&format!("NOT SAVED: {}", sanitize(e))).to_string());
     }
     findings
+}
+
+/// The start of the forwarded app's answer, on one line: `: text` (sanitised), or nothing.
+fn app_body(body: &[u8]) -> String {
+    const SHOWN: usize = 200;
+    let text = String::from_utf8_lossy(&body[..body.len().min(SHOWN * 4)]);
+    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.is_empty() {
+        return String::new();
+    }
+    let mut shown: String = one_line.chars().take(SHOWN).collect();
+    if shown.len() < one_line.len() || body.len() > SHOWN * 4 {
+        shown.push_str(&format!(" … ({} bytes)", body.len()));
+    }
+    format!(": {}", sanitize(&shown))
 }
 
 /// One line about the body: the record id and a few scalar top-level fields.
@@ -406,9 +450,12 @@ struct StaleLine<'a> {
 
 #[derive(Serialize)]
 struct ForwardLine<'a> {
+    url: &'a str,
     status: Option<u16>,
     error: Option<&'a str>,
     latency_ms: f64,
+    /// The start of the app's answer, as text.
+    response_body: std::borrow::Cow<'a, str>,
 }
 
 /// Every line `listen --json` writes: one object, its kind in `"type"`.
@@ -450,6 +497,8 @@ pub struct SummaryLine<'a> {
     saved: u64,
     save_errors: u64,
     rejected: u64,
+    filtered: u64,
+    unanswered: u64,
     /// Status -> how many answers (the keys become strings in JSON).
     by_status: &'a std::collections::BTreeMap<u16, u64>,
     #[serde(serialize_with = "expected_map")]
@@ -472,6 +521,8 @@ impl<'a> SummaryLine<'a> {
             saved: t.saved,
             save_errors: t.save_errors,
             rejected: t.rejected,
+            filtered: t.filtered,
+            unanswered: t.unanswered,
             by_status: &t.by_status,
             expected: &t.expected,
             stopped,
@@ -506,7 +557,8 @@ pub struct RequestLine<'a> {
     stale: bool,
     stale_detail: Option<StaleLine<'a>>,
     record_id: Option<&'a str>,
-    status: u16,
+    /// `null` when no answer was given on purpose (`--hang`, `--reset`).
+    status: Option<u16>,
     note: &'a str,
     saved_to: Option<String>,
     save_error: Option<&'a str>,
@@ -552,14 +604,16 @@ impl<'a> RequestLine<'a> {
                 newer_seq: s.newer_seq,
             }),
             record_id: r.record_id.as_deref(),
-            status: r.status,
+            status: r.withheld.is_none().then_some(r.status),
             note: &r.note,
             saved_to: r.saved_to.as_ref().map(|p| p.display().to_string()),
             save_error: r.save_error.as_deref(),
             forwarded: r.forwarded.as_ref().map(|f| ForwardLine {
+                url: f.url.as_str(),
                 status: f.status,
                 error: f.error.as_deref(),
                 latency_ms: crate::delivery::ms(f.latency),
+                response_body: String::from_utf8_lossy(&f.body),
             }),
             // The text when the body is not JSON, or is JSON that cannot be re-serialised (a
             // lone surrogate escape, a number out of range) and does not fit on one line as it
@@ -614,6 +668,8 @@ mod tests {
             saved_to: None,
             save_error: None,
             forwarded: None,
+            withheld: None,
+            filtered: false,
             handled_in: std::time::Duration::ZERO,
         }
     }
@@ -789,6 +845,8 @@ mod tests {
                 "saved",
                 "save_errors",
                 "rejected",
+                "filtered",
+                "unanswered",
                 "by_status",
                 "expected",
                 "stopped",

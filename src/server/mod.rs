@@ -5,7 +5,6 @@
 pub mod receiver;
 mod saver;
 
-use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -48,9 +47,22 @@ pub async fn bind(host: &str, port: u16) -> std::io::Result<TcpListener> {
     TcpListener::bind((host, port)).await
 }
 
+/// What the service gives hyper to close a connection without an answer.
+#[derive(Debug)]
+struct ClosedOnPurpose;
+
+impl std::fmt::Display for ClosedOnPurpose {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection closed without an answer, on purpose")
+    }
+}
+
+impl std::error::Error for ClosedOnPurpose {}
+
 /// Serve `listener` until `stop` turns true, calling `on_error` for connections hyper closed with
 /// an error before a request reached `handler`. Then stop accepting and give in-flight requests up
-/// to `limits.drain_timeout` to finish. Returns false when the drain ran out of time.
+/// to `limits.drain_timeout` to finish. Returns false when the drain ran out of time. A handler
+/// that gives no response closes its connection without an answer.
 pub async fn serve<H, F, E>(
     listener: TcpListener,
     limits: Limits,
@@ -60,7 +72,7 @@ pub async fn serve<H, F, E>(
 ) -> bool
 where
     H: Fn(hyper::Request<hyper::body::Incoming>, SocketAddr) -> F + Send + Sync + 'static,
-    F: std::future::Future<Output = hyper::Response<Full<Bytes>>> + Send + 'static,
+    F: std::future::Future<Output = Option<hyper::Response<Full<Bytes>>>> + Send + 'static,
     E: Fn(SocketAddr, &hyper::Error) + Send + Sync + 'static,
 {
     let on_error = Arc::new(on_error);
@@ -103,7 +115,7 @@ where
         let service = service_fn(move |req| {
             marked.store(true, Ordering::Relaxed);
             let fut = h(req, remote);
-            async move { Ok::<_, Infallible>(fut.await) }
+            async move { fut.await.ok_or(ClosedOnPurpose) }
         });
         let conn = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
         let on_error = on_error.clone();
@@ -113,7 +125,9 @@ where
             if let Err(e) = conn.await {
                 let idle_close =
                     served.load(Ordering::Relaxed) && (e.is_timeout() || e.is_incomplete_message());
-                if !idle_close {
+                let on_purpose = std::error::Error::source(&e)
+                    .is_some_and(|c| c.downcast_ref::<ClosedOnPurpose>().is_some());
+                if !idle_close && !on_purpose {
                     on_error(remote, &e);
                 }
             }

@@ -28,12 +28,61 @@ use crate::protocol::{self, header, signature, timestamp, topics, Family, Secret
 
 pub use crate::judge::history::Stale;
 
-/// Where to relay deliveries to (`--forward-to`).
+/// Where to relay deliveries to (`--forward-to`): the first route whose events include the
+/// delivery's wins; a route without events takes every event.
 #[derive(Debug, Clone)]
 pub struct Forward {
     pub client: reqwest::Client,
-    pub url: reqwest::Url,
+    pub routes: Vec<Route>,
     pub timeout: Duration,
+}
+
+/// One `--forward-to [TOPICS=]URL`.
+#[derive(Debug, Clone)]
+pub struct Route {
+    /// The event names it takes; `None` for every event.
+    pub events: Option<Vec<&'static str>>,
+    pub url: reqwest::Url,
+}
+
+impl Forward {
+    /// The route for `event`: the first that takes it.
+    pub fn route(&self, event: Option<&str>) -> Option<&Route> {
+        self.routes.iter().find(|r| match (&r.events, event) {
+            (None, _) => true,
+            (Some(names), Some(e)) => names.iter().any(|n| n.eq_ignore_ascii_case(e)),
+            (Some(_), None) => false,
+        })
+    }
+}
+
+/// How a failed attempt (`--fail-first`, `--fail-rate`) is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailMode {
+    /// This status (`--fail-status`, 500 by default), with `Retry-After` when given.
+    Status(u16),
+    /// No answer until listen stops (`--hang`).
+    Hang,
+    /// The connection closed without an answer (`--reset`).
+    Close,
+}
+
+/// The failure injected, and whether every delivery fails (no `--fail-first`/`--fail-rate`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FailWith {
+    pub mode: FailMode,
+    pub retry_after: Option<u64>,
+    pub always: bool,
+}
+
+impl Default for FailWith {
+    fn default() -> FailWith {
+        FailWith {
+            mode: FailMode::Status(500),
+            retry_after: None,
+            always: false,
+        }
+    }
 }
 
 /// How the receiver answers.
@@ -51,6 +100,10 @@ pub struct ReceiverConfig {
     /// Answer 500 to this fraction of deliveries (seeded).
     pub fail_rate: f64,
     pub seed: Option<u64>,
+    /// How a failed attempt is answered.
+    pub fail: FailWith,
+    /// Only these events are shown and forwarded (`--events`); others are answered and counted.
+    pub events: Option<Vec<&'static str>>,
     /// Wait this long before every answer.
     pub delay: Duration,
     pub save_dir: Option<PathBuf>,
@@ -89,9 +142,19 @@ impl SigVerdict {
 /// What the app behind `--forward-to` said.
 #[derive(Debug, Clone)]
 pub struct Forwarded {
+    pub url: reqwest::Url,
     pub status: Option<u16>,
     pub error: Option<String>,
     pub latency: Duration,
+    /// The start of the app's answer (bounded by the delivery client).
+    pub body: Bytes,
+}
+
+/// An answer withheld on purpose (`--hang`, `--reset`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Withheld {
+    Hang,
+    Close,
 }
 
 /// One request and everything the receiver concluded about it.
@@ -130,6 +193,10 @@ pub struct Received {
     pub saved_to: Option<PathBuf>,
     pub save_error: Option<String>,
     pub forwarded: Option<Forwarded>,
+    /// No answer was given on purpose (`status` is then 0).
+    pub withheld: Option<Withheld>,
+    /// Not one of `--events`: answered, counted, not shown nor forwarded.
+    pub filtered: bool,
     /// How long the receiver took to answer (including `--delay`).
     pub handled_in: Duration,
 }
@@ -214,6 +281,10 @@ pub struct Tally {
     pub stale: u64,
     pub saved: u64,
     pub save_errors: u64,
+    /// Requests left out by `--events`.
+    pub filtered: u64,
+    /// Requests answered with nothing on purpose (`--hang`, `--reset`).
+    pub unanswered: u64,
     /// Connections hyper refused before a request was complete.
     pub rejected: u64,
     pub by_status: std::collections::BTreeMap<u16, u64>,
@@ -242,6 +313,10 @@ impl Tally {
     }
 
     pub fn record(&mut self, r: &Received) {
+        if r.filtered {
+            self.filtered += 1;
+            return;
+        }
         self.requests += 1;
         if r.is_delivery() {
             self.deliveries += 1;
@@ -257,7 +332,11 @@ impl Tally {
         self.stale += u64::from(r.stale.is_some());
         self.saved += u64::from(r.saved_to.is_some());
         self.save_errors += u64::from(r.save_error.is_some());
-        *self.by_status.entry(r.status).or_default() += 1;
+        if r.withheld.is_some() {
+            self.unanswered += 1;
+        } else {
+            *self.by_status.entry(r.status).or_default() += 1;
+        }
         if r.is_delivery() && r.signature.trusted() && r.body_is_json {
             if let Some(event) = &r.event {
                 for (e, arrived) in &mut self.expected {
@@ -287,6 +366,8 @@ struct State {
 /// The receiver: shared by every connection.
 pub struct Receiver {
     config: ReceiverConfig,
+    /// Turns true when listen stops: a `--hang` request then closes.
+    stopping: Option<tokio::sync::watch::Receiver<bool>>,
     seq: AtomicU64,
     state: Mutex<State>,
     events: mpsc::Sender<Event>,
@@ -390,6 +471,7 @@ impl Receiver {
         let saver = config.save_dir.clone().map(Saver::start).transpose()?;
         Ok(Receiver {
             saver,
+            stopping: None,
             config,
             seq: AtomicU64::new(0),
             state: Mutex::new(State {
@@ -398,6 +480,12 @@ impl Receiver {
             }),
             events,
         })
+    }
+
+    /// Close `--hang` requests when `stopping` turns true.
+    pub fn stop_hanging_on(mut self, stopping: tokio::sync::watch::Receiver<bool>) -> Receiver {
+        self.stopping = Some(stopping);
+        self
     }
 
     /// Report a connection hyper refused before a request reached [`Receiver::handle`].
@@ -410,11 +498,12 @@ impl Receiver {
     }
 
     /// Handle one request; never fails: every problem becomes an answer and a [`Received`].
+    /// `None` closes the connection without an answer (`--reset`, or `--hang` once listen stops).
     pub async fn handle(
         self: Arc<Self>,
         req: hyper::Request<hyper::body::Incoming>,
         remote: SocketAddr,
-    ) -> Response {
+    ) -> Option<Response> {
         let started = Instant::now();
         let seq = self.seq.fetch_add(1, Ordering::Relaxed) + 1;
         let (parts, body) = req.into_parts();
@@ -459,15 +548,30 @@ impl Receiver {
             saved_to: None,
             save_error: None,
             forwarded: None,
+            withheld: None,
+            filtered: false,
             handled_in: Duration::ZERO,
         };
 
         let resp = self.decide(body, &mut rec).await;
         let resp = self.finish(resp, &mut rec).await;
         rec.handled_in = started.elapsed();
+        let withheld = rec.withheld;
         // The observer applies backpressure; if it is gone the server is stopping anyway.
         let _ = self.events.send(Event::Request(Box::new(rec))).await;
-        resp
+        match withheld {
+            None => Some(resp),
+            Some(Withheld::Close) => None,
+            Some(Withheld::Hang) => {
+                match self.stopping.clone() {
+                    Some(mut stopping) => {
+                        let _ = stopping.wait_for(|s| *s).await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+                None
+            }
+        }
     }
 
     /// Read, check and answer; fills in `rec`.
@@ -504,6 +608,16 @@ impl Receiver {
         if let Err(why) = check_json(rec, &body) {
             return self.answer(rec, 400, format!("body is not JSON: {why}"));
         }
+        if let Some(events) = &self.config.events {
+            let wanted = rec
+                .event
+                .as_deref()
+                .is_some_and(|e| events.iter().any(|n| n.eq_ignore_ascii_case(e)));
+            if !wanted {
+                rec.filtered = true;
+                return self.answer_static(rec, self.config.status, "not one of --events");
+            }
+        }
 
         let misbehave = {
             let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
@@ -511,10 +625,19 @@ impl Receiver {
             self.misbehave(&mut st, rec.seq, digest)
         };
         if let Some(note) = misbehave {
-            return self.answer(rec, 500, note);
+            return self.fail(rec, note);
         }
         if let Some(fwd) = &self.config.forward {
-            return self.forward(fwd, rec, body).await;
+            match fwd.route(rec.event.as_deref()) {
+                Some(route) => return self.forward(fwd, &route.url, rec, body).await,
+                None => {
+                    let note = format!(
+                        "no --forward-to route for {}: answered here",
+                        rec.event.as_deref().unwrap_or("a request without x-topic")
+                    );
+                    return self.answer(rec, self.config.status, note);
+                }
+            }
         }
         match &rec.signature {
             SigVerdict::Valid { deviations } if !deviations.is_empty() => {
@@ -587,13 +710,47 @@ impl Receiver {
         };
         if attempt > 0 && attempt <= cfg.fail_first {
             return Some(format!(
-                "--fail-first: attempt {attempt} of {} answered 500",
+                "--fail-first: attempt {attempt} of {} failed",
                 cfg.fail_first
             ));
         }
+        if cfg.fail.always {
+            return Some("every delivery fails".to_string());
+        }
         let rng = st.rng.as_mut()?;
-        (rng.random::<f64>() < cfg.fail_rate)
-            .then(|| format!("--fail-rate {}: answered 500", cfg.fail_rate))
+        (rng.random::<f64>() < cfg.fail_rate).then(|| format!("--fail-rate {}", cfg.fail_rate))
+    }
+
+    /// Answer a failed attempt as `--fail-status`, `--retry-after`, `--hang` or `--reset` say.
+    fn fail(&self, rec: &mut Received, why: String) -> Response {
+        let fail = self.config.fail;
+        match fail.mode {
+            FailMode::Status(status) => {
+                let note = match fail.retry_after {
+                    Some(s) => format!("{why}: answered {status} with Retry-After: {s}"),
+                    None => format!("{why}: answered {status}"),
+                };
+                let mut resp = self.answer(rec, status, note);
+                if let Some(s) = fail.retry_after {
+                    resp.headers_mut()
+                        .insert(hyper::header::RETRY_AFTER, s.into());
+                }
+                resp
+            }
+            FailMode::Hang => {
+                rec.withheld = Some(Withheld::Hang);
+                let resp = self.answer(rec, 0, format!("{why}: no answer (--hang)"));
+                resp
+            }
+            FailMode::Close => {
+                rec.withheld = Some(Withheld::Close);
+                self.answer(
+                    rec,
+                    0,
+                    format!("{why}: connection closed without an answer (--reset)"),
+                )
+            }
+        }
     }
 
     fn answer(&self, rec: &mut Received, status: u16, note: String) -> Response {
@@ -609,23 +766,31 @@ impl Receiver {
         respond(status, note)
     }
 
-    async fn forward(&self, fwd: &Forward, rec: &mut Received, body: Bytes) -> Response {
+    async fn forward(
+        &self,
+        fwd: &Forward,
+        url: &reqwest::Url,
+        rec: &mut Received,
+        body: Bytes,
+    ) -> Response {
         let mut map = rec.headers.clone();
         for h in crate::protocol::NOT_RELAYED {
             map.remove(h);
         }
         let started = Instant::now();
-        let outcome = crate::delivery::deliver(&fwd.client, &fwd.url, map, body, fwd.timeout).await;
+        let outcome = crate::delivery::deliver(&fwd.client, url, map, body, fwd.timeout).await;
         let status = outcome.status;
         rec.forwarded = Some(Forwarded {
+            url: url.clone(),
             status,
             error: outcome.error.as_ref().map(|e| e.detail.clone()),
             latency: started.elapsed(),
+            body: outcome.response_body.clone(),
         });
         match status {
             Some(s) => {
                 rec.status = s;
-                rec.note = Cow::Owned(format!("relayed to {}: the app answered {s}", fwd.url));
+                rec.note = Cow::Owned(format!("relayed to {url}: the app answered {s}"));
                 let mut resp = hyper::Response::new(Full::new(outcome.response_body.clone()));
                 *resp.status_mut() =
                     hyper::StatusCode::from_u16(s).unwrap_or(hyper::StatusCode::BAD_GATEWAY);
@@ -645,7 +810,7 @@ impl Receiver {
                 self.answer(
                     rec,
                     502,
-                    format!("the app at {} cannot be reached: {why}", fwd.url),
+                    format!("the app at {url} cannot be reached: {why}"),
                 )
             }
         }
@@ -756,6 +921,8 @@ mod tests {
                     body_timeout: Duration::from_secs(5),
                     fail_first: 0,
                     fail_rate: 0.0,
+                    fail: FailWith::default(),
+                    events: None,
                     seed: None,
                     delay: Duration::ZERO,
                     save_dir: None,

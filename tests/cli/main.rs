@@ -17,6 +17,7 @@ mod fixtures;
 mod init;
 mod json_types;
 mod listen;
+mod listen_controls;
 mod receivers;
 mod recipes;
 mod replay;

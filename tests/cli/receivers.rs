@@ -11,12 +11,12 @@ use serde_json::Value;
 
 use crate::common::*;
 
-const KEY: &str = "receiver-key";
+pub const KEY: &str = "receiver-key";
 
 /// A receiver process on a free loopback port, killed when dropped.
-struct Receiver {
+pub struct Receiver {
     child: Child,
-    url: String,
+    pub url: String,
     _dir: tempfile::TempDir,
 }
 
@@ -118,7 +118,7 @@ print(server.server_address[1], flush=True)
 server.serve_forever()
 "#;
 
-fn python(mode: &str, server: &str, log: &Path) -> Receiver {
+pub fn python(mode: &str, server: &str, log: &Path) -> Receiver {
     start(
         "python3",
         "receiver.py",
