@@ -103,8 +103,8 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -s v -l verbose -d
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l host -d 'Address to bind (loopback unless you say otherwise)' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l port -d 'Port to bind; 0 picks a free one (read it from the first line or --ready-file)' -r
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l secret -d 'Webhook key [default: $WL_HOOK_SECRET, else the built-in development key]' -r
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l secret-file -d 'Read the webhook key from a file (one trailing newline is trimmed)' -r -F
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l secret -d 'A key to try (repeatable); reports name the one that matched, never its value [also: $WL_HOOK_SECRET]' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l secret-file -d 'Read a key from a file (repeatable; one trailing newline is trimmed)' -r -F
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l status -d 'The answer to a valid delivery' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l max-body -d 'Largest body accepted; larger gets 413: 1MiB, 512KiB, 2000000' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l body -d 'What to show of each body' -r -f -a "full\t'The whole body, pretty-printed when it is JSON'
@@ -152,7 +152,8 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l read-timeout 
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l color -d 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l no-verify -d 'Do not check signatures: every delivery is answered --status'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l no-verify -d 'Do not check signatures: every delivery with a JSON body is answered --status'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l strict -d 'Refuse (400) a delivery with a warning too (a wrong x-payload-key or content type...), as verify --strict fails it'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l insecure -d 'Do not check the https endpoint\'s certificate (TLS only: signatures are judged as always)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l json -d 'One JSON object per line: listening, each request, summary'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'

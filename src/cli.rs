@@ -617,11 +617,15 @@ pub struct ListenArgs {
     pub port: u16,
 
     #[command(flatten)]
-    pub key: KeyArgs,
+    pub keys: KeysArgs,
 
-    /// Do not check signatures: every delivery is answered --status
-    #[arg(long, conflicts_with_all = ["secret", "secret_file"])]
+    /// Do not check signatures: every delivery with a JSON body is answered --status
+    #[arg(long, conflicts_with_all = ["secrets", "secret_files"])]
     pub no_verify: bool,
+
+    /// Refuse (400) a delivery with a warning too (a wrong x-payload-key or content type...), as verify --strict fails it
+    #[arg(long)]
+    pub strict: bool,
 
     /// The answer to a valid delivery
     #[arg(long, value_name = "CODE", default_value_t = 200)]

@@ -78,7 +78,12 @@ fn receiver_config(
     fail_first: u32,
 ) -> ReceiverConfig {
     ReceiverConfig {
-        key: Some(key.clone()),
+        keys: vec![crate::judge::NamedKey {
+            label: "the development key".into(),
+            key: key.clone(),
+        }],
+        verify: true,
+        strict: false,
         status: 200,
         max_body: 1024 * 1024,
         body_timeout: Duration::from_secs(10),

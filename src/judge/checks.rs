@@ -46,6 +46,8 @@ pub struct CheckOptions {
     pub show_expected: bool,
     /// Warnings count as failures (`--strict`).
     pub strict: bool,
+    /// Check the signature; false skips it (`listen --no-verify`).
+    pub check_signature: bool,
 }
 
 /// Bodies at least this large are hashed and scanned on several threads.
@@ -63,6 +65,7 @@ impl CheckOptions {
             skew: Self::DEFAULT_SKEW,
             show_expected: false,
             strict: false,
+            check_signature: true,
         }
     }
 }
@@ -108,6 +111,13 @@ pub struct Check {
     pub detail: String,
 }
 
+impl Check {
+    /// True when it makes the request invalid: a failure, or a warning under `--strict`.
+    pub fn fails(&self, strict: bool) -> bool {
+        self.status == Status::Fail || strict && self.status == Status::Warn
+    }
+}
+
 /// Everything `verify` found about one request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Report {
@@ -128,6 +138,11 @@ impl Report {
     pub fn check(&self, name: &str) -> Option<&Check> {
         self.checks.iter().find(|c| c.name == name)
     }
+
+    /// The first check that makes the request invalid, in report order.
+    pub fn first_failure(&self, strict: bool) -> Option<&Check> {
+        self.checks.iter().find(|c| c.fails(strict))
+    }
 }
 
 /// Run every check on `req`. With no keys, wl-hook's development key is used, as elsewhere.
@@ -147,6 +162,16 @@ pub fn check(req: &Request, keys: &[NamedKey], opts: &CheckOptions) -> Report {
         .map(|g| g.0);
 
     // The three passes over the body run side by side when it is large enough to matter.
+    let signature_check = |req: &Request, keys: &[NamedKey]| {
+        if opts.check_signature {
+            signature_check(req, keys)
+        } else {
+            (
+                make("signature", Status::Skip, "not checked (--no-verify)"),
+                None,
+            )
+        }
+    };
     let ((signature, matched_key), payload_key, body_json) = if req.body.len() >= PARALLEL_FROM {
         std::thread::scope(|s| {
             let payload = s.spawn(|| payload_key_check(req));
@@ -172,7 +197,7 @@ pub fn check(req: &Request, keys: &[NamedKey], opts: &CheckOptions) -> Report {
             body_json_check(&req.body),
         )
     };
-    let diagnosis = if signature.status == Status::Fail {
+    let diagnosis = if signature.status == Status::Fail && opts.check_signature {
         diagnose::diagnose(req, keys)
     } else {
         Vec::new()
@@ -189,9 +214,7 @@ pub fn check(req: &Request, keys: &[NamedKey], opts: &CheckOptions) -> Report {
         future_check(generated_at, opts),
     ];
     Report {
-        valid: checks
-            .iter()
-            .all(|c| c.status != Status::Fail && !(opts.strict && c.status == Status::Warn)),
+        valid: checks.iter().all(|c| !c.fails(opts.strict)),
         checks,
         diagnosis,
         matched_key,

@@ -6,6 +6,7 @@ mod check;
 mod common;
 mod server;
 
+mod agreement;
 mod completions;
 mod connect;
 mod demo;
