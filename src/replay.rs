@@ -288,6 +288,7 @@ mod tests {
             ],
             body: Bytes::from_static(b"{}"),
             body_form: crate::capture::BodyForm::Exact,
+            body_omitted: None,
         };
         let plain = Item::new("a".into(), req.clone(), None).expect("valid headers");
         assert_eq!(plain.event, "client.created");

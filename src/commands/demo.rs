@@ -217,7 +217,7 @@ pub async fn demo(json: bool, out: &mut impl Write) -> Result<Exit> {
     if let Some(capture) = chosen {
         let name = capture.display().to_string();
         let bytes = std::fs::read(&capture)?;
-        let req = crate::capture::parse_input(&name, &bytes)?;
+        let req = crate::capture::parse_input(&name, &bytes)?.with_body()?;
         let schedule = crate::schedule::Schedule {
             policy: crate::schedule::parse_policy("wellnessliving").map_err(anyhow::Error::msg)?,
             max_attempts: None,

@@ -34,7 +34,9 @@ fn load_items(args: &ReplayArgs, key: Option<&Secret>) -> Result<Vec<Item>> {
     for input in common::inputs(&args.captures) {
         let named = |e: &dyn std::fmt::Display| input_error(format!("{}: {e}", input.name));
         let bytes = input.read().map_err(|e| named(&e))?;
-        let req = crate::capture::parse_bytes(&input.name, &bytes.into()).map_err(|e| named(&e))?;
+        let req = crate::capture::parse_bytes(&input.name, &bytes.into())
+            .and_then(crate::capture::Request::with_body)
+            .map_err(|e| named(&e))?;
         let item = Item::new(input.name.clone(), req, key).map_err(|e| named(&e))?;
         items.push(item);
     }

@@ -172,7 +172,26 @@ pub fn check(req: &Request, keys: &[NamedKey], opts: &CheckOptions) -> Report {
             )
         }
     };
-    let ((signature, matched_key), payload_key, body_json) = if req.body.len() >= PARALLEL_FROM {
+    let ((signature, matched_key), payload_key, body_json) = if let Some(why) = &req.body_omitted {
+        // Nothing to check the signature against: the request is invalid for that reason.
+        let not_read = format!("the receiver did not read the body ({})", shown(why));
+        (
+            (
+                make(
+                    "signature",
+                    Status::Skip,
+                    format!("not checked: {not_read}"),
+                ),
+                None,
+            ),
+            make(
+                "payload-key",
+                Status::Skip,
+                format!("not checked: {not_read}"),
+            ),
+            make("body-json", Status::Fail, not_read),
+        )
+    } else if req.body.len() >= PARALLEL_FROM {
         std::thread::scope(|s| {
             let payload = s.spawn(|| payload_key_check(req));
             let json = s.spawn(|| body_json_check(&req.body));

@@ -57,6 +57,7 @@ fn request(body: &[u8], signature: &str) -> Request {
         ],
         body: body.to_vec().into(),
         body_form: BodyForm::Exact,
+        body_omitted: None,
     }
 }
 
@@ -801,4 +802,23 @@ fn each_of_several_signature_headers_is_checked() {
         detail.starts_with("2 x-signature-256 headers, none matches: #1 does not match"),
         "{detail}"
     );
+}
+
+#[test]
+fn a_body_the_receiver_did_not_read_is_invalid_with_the_reason() {
+    let mut req = good();
+    req.body = bytes::Bytes::new();
+    req.body_omitted = Some("body is over --max-body (1024 bytes)".into());
+    let report = run(&req, &key1());
+    assert!(!report.valid);
+    assert_eq!(
+        one(&report, "body-json"),
+        (
+            Status::Fail,
+            "the receiver did not read the body (body is over --max-body (1024 bytes))".into()
+        )
+    );
+    assert_eq!(one(&report, "signature").0, Status::Skip);
+    assert_eq!(one(&report, "payload-key").0, Status::Skip);
+    assert!(report.diagnosis.is_empty());
 }

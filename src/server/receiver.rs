@@ -26,7 +26,7 @@ use super::saver::{self, Saver, ToSave};
 use crate::capture::{BodyForm, Request};
 use crate::judge::history::{self, Delivery, History, Record};
 use crate::judge::{self, Check, CheckOptions, NamedKey, Status};
-use crate::protocol::{header, signature, timestamp, topics, Family};
+use crate::protocol::{header, timestamp, topics, Family};
 
 pub use crate::judge::history::Stale;
 
@@ -347,6 +347,10 @@ fn decode_key(hex_key: &str) -> Option<[u8; 32]> {
 /// The request as `verify` reads its capture: the header pairs in the map's order (which is
 /// the order the capture is saved in), values lossy when not UTF-8, and the exact body.
 fn as_request(rec: &Received, body: &Bytes) -> Request {
+    as_request_with(rec, body, None)
+}
+
+fn as_request_with(rec: &Received, body: &Bytes, omitted: Option<String>) -> Request {
     Request {
         method: rec.method.to_string(),
         path: rec.path.clone(),
@@ -362,6 +366,7 @@ fn as_request(rec: &Received, body: &Bytes) -> Request {
             .collect(),
         body: body.clone(),
         body_form: BodyForm::Exact,
+        body_omitted: omitted,
     }
 }
 
@@ -513,7 +518,10 @@ impl Receiver {
     async fn decide(&self, body: hyper::body::Incoming, rec: &mut Received) -> Response {
         let body = match self.read_body(body, rec).await {
             Ok(body) => body,
-            Err(resp) => return resp,
+            Err(resp) => {
+                self.judge_unread(rec);
+                return resp;
+            }
         };
         rec.body = Some(body.clone());
         let digest: [u8; 32] = Sha256::digest(&body).into();
@@ -674,6 +682,27 @@ impl Receiver {
         }
     }
 
+    /// The findings on a request whose body was not read (413, 408), as `verify` gives them
+    /// for its capture: invalid, with the reason.
+    fn judge_unread(&self, rec: &mut Received) {
+        let req = as_request_with(rec, &Bytes::new(), Some(rec.note.to_string()));
+        let report = judge::check(
+            &req,
+            &self.config.keys,
+            &CheckOptions {
+                strict: self.config.strict,
+                check_signature: self.config.verify,
+                ..CheckOptions::at(rec.time)
+            },
+        );
+        rec.valid = report.valid;
+        rec.findings = report
+            .checks
+            .into_iter()
+            .filter(|c| matches!(c.status, Status::Warn | Status::Fail))
+            .collect();
+    }
+
     /// `--fail-first` and `--fail-rate`: why this delivery is answered 500, if it is.
     fn misbehave(&self, st: &mut State, seq: u64, digest: [u8; 32]) -> Option<String> {
         let cfg = &self.config;
@@ -769,11 +798,7 @@ impl Receiver {
             // A body not read (over --max-body, or too slow): the capture says why.
             body: rec.body.clone().ok_or_else(|| rec.note.to_string()),
         };
-        let key = rec
-            .body_digest
-            .map(|d| signature::hex32(&d))
-            .unwrap_or_default();
-        let name = saver::capture_name(rec.seq, rec.event.as_deref(), &key);
+        let name = saver::capture_name(rec.seq, rec.event.as_deref(), rec.payload_key.as_deref());
         match saver.save(name, capture).await {
             Ok(path) => {
                 rec.saved_to = Some(path);

@@ -132,6 +132,13 @@ fn rows() -> Vec<Row> {
             status: 400,
             valid: false,
         },
+        Row {
+            name: "body over --max-body",
+            headers: signed(&vec![b' '; 4096], &now),
+            body: vec![b' '; 4096],
+            status: 413,
+            valid: false,
+        },
     ]
 }
 
@@ -140,7 +147,15 @@ fn rows() -> Vec<Row> {
 fn agree(flags: &[&str], strict: bool) {
     let dir = tempfile::tempdir().unwrap();
     let save = dir.path().join("caps");
-    let mut args = vec!["--secret", "k", "--json", "--save", save.to_str().unwrap()];
+    let mut args = vec![
+        "--secret",
+        "k",
+        "--json",
+        "--max-body",
+        "1KiB",
+        "--save",
+        save.to_str().unwrap(),
+    ];
     args.extend(flags);
     let l = Listener::start(&args);
     let rows = rows();
@@ -164,6 +179,13 @@ fn agree(flags: &[&str], strict: bool) {
     assert_eq!(lines.len(), rows.len());
     for (row, line) in rows.iter().zip(&lines) {
         let path = line["saved_to"].as_str().unwrap();
+        // The capture is named by the request's x-payload-key.
+        let key = row
+            .headers
+            .iter()
+            .find(|(n, _)| n == "x-payload-key")
+            .map_or("nokey", |(_, v)| &v[..8]);
+        assert!(path.ends_with(&format!("-{key}.json")), "{path}");
         let mut verify = wl();
         verify.args(["verify", "--secret", "k", "--json", path]);
         if strict {
@@ -207,6 +229,18 @@ fn agree(flags: &[&str], strict: bool) {
             assert!(!listen_findings.is_empty(), "{}: nothing found", row.name);
         }
         assert_eq!(line["matched_key"], v["matched_key"], "{}", row.name);
+        if row.status == 413 {
+            let why = v["checks"][4]["detail"].as_str().unwrap();
+            assert!(
+                why.starts_with("the receiver did not read the body (body of 4096 bytes"),
+                "{why}"
+            );
+            // Judged, but never replayed: there is no body to send.
+            wl().args(["replay", "--url", "http://127.0.0.1:9/x", path])
+                .assert()
+                .code(2)
+                .stderr(predicates::str::contains("did not read it"));
+        }
         assert_eq!(line["diagnosis"], v["diagnosis"], "{}", row.name);
     }
 }
