@@ -111,8 +111,8 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
             break
         }
         'wl-hook;check' {
-            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'Webhook key [default: $WL_HOOK_SECRET, else the built-in development key]')
-            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read the webhook key from a file (one trailing newline is trimmed)')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'A key to try (repeatable); reports name the one that matched, never its value [also: $WL_HOOK_SECRET]')
+            [CompletionResult]::new('--secret-file', '--secret-file', [CompletionResultType]::ParameterName, 'Read a key from a file (repeatable; one trailing newline is trimmed)')
             [CompletionResult]::new('-t', '-t', [CompletionResultType]::ParameterName, 'Events for the accepts scenario (repeatable or comma-separated; default all 13); the first is used by the others')
             [CompletionResult]::new('--topic', '--topic', [CompletionResultType]::ParameterName, 'Events for the accepts scenario (repeatable or comma-separated; default all 13); the first is used by the others')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'An answer slower than this fails: 10s, 500ms')

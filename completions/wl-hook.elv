@@ -105,8 +105,8 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'wl-hook;check'= {
-            cand --secret 'Webhook key [default: $WL_HOOK_SECRET, else the built-in development key]'
-            cand --secret-file 'Read the webhook key from a file (one trailing newline is trimmed)'
+            cand --secret 'A key to try (repeatable); reports name the one that matched, never its value [also: $WL_HOOK_SECRET]'
+            cand --secret-file 'Read a key from a file (repeatable; one trailing newline is trimmed)'
             cand -t 'Events for the accepts scenario (repeatable or comma-separated; default all 13); the first is used by the others'
             cand --topic 'Events for the accepts scenario (repeatable or comma-separated; default all 13); the first is used by the others'
             cand --timeout 'An answer slower than this fails: 10s, 500ms'

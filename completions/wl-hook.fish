@@ -157,8 +157,8 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l strict -d 'Re
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l insecure -d 'Do not check the https endpoint\'s certificate (TLS only: signatures are judged as always)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l json -d 'One JSON object per line: listening, each request, summary'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l secret -d 'Webhook key [default: $WL_HOOK_SECRET, else the built-in development key]' -r
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l secret-file -d 'Read the webhook key from a file (one trailing newline is trimmed)' -r -F
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l secret -d 'A key to try (repeatable); reports name the one that matched, never its value [also: $WL_HOOK_SECRET]' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l secret-file -d 'Read a key from a file (repeatable; one trailing newline is trimmed)' -r -F
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -s t -l topic -d 'Events for the accepts scenario (repeatable or comma-separated; default all 13); the first is used by the others' -r -f -a "business.updated\t'Business'
 location.created\t'Location'
 location.updated\t'Location'

@@ -163,6 +163,7 @@ Examples:
   wl-hook check http://127.0.0.1:3000/webhooks --junit report.xml
   wl-hook check http://127.0.0.1:3000/webhooks --only rejects-forged --only rejects-tampered
   wl-hook check http://127.0.0.1:3000/webhooks --topic purchases --burst 200 --json
+  wl-hook check http://127.0.0.1:3000/webhooks --secret \"$OLD_KEY\" --secret \"$NEW_KEY\"   # a key change
 
 Scenarios, in the order of the report (select with --only NAME):
 ",
@@ -718,7 +719,7 @@ pub struct CheckArgs {
     pub url: String,
 
     #[command(flatten)]
-    pub key: KeyArgs,
+    pub keys: KeysArgs,
 
     /// Events for the accepts scenario (repeatable or comma-separated; default all 13); the first is used by the others
     #[arg(short, long = "topic", value_name = "TOPIC", value_delimiter = ',', value_parser = Hinted(topic_hints), hide_possible_values = true)]

@@ -36,8 +36,18 @@ fn plan(args: &CheckArgs) -> Result<(Plan, View)> {
             .map_err(|e| input_error(e.to_string()))?;
         Some(chosen.iter().map(|f| f.event.clone()).collect())
     };
-    let key = common::load_key(&args.key)?;
-    let mut plan = Plan::new(url, key, fixtures);
+    // Every scenario signs with the first key; accepts also signs with each further one.
+    let mut keys = common::load_keys(&args.keys.secrets, &args.keys.secret_files)?;
+    if keys.is_empty() {
+        keys.push(crate::judge::NamedKey {
+            label: "the development key".into(),
+            key: common::load_key(&crate::cli::KeyArgs::default())?,
+        });
+    }
+    let first = keys.remove(0);
+    let mut plan = Plan::new(url, first.key, fixtures);
+    plan.key_label = first.label;
+    plan.more_keys = keys;
     if let Some(events) = events {
         plan.events = events;
     }

@@ -13,6 +13,7 @@ use serde::Serialize;
 use crate::delivery::{self, ClientOptions, Outcome};
 use crate::exit::{failure, Exit};
 use crate::fixture::{FixtureSet, JsonStyle};
+use crate::judge::NamedKey;
 use crate::protocol::Secret;
 
 pub use scenario::{
@@ -64,7 +65,12 @@ impl Connections {
 /// What to run, against what: checked before the first delivery.
 pub struct Plan {
     pub url: reqwest::Url,
+    /// The key every scenario signs with, and how reports name it.
     pub key: Secret,
+    pub key_label: String,
+    /// Further keys, across a key change: `accepts` also sends its first event signed with
+    /// each, and says which the receiver accepts.
+    pub more_keys: Vec<NamedKey>,
     /// The longest a receiver may take to answer; also each delivery's timeout.
     pub timeout: Duration,
     /// Deliveries sent at once in `burst`.
@@ -89,6 +95,8 @@ impl Plan {
         Plan {
             url,
             key,
+            key_label: "the key".into(),
+            more_keys: Vec::new(),
             timeout: Duration::from_secs(10),
             burst: NonZeroUsize::new(50).expect("50 is not zero"),
             events: crate::protocol::EVENTS
@@ -119,6 +127,8 @@ pub struct ScenarioResult {
     pub scenario: Scenario,
     pub verdict: Verdict,
     pub reason: String,
+    /// The scenario whose failure is this one's cause too (reported there, once).
+    pub blocked_by: Option<Scenario>,
     /// The slowest answer in the scenario.
     pub max_latency: Option<Duration>,
     pub deliveries: usize,
@@ -187,6 +197,7 @@ pub async fn run(plan: &Plan) -> anyhow::Result<Report> {
     let started = Instant::now();
     let mut results = Vec::new();
     let mut run: Vec<Timing> = Vec::new();
+    let mut accepts: Option<Vec<Answered>> = None;
     let (last, first): (Vec<Scenario>, Vec<Scenario>) = Scenario::ALL
         .into_iter()
         .filter(|s| plan.selected(*s))
@@ -212,11 +223,14 @@ pub async fn run(plan: &Plan) -> anyhow::Result<Report> {
         if scenario.timed_in_the_run() {
             run.extend(answers.iter().map(|a| Timing::of(&a.outcome)));
         }
-        let (verdict, reason) = scenario.judge(&Evidence {
+        let evidence = Evidence {
             answers: &answers,
             run: &run,
             timeout: plan.timeout,
-        });
+            accepts: accepts.as_deref(),
+        };
+        let (verdict, reason) = scenario.judge(&evidence);
+        let blocked_by = scenario.blocked_by(&evidence);
         let (max_latency, deliveries, elapsed) = if scenario.judges_the_run() {
             // Its figures are the run's; its time is only what it sent itself.
             let own = if answers.is_empty() {
@@ -236,10 +250,14 @@ pub async fn run(plan: &Plan) -> anyhow::Result<Report> {
             scenario,
             verdict,
             reason,
+            blocked_by,
             max_latency,
             deliveries,
             elapsed,
         });
+        if scenario == Scenario::Accepts {
+            accepts = Some(answers);
+        }
     }
     results.sort_by_key(|r| r.scenario);
     Ok(Report {
@@ -267,6 +285,7 @@ async fn send(
                 let outcome = deliver(&client, &url, &r, timeout, connections).await?;
                 anyhow::Ok(Answered {
                     label: r.label,
+                    key: r.key,
                     outcome,
                 })
             });
@@ -279,6 +298,7 @@ async fn send(
             let outcome = deliver(client, &plan.url, &r, plan.timeout, plan.connections).await?;
             answers.push(Answered {
                 label: r.label,
+                key: r.key,
                 outcome,
             });
         }

@@ -17,6 +17,7 @@ pub enum Line<'a> {
         name: &'static str,
         verdict: Verdict,
         reason: &'a str,
+        blocked_by: Option<&'static str>,
         max_latency_ms: Option<f64>,
         deliveries: usize,
     },
@@ -40,6 +41,7 @@ pub fn lines(report: &Report) -> Vec<Line<'_>> {
             name: r.scenario.name(),
             verdict: r.verdict,
             reason: &r.reason,
+            blocked_by: r.blocked_by.map(|s| s.name()),
             max_latency_ms: r.max_latency.map(delivery::ms),
             deliveries: r.deliveries,
         })
@@ -135,6 +137,7 @@ mod tests {
             scenario,
             verdict,
             reason: reason.into(),
+            blocked_by: None,
             max_latency: ms.map(Duration::from_micros),
             deliveries: 1,
             elapsed: Duration::from_millis(2),
@@ -181,9 +184,9 @@ mod tests {
         assert_eq!(
             lines,
             [
-                r#"{"type":"scenario","name":"accepts","verdict":"PASS","reason":"2 events answered 200/201","max_latency_ms":2.3,"deliveries":1}"#,
-                r#"{"type":"scenario","name":"late-retry","verdict":"FAIL","reason":"refused a late retry: reset (\u001b[2Jgone)","max_latency_ms":0.75,"deliveries":1}"#,
-                r#"{"type":"scenario","name":"unknown-topic","verdict":"WARN","reason":"answered 404 Not Found","max_latency_ms":null,"deliveries":1}"#,
+                r#"{"type":"scenario","name":"accepts","verdict":"PASS","reason":"2 events answered 200/201","blocked_by":null,"max_latency_ms":2.3,"deliveries":1}"#,
+                r#"{"type":"scenario","name":"late-retry","verdict":"FAIL","reason":"refused a late retry: reset (\u001b[2Jgone)","blocked_by":null,"max_latency_ms":0.75,"deliveries":1}"#,
+                r#"{"type":"scenario","name":"unknown-topic","verdict":"WARN","reason":"answered 404 Not Found","blocked_by":null,"max_latency_ms":null,"deliveries":1}"#,
                 r#"{"type":"summary","url":"http://127.0.0.1:3000/webhooks","passed":1,"failed":1,"warnings":1,"ok":false,"elapsed_ms":125.0}"#,
             ]
         );

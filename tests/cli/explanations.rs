@@ -85,3 +85,95 @@ fn replay_refused_every_time_suggests_resigning() {
     let why = capture["explanation"].as_str().unwrap();
     assert!(why.contains("although re-signed"), "{why}");
 }
+
+fn check_lines(url: &str, extra: &[&str]) -> (Option<i32>, Vec<serde_json::Value>) {
+    let out = wl()
+        .args(["check", url, "--json", "--burst", "3", "--timeout", "5s"])
+        .args(extra)
+        .output()
+        .unwrap();
+    (out.status.code(), ndjson(&out.stdout))
+}
+
+/// check against a receiver that refuses everything with 401: accepts says what is likely, once,
+/// and the scenarios that fail the same way are blocked by it.
+#[test]
+fn check_explains_a_401_once_and_marks_the_rest_blocked() {
+    let server = TestServer::status(401);
+    let (code, lines) = check_lines(&server.url(), &["--topic", "client.created"]);
+    assert_eq!(code, Some(1));
+    let scenario = |name: &str| lines.iter().find(|l| l["name"] == name).unwrap().clone();
+    let accepts = scenario("accepts");
+    assert!(
+        accepts["reason"]
+            .as_str()
+            .unwrap()
+            .contains("verifies with another key, or over re-serialised JSON"),
+        "{accepts}"
+    );
+    assert_eq!(accepts["blocked_by"], serde_json::Value::Null);
+    for name in [
+        "idempotent-duplicate",
+        "late-retry",
+        "large-payload",
+        "burst",
+        "out-of-order",
+    ] {
+        let s = scenario(name);
+        assert_eq!(s["blocked_by"], "accepts", "{s}");
+        let reason = s["reason"].as_str().unwrap();
+        assert!(reason.starts_with("blocked by accepts:"), "{reason}");
+        assert!(!reason.contains("body size limit"), "{reason}");
+        assert!(!reason.contains("a duplicate was refused"), "{reason}");
+    }
+    // The refusals are what a 401 is for.
+    assert_eq!(scenario("rejects-forged")["verdict"], "PASS");
+}
+
+/// Across a key change check signs with each key and names the ones the receiver accepts; the
+/// receiver here is wl-hook's own listen.
+#[test]
+fn check_across_a_key_change_names_the_keys_the_receiver_accepts() {
+    let only_new = crate::common::Listener::start(&["--secret", "new", "--body", "none"]);
+    let (code, lines) = check_lines(
+        &only_new.hook_url(),
+        &[
+            "--only",
+            "accepts",
+            "--topic",
+            "client.created",
+            "--secret",
+            "old",
+            "--secret",
+            "new",
+        ],
+    );
+    assert_eq!(code, Some(1));
+    let reason = lines[0]["reason"].as_str().unwrap();
+    assert!(
+        reason.starts_with(
+            "the receiver accepts deliveries signed with --secret #2 but not with --secret #1"
+        ),
+        "{reason}"
+    );
+    let both =
+        crate::common::Listener::start(&["--secret", "old", "--secret", "new", "--body", "none"]);
+    let (code, lines) = check_lines(
+        &both.hook_url(),
+        &[
+            "--only",
+            "accepts",
+            "--topic",
+            "client.created",
+            "--secret",
+            "old",
+            "--secret",
+            "new",
+        ],
+    );
+    assert_eq!(code, Some(0), "{lines:?}");
+    assert_eq!(
+        lines[0]["reason"],
+        "1 events answered 200/201, signed with each key (--secret #1, --secret #2)"
+    );
+}
