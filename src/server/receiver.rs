@@ -754,7 +754,14 @@ impl Receiver {
         match status {
             Some(s) => {
                 rec.status = s;
-                rec.note = Cow::Owned(format!("relayed to {}: the app answered {s}", fwd.url));
+                // Listen checked the signature: a refusal is the app's key or its reading of it.
+                let why = match (s, &rec.signature) {
+                    (401 | 403, SigVerdict::Valid { .. }) => {
+                        format!("; {}", crate::delivery::REFUSED_SIGNED)
+                    }
+                    _ => String::new(),
+                };
+                rec.note = Cow::Owned(format!("relayed to {}: the app answered {s}{why}", fwd.url));
                 let mut resp = hyper::Response::new(Full::new(outcome.response_body.clone()));
                 *resp.status_mut() =
                     hyper::StatusCode::from_u16(s).unwrap_or(hyper::StatusCode::BAD_GATEWAY);

@@ -177,3 +177,28 @@ fn check_across_a_key_change_names_the_keys_the_receiver_accepts() {
         "1 events answered 200/201, signed with each key (--secret #1, --secret #2)"
     );
 }
+
+/// listen verified the delivery it relays: an app that refuses it is told what is likely.
+#[test]
+fn listen_forwarding_to_an_app_that_refuses_a_valid_delivery_says_why() {
+    let app = TestServer::status(403);
+    let l =
+        crate::common::Listener::start(&["--json", "--body", "none", "--forward-to", &app.url()]);
+    let out = wl()
+        .args(["send", "client.created", "--url", &l.hook_url()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "the app's 403 is relayed");
+    l.terminate();
+    let (_, text) = l.finish();
+    let line = ndjson(text.as_bytes())
+        .into_iter()
+        .find(|v| v["type"] == "request")
+        .unwrap();
+    let note = line["note"].as_str().unwrap();
+    assert!(note.contains("the app answered 403"), "{note}");
+    assert!(
+        note.contains("verifies with another key, or over re-serialised JSON"),
+        "{note}"
+    );
+}
