@@ -69,10 +69,59 @@ fn plan(args: &CheckArgs) -> Result<(Plan, View)> {
 
 pub fn run(args: &CheckArgs) -> Result<Exit> {
     let (plan, view) = plan(args)?;
-    let report = super::runtime()?.block_on(conformance::run(&plan))?;
+    let started_at = (plan.now)();
+    let started = std::time::Instant::now();
+    let report = match super::runtime()?.block_on(run_with_progress(&plan)) {
+        Ok(report) => report,
+        Err(e) => {
+            // CI reads the JUnit file whatever happened: an endpoint that cannot be reached is
+            // one failed testcase there too.
+            if let (Some(path), Exit::Unreachable) = (&view.junit, crate::exit::code_of(&e)) {
+                let report = Report {
+                    url: plan.url.clone(),
+                    results: vec![conformance::ScenarioResult {
+                        scenario: plan.first_scenario(),
+                        verdict: conformance::Verdict::Fail,
+                        reason: e.to_string(),
+                        blocked_by: None,
+                        max_latency: None,
+                        deliveries: 0,
+                        elapsed: started.elapsed(),
+                    }],
+                    started_at,
+                    elapsed: started.elapsed(),
+                };
+                write_junit(path, &report)?;
+            }
+            return Err(e);
+        }
+    };
     let mut out = std::io::BufWriter::new(std::io::stdout());
     show(&mut out, &report, &view)?;
     Ok(report.exit())
+}
+
+/// Run the plan, with progress lines on stderr once the run has lasted more than a moment: a
+/// CI log then shows that a long run is alive, and where it is.
+async fn run_with_progress(plan: &Plan) -> Result<Report> {
+    let progress = std::cell::RefCell::new(crate::output::check::Progress::new(
+        std::time::Instant::now(),
+    ));
+    let run = conformance::run_observed(plan, |step| progress.borrow_mut().step(step));
+    tokio::pin!(run);
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+    loop {
+        tokio::select! {
+            report = &mut run => return report,
+            _ = tick.tick() => progress.borrow_mut().tick(),
+        }
+    }
+}
+
+fn write_junit(path: &std::path::Path, report: &Report) -> Result<()> {
+    let xml = crate::output::junit::report(report);
+    crate::files::write_replace(path, xml.as_bytes())
+        .map_err(|e| input_error(format!("--junit {}: {e}", path.display())))
 }
 
 fn show(out: &mut impl Write, report: &Report, view: &View) -> Result<()> {
@@ -83,9 +132,7 @@ fn show(out: &mut impl Write, report: &Report, view: &View) -> Result<()> {
     }
     out.flush()?;
     if let Some(path) = &view.junit {
-        let xml = crate::output::junit::report(report);
-        crate::files::write_replace(path, xml.as_bytes())
-            .map_err(|e| input_error(format!("--junit {}: {e}", path.display())))?;
+        write_junit(path, report)?;
     }
     Ok(())
 }

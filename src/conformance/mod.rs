@@ -116,6 +116,14 @@ impl Plan {
         self.only.is_empty() || self.only.contains(&scenario)
     }
 
+    /// The scenario that runs first.
+    pub fn first_scenario(&self) -> Scenario {
+        Scenario::ALL
+            .into_iter()
+            .find(|s| self.selected(*s) && !s.judges_the_run())
+            .unwrap_or(Scenario::RespondsInTime)
+    }
+
     fn main_event(&self) -> &str {
         self.events.first().map_or("client.updated", String::as_str)
     }
@@ -179,9 +187,34 @@ impl Report {
     }
 }
 
+/// Where a run is, for a view that shows progress.
+#[derive(Debug, Clone, Copy)]
+pub enum Step<'a> {
+    /// The scenario numbered `index` (from 1) of `total` starts.
+    Started {
+        scenario: Scenario,
+        index: usize,
+        total: usize,
+    },
+    /// It was judged.
+    Finished {
+        result: &'a ScenarioResult,
+        index: usize,
+        total: usize,
+    },
+}
+
 /// Run the selected scenarios in order. Fails with exit 3 ([`Exit::Unreachable`]) when the first
 /// scenario reached nothing at all.
 pub async fn run(plan: &Plan) -> anyhow::Result<Report> {
+    run_observed(plan, |_| {}).await
+}
+
+/// [`run`], telling `observe` as each scenario starts and finishes.
+pub async fn run_observed(
+    plan: &Plan,
+    mut observe: impl FnMut(Step<'_>),
+) -> anyhow::Result<Report> {
     let client = delivery::build_client(&ClientOptions {
         timeout: plan.timeout,
         // A pool would keep a connection open after its answer, and a receiver that serves one
@@ -202,7 +235,13 @@ pub async fn run(plan: &Plan) -> anyhow::Result<Report> {
         .into_iter()
         .filter(|s| plan.selected(*s))
         .partition(|s| s.judges_the_run());
-    for scenario in first.into_iter().chain(last) {
+    let total = first.len() + last.len();
+    for (i, scenario) in first.into_iter().chain(last).enumerate() {
+        observe(Step::Started {
+            scenario,
+            index: i + 1,
+            total,
+        });
         let scenario_started = Instant::now();
         // A run-wide judgement sends deliveries of its own only when nothing else ran.
         let answers = if scenario.judges_the_run() && !run.is_empty() {
@@ -255,6 +294,13 @@ pub async fn run(plan: &Plan) -> anyhow::Result<Report> {
             deliveries,
             elapsed,
         });
+        if let Some(result) = results.last() {
+            observe(Step::Finished {
+                result,
+                index: i + 1,
+                total,
+            });
+        }
         if scenario == Scenario::Accepts {
             accepts = Some(answers);
         }

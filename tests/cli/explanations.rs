@@ -202,3 +202,72 @@ fn listen_forwarding_to_an_app_that_refuses_a_valid_delivery_says_why() {
         "{note}"
     );
 }
+
+/// A run that lasts more than a moment says where it is on stderr (a CI log has no terminal).
+#[test]
+fn a_long_check_prints_progress_on_stderr() {
+    let slow = crate::common::Listener::start(&["--delay", "1200ms", "--body", "none"]);
+    let out = wl()
+        .args([
+            "check",
+            &slow.hook_url(),
+            "--only",
+            "accepts",
+            "--only",
+            "idempotent-duplicate",
+            "--topic",
+            "client.created",
+            "--timeout",
+            "5s",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let err = String::from_utf8(out.stderr).unwrap();
+    // Both scenarios, the one that finished before the moment too.
+    assert!(err.contains("wl-hook check: 1/2 accepts PASS in"), "{err}");
+    assert!(
+        err.contains("wl-hook check: 2/2 idempotent-duplicate PASS in"),
+        "{err}"
+    );
+    assert!(
+        !String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("wl-hook check:"),
+        "progress stays off stdout"
+    );
+}
+
+/// CI reads the JUnit file whatever happened: an endpoint nobody answers is a failed testcase.
+#[test]
+fn check_writes_its_junit_file_when_the_endpoint_is_unreachable() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/webhooks", listener.local_addr().unwrap());
+    drop(listener);
+    let dir = tempfile::tempdir().unwrap();
+    let junit = dir.path().join("report.xml");
+    let out = wl()
+        .args(["check", &url, "--junit", junit.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let cases: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase"))
+        .collect();
+    assert_eq!(cases.len(), 1, "{xml}");
+    assert_eq!(cases[0].attribute("name"), Some("accepts"));
+    let failure = cases[0]
+        .children()
+        .find(|n| n.has_tag_name("failure"))
+        .unwrap();
+    assert!(
+        failure
+            .attribute("message")
+            .unwrap()
+            .starts_with("cannot reach"),
+        "{xml}"
+    );
+}
