@@ -155,7 +155,7 @@ _wl__hook() {
             return 0
             ;;
         wl__hook__subcmd__check)
-            opts="-t -H -h --secret --secret-file --topic --timeout --burst --only --junit --json --fixtures --json-style --connections --header --cacert --insecure --color --help"
+            opts="-t -H -h --secret --secret-file --signature-encoding --signature-prefix --payload-key --timestamp-format --topic --timeout --burst --only --junit --json --fixtures --json-style --connections --header --cacert --insecure --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -167,6 +167,22 @@ _wl__hook() {
                     ;;
                 --secret-file)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signature-encoding)
+                    COMPREPLY=($(compgen -W "hex base64" -- "${cur}"))
+                    return 0
+                    ;;
+                --signature-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --payload-key)
+                    COMPREPLY=($(compgen -W "sha256 none" -- "${cur}"))
+                    return 0
+                    ;;
+                --timestamp-format)
+                    COMPREPLY=($(compgen -W "rfc3339 unix unix-ms" -- "${cur}"))
                     return 0
                     ;;
                 --topic)
@@ -743,7 +759,7 @@ _wl__hook() {
             return 0
             ;;
         wl__hook__subcmd__listen)
-            opts="-H -h --host --port --secret --secret-file --no-verify --strict --status --max-body --body --fail-first --fail-rate --seed --delay --save --forward-to --header --cacert --insecure --count --timeout --expect-topic --ready-file --json --max-connections --read-timeout --color --help"
+            opts="-H -h --host --port --secret --secret-file --no-verify --strict --signature-encoding --signature-prefix --payload-key --timestamp-format --status --max-body --body --fail-first --fail-rate --seed --delay --save --forward-to --header --cacert --insecure --count --timeout --expect-topic --ready-file --json --max-connections --read-timeout --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -763,6 +779,22 @@ _wl__hook() {
                     ;;
                 --secret-file)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signature-encoding)
+                    COMPREPLY=($(compgen -W "hex base64" -- "${cur}"))
+                    return 0
+                    ;;
+                --signature-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --payload-key)
+                    COMPREPLY=($(compgen -W "sha256 none" -- "${cur}"))
+                    return 0
+                    ;;
+                --timestamp-format)
+                    COMPREPLY=($(compgen -W "rfc3339 unix unix-ms" -- "${cur}"))
                     return 0
                     ;;
                 --status)
@@ -867,7 +899,7 @@ _wl__hook() {
             return 0
             ;;
         wl__hook__subcmd__replay)
-            opts="-H -h --url --schedule --max-attempts --jitter --seed --start --speed --realtime --resign --secret --secret-file --duplicates --order --timeout --json --print-schedule --header --cacert --insecure --color --help"
+            opts="-H -h --url --schedule --max-attempts --jitter --seed --start --speed --realtime --resign --secret --secret-file --signature-encoding --signature-prefix --payload-key --timestamp-format --duplicates --order --timeout --json --print-schedule --header --cacert --insecure --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -909,6 +941,22 @@ _wl__hook() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --signature-encoding)
+                    COMPREPLY=($(compgen -W "hex base64" -- "${cur}"))
+                    return 0
+                    ;;
+                --signature-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --payload-key)
+                    COMPREPLY=($(compgen -W "sha256 none" -- "${cur}"))
+                    return 0
+                    ;;
+                --timestamp-format)
+                    COMPREPLY=($(compgen -W "rfc3339 unix unix-ms" -- "${cur}"))
+                    return 0
+                    ;;
                 --duplicates)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -945,7 +993,7 @@ _wl__hook() {
             return 0
             ;;
         wl__hook__subcmd__send)
-            opts="-t -H -v -h --topic --fixture --data --raw --generated-at --json-style --fixtures --seed --now --exact --set --set-json --add --secret --secret-file --url --header --cacert --insecure --timeout --count --concurrency --rate --sign-with --no-signature --tamper --repeat-exact --json --verbose --color --help business.updated location.created location.updated staff.created staff.updated class.created class.updated appointment.created appointment.updated client.created client.updated purchase.created purchase.refunded business location staff staff-profile class schedule appointment service client client-profile purchase purchases all"
+            opts="-t -H -v -h --topic --fixture --data --raw --generated-at --json-style --fixtures --seed --now --exact --set --set-json --add --secret --secret-file --signature-encoding --signature-prefix --payload-key --timestamp-format --url --header --cacert --insecure --timeout --count --concurrency --rate --sign-with --no-signature --tamper --repeat-exact --json --verbose --color --help business.updated location.created location.updated staff.created staff.updated class.created class.updated appointment.created appointment.updated client.created client.updated purchase.created purchase.refunded business location staff staff-profile class schedule appointment service client client-profile purchase purchases all"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1005,6 +1053,22 @@ _wl__hook() {
                     ;;
                 --secret-file)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signature-encoding)
+                    COMPREPLY=($(compgen -W "hex base64" -- "${cur}"))
+                    return 0
+                    ;;
+                --signature-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --payload-key)
+                    COMPREPLY=($(compgen -W "sha256 none" -- "${cur}"))
+                    return 0
+                    ;;
+                --timestamp-format)
+                    COMPREPLY=($(compgen -W "rfc3339 unix unix-ms" -- "${cur}"))
                     return 0
                     ;;
                 --url)
@@ -1059,7 +1123,7 @@ _wl__hook() {
             return 0
             ;;
         wl__hook__subcmd__sign)
-            opts="-t -H -h --topic --fixture --data --raw --generated-at --json-style --fixtures --seed --now --exact --set --set-json --add --secret --secret-file --format --url --header --color --help business.updated location.created location.updated staff.created staff.updated class.created class.updated appointment.created appointment.updated client.created client.updated purchase.created purchase.refunded business location staff staff-profile class schedule appointment service client client-profile purchase purchases all"
+            opts="-t -H -h --topic --fixture --data --raw --generated-at --json-style --fixtures --seed --now --exact --set --set-json --add --secret --secret-file --signature-encoding --signature-prefix --payload-key --timestamp-format --format --url --header --color --help business.updated location.created location.updated staff.created staff.updated class.created class.updated appointment.created appointment.updated client.created client.updated purchase.created purchase.refunded business location staff staff-profile class schedule appointment service client client-profile purchase purchases all"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1121,6 +1185,22 @@ _wl__hook() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --signature-encoding)
+                    COMPREPLY=($(compgen -W "hex base64" -- "${cur}"))
+                    return 0
+                    ;;
+                --signature-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --payload-key)
+                    COMPREPLY=($(compgen -W "sha256 none" -- "${cur}"))
+                    return 0
+                    ;;
+                --timestamp-format)
+                    COMPREPLY=($(compgen -W "rfc3339 unix unix-ms" -- "${cur}"))
+                    return 0
+                    ;;
                 --format)
                     COMPREPLY=($(compgen -W "headers curl http json" -- "${cur}"))
                     return 0
@@ -1149,7 +1229,7 @@ _wl__hook() {
             return 0
             ;;
         wl__hook__subcmd__verify)
-            opts="-q -h --secret --secret-file --now --max-age --skew --show-expected --strict --quiet --json --color --help"
+            opts="-q -h --secret --secret-file --signature-encoding --signature-prefix --payload-key --timestamp-format --now --max-age --skew --show-expected --strict --quiet --json --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1161,6 +1241,22 @@ _wl__hook() {
                     ;;
                 --secret-file)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signature-encoding)
+                    COMPREPLY=($(compgen -W "hex base64" -- "${cur}"))
+                    return 0
+                    ;;
+                --signature-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --payload-key)
+                    COMPREPLY=($(compgen -W "sha256 none" -- "${cur}"))
+                    return 0
+                    ;;
+                --timestamp-format)
+                    COMPREPLY=($(compgen -W "rfc3339 unix unix-ms" -- "${cur}"))
                     return 0
                     ;;
                 --now)

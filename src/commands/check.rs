@@ -48,6 +48,7 @@ fn plan(args: &CheckArgs) -> Result<(Plan, View)> {
     let mut plan = Plan::new(url, first.key, fixtures);
     plan.key_label = first.label;
     plan.more_keys = keys;
+    plan.fidelity = common::fidelity(&args.fidelity)?;
     if let Some(events) = events {
         plan.events = events;
     }

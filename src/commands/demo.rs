@@ -84,6 +84,7 @@ fn receiver_config(
         }],
         verify: true,
         strict: false,
+        fidelity: Default::default(),
         status: 200,
         max_body: 1024 * 1024,
         body_timeout: Duration::from_secs(10),
@@ -152,6 +153,7 @@ pub async fn demo(json: bool, out: &mut impl Write) -> Result<Exit> {
             .ok_or_else(|| anyhow::anyhow!("no fixture for {}", event.name))?;
         let r = renderer.render(event.name, &fixture.value)?;
         let headers = protocol::build_headers(
+            &protocol::Fidelity::default(),
             event.name,
             &r.body,
             &key,
@@ -235,6 +237,7 @@ pub async fn demo(json: bool, out: &mut impl Write) -> Result<Exit> {
             timeout: Duration::from_secs(5),
             items: vec![crate::replay::Item::new(name, req, None)?],
             connect: Default::default(),
+            timestamp: Default::default(),
         };
         let mut view = crate::output::replay::ReplayView::new(&mut *steps.out, json, &plan);
         let totals = crate::replay::run(&plan, &mut view).await?;

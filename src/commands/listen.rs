@@ -111,6 +111,7 @@ impl ListenPlan {
                 keys,
                 verify: !args.no_verify,
                 strict: args.strict,
+                fidelity: common::fidelity(&args.fidelity)?,
                 status: args.status,
                 max_body,
                 body_timeout: read_timeout,

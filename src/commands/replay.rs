@@ -29,7 +29,10 @@ fn build_schedule(args: &ReplayArgs) -> Result<(Schedule, Vec<PlannedAttempt>)> 
     Ok((schedule, attempts))
 }
 
-fn load_items(args: &ReplayArgs, key: Option<&Secret>) -> Result<Vec<Item>> {
+fn load_items(
+    args: &ReplayArgs,
+    key: Option<(&Secret, &crate::protocol::Fidelity)>,
+) -> Result<Vec<Item>> {
     let mut items = Vec::new();
     for input in common::inputs(&args.captures) {
         let named = |e: &dyn std::fmt::Display| input_error(format!("{}: {e}", input.name));
@@ -86,7 +89,8 @@ fn plan(args: &ReplayArgs) -> Result<Plan> {
         &args.tls,
         common::added_headers(&args.headers.headers, "replay")?,
     )?;
-    let items = load_items(args, key.as_ref())?;
+    let fidelity = common::fidelity(&args.fidelity)?;
+    let items = load_items(args, key.as_ref().map(|k| (k, &fidelity)))?;
     Ok(Plan {
         url,
         schedule,
@@ -98,6 +102,7 @@ fn plan(args: &ReplayArgs) -> Result<Plan> {
         timeout,
         items,
         connect,
+        timestamp: fidelity.timestamp,
     })
 }
 

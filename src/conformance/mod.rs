@@ -71,6 +71,8 @@ pub struct Plan {
     /// Further keys, across a key change: `accepts` also sends its first event signed with
     /// each, and says which the receiver accepts.
     pub more_keys: Vec<NamedKey>,
+    /// How signatures, payload keys and timestamps are spelt (WL's unknowns, modelled).
+    pub fidelity: crate::protocol::Fidelity,
     /// The longest a receiver may take to answer; also each delivery's timeout.
     pub timeout: Duration,
     /// Deliveries sent at once in `burst`.
@@ -97,6 +99,7 @@ impl Plan {
             key,
             key_label: "the key".into(),
             more_keys: Vec::new(),
+            fidelity: crate::protocol::Fidelity::default(),
             timeout: Duration::from_secs(10),
             burst: NonZeroUsize::new(50).expect("50 is not zero"),
             events: crate::protocol::EVENTS

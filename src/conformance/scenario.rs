@@ -218,7 +218,15 @@ impl Scenario {
         let event = plan.main_event();
         let signed = |label: &str, key: &Secret, generated_at: DateTime<Utc>| {
             let body = render(plan, event, generated_at, plan.style, |_| {})?;
-            anyhow::Ok(sign(label, event, body, key, generated_at, now))
+            anyhow::Ok(sign(
+                &plan.fidelity,
+                label,
+                event,
+                body,
+                key,
+                generated_at,
+                now,
+            ))
         };
         Ok(match self {
             Scenario::Accepts => {
@@ -227,6 +235,7 @@ impl Scenario {
                     .iter()
                     .map(|e| {
                         let mut r = sign(
+                            &plan.fidelity,
                             e,
                             e,
                             render(plan, e, now, plan.style, |_| {})?,
@@ -250,7 +259,15 @@ impl Scenario {
                 .into_iter()
                 .map(|s| {
                     let body = s.body(plan, event, now)?;
-                    anyhow::Ok(sign(s.label(), event, body, &plan.key, now, now))
+                    anyhow::Ok(sign(
+                        &plan.fidelity,
+                        s.label(),
+                        event,
+                        body,
+                        &plan.key,
+                        now,
+                        now,
+                    ))
                 })
                 .collect::<anyhow::Result<_>>()?,
             Scenario::RespondsInTime => vec![signed(event, &plan.key, now)?],
@@ -298,7 +315,15 @@ impl Scenario {
                     "purchase.created with {LARGE_ITEMS} line items ({} bytes)",
                     body.len()
                 );
-                vec![sign(&label, "purchase.created", body, &plan.key, now, now)]
+                vec![sign(
+                    &plan.fidelity,
+                    &label,
+                    "purchase.created",
+                    body,
+                    &plan.key,
+                    now,
+                    now,
+                )]
             }
             Scenario::UnknownTopic => {
                 let body = render(plan, "client.created", now, plan.style, |v| {
@@ -308,6 +333,7 @@ impl Scenario {
                     }
                 })?;
                 vec![sign(
+                    &plan.fidelity,
                     UNKNOWN_EVENT,
                     UNKNOWN_EVENT,
                     body,
@@ -627,6 +653,7 @@ fn non_canonical(answers: &[Answered]) -> (Verdict, String) {
 }
 
 fn sign(
+    fidelity: &protocol::Fidelity,
     label: &str,
     event: &str,
     body: Vec<u8>,
@@ -637,7 +664,7 @@ fn sign(
     Request {
         label: label.into(),
         key: None,
-        headers: protocol::build_headers(event, &body, key, generated_at, sent_at),
+        headers: protocol::build_headers(fidelity, event, &body, key, generated_at, sent_at),
         body: Bytes::from(body),
     }
 }

@@ -48,6 +48,8 @@ pub struct ReceiverConfig {
     pub verify: bool,
     /// Warnings refuse a delivery (400), as they fail `verify --strict`.
     pub strict: bool,
+    /// How WL's unknowns are modelled, as `verify` takes them.
+    pub fidelity: crate::protocol::Fidelity,
     /// The answer to a valid delivery.
     pub status: u16,
     pub max_body: usize,
@@ -546,6 +548,7 @@ impl Receiver {
             &CheckOptions {
                 strict: cfg.strict,
                 check_signature: cfg.verify,
+                fidelity: cfg.fidelity.clone(),
                 ..CheckOptions::at(rec.time)
             },
         );
@@ -692,6 +695,7 @@ impl Receiver {
             &CheckOptions {
                 strict: self.config.strict,
                 check_signature: self.config.verify,
+                fidelity: self.config.fidelity.clone(),
                 ..CheckOptions::at(rec.time)
             },
         );
@@ -885,6 +889,7 @@ mod tests {
                     keys: Vec::new(),
                     verify: false,
                     strict: false,
+                    fidelity: Default::default(),
                     status: 200,
                     max_body: 1024,
                     body_timeout: Duration::from_secs(5),

@@ -13,6 +13,7 @@ mod demo;
 mod docs;
 mod explanations;
 mod faults;
+mod fidelity;
 mod fixtures;
 mod init;
 mod json_types;
