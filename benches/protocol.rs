@@ -81,7 +81,14 @@ fn render_and_sign_delivery(bencher: Bencher) {
     let k = key();
     bencher.bench_local(|| {
         let r = renderer.fill(&compiled);
-        protocol::build_headers(&r.event, &r.body, &k, r.generated_at, now)
+        protocol::build_headers(
+            &protocol::Fidelity::default(),
+            &r.event,
+            &r.body,
+            &k,
+            r.generated_at,
+            now,
+        )
     });
 }
 

@@ -180,7 +180,7 @@ _wl__hook() {
             return 0
             ;;
         wl__hook__subcmd__check)
-            opts="-t -H -h --secret --secret-file --topic --timeout --wait --burst --only --junit --json --fixtures --json-style --connections --header --cacert --insecure --color --profile --help"
+            opts="-t -H -h --secret --secret-file --signature-encoding --signature-prefix --payload-key --timestamp-format --topic --timeout --wait --burst --only --junit --json --fixtures --json-style --connections --header --cacert --insecure --color --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -192,6 +192,22 @@ _wl__hook() {
                     ;;
                 --secret-file)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signature-encoding)
+                    COMPREPLY=($(compgen -W "hex base64" -- "${cur}"))
+                    return 0
+                    ;;
+                --signature-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --payload-key)
+                    COMPREPLY=($(compgen -W "sha256 none" -- "${cur}"))
+                    return 0
+                    ;;
+                --timestamp-format)
+                    COMPREPLY=($(compgen -W "rfc3339 unix unix-ms" -- "${cur}"))
                     return 0
                     ;;
                 --topic)
@@ -926,7 +942,7 @@ _wl__hook() {
             return 0
             ;;
         wl__hook__subcmd__listen)
-            opts="-H -h --host --port --secret --secret-file --no-verify --status --max-body --body --fail-first --fail-rate --fail-status --retry-after --hang --reset --events --seed --delay --save --forward-to --header --cacert --insecure --count --exit-with-parent --timeout --expect-topic --ready-file --json --max-connections --read-timeout --color --profile --help"
+            opts="-H -h --host --port --secret --secret-file --no-verify --strict --signature-encoding --signature-prefix --payload-key --timestamp-format --status --max-body --body --fail-first --fail-rate --fail-status --retry-after --hang --reset --events --seed --delay --save --forward-to --header --cacert --insecure --count --exit-with-parent --timeout --expect-topic --ready-file --json --max-connections --read-timeout --color --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -946,6 +962,22 @@ _wl__hook() {
                     ;;
                 --secret-file)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signature-encoding)
+                    COMPREPLY=($(compgen -W "hex base64" -- "${cur}"))
+                    return 0
+                    ;;
+                --signature-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --payload-key)
+                    COMPREPLY=($(compgen -W "sha256 none" -- "${cur}"))
+                    return 0
+                    ;;
+                --timestamp-format)
+                    COMPREPLY=($(compgen -W "rfc3339 unix unix-ms" -- "${cur}"))
                     return 0
                     ;;
                 --status)
@@ -1074,7 +1106,7 @@ _wl__hook() {
             return 0
             ;;
         wl__hook__subcmd__replay)
-            opts="-H -h --url --schedule --max-attempts --jitter --seed --start --speed --realtime --resign --secret --secret-file --duplicates --order --timeout --json --print-schedule --header --cacert --insecure --color --profile --help"
+            opts="-H -h --url --schedule --max-attempts --jitter --seed --start --speed --realtime --resign --secret --secret-file --signature-encoding --signature-prefix --payload-key --timestamp-format --duplicates --order --timeout --json --print-schedule --header --cacert --insecure --color --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1114,6 +1146,22 @@ _wl__hook() {
                     ;;
                 --secret-file)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signature-encoding)
+                    COMPREPLY=($(compgen -W "hex base64" -- "${cur}"))
+                    return 0
+                    ;;
+                --signature-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --payload-key)
+                    COMPREPLY=($(compgen -W "sha256 none" -- "${cur}"))
+                    return 0
+                    ;;
+                --timestamp-format)
+                    COMPREPLY=($(compgen -W "rfc3339 unix unix-ms" -- "${cur}"))
                     return 0
                     ;;
                 --duplicates)
@@ -1156,7 +1204,7 @@ _wl__hook() {
             return 0
             ;;
         wl__hook__subcmd__send)
-            opts="-t -H -v -h --topic --fixture --data --raw --generated-at --json-style --fixtures --seed --now --exact --set --set-json --add --replace --secret --secret-file --url --header --cacert --insecure --timeout --count --concurrency --rate --sign-with --no-signature --tamper --repeat-exact --json --verbose --color --profile --help business.updated location.created location.updated staff.created staff.updated class.created class.updated appointment.created appointment.updated client.created client.updated purchase.created purchase.refunded business location staff staff-profile class schedule appointment service client client-profile purchase purchases all"
+            opts="-t -H -v -h --topic --fixture --data --raw --generated-at --json-style --fixtures --seed --now --exact --set --set-json --add --replace --secret --secret-file --signature-encoding --signature-prefix --payload-key --timestamp-format --url --header --cacert --insecure --timeout --count --concurrency --rate --sign-with --no-signature --tamper --repeat-exact --json --verbose --color --profile --help business.updated location.created location.updated staff.created staff.updated class.created class.updated appointment.created appointment.updated client.created client.updated purchase.created purchase.refunded business location staff staff-profile class schedule appointment service client client-profile purchase purchases all"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1220,6 +1268,22 @@ _wl__hook() {
                     ;;
                 --secret-file)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signature-encoding)
+                    COMPREPLY=($(compgen -W "hex base64" -- "${cur}"))
+                    return 0
+                    ;;
+                --signature-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --payload-key)
+                    COMPREPLY=($(compgen -W "sha256 none" -- "${cur}"))
+                    return 0
+                    ;;
+                --timestamp-format)
+                    COMPREPLY=($(compgen -W "rfc3339 unix unix-ms" -- "${cur}"))
                     return 0
                     ;;
                 --url)
@@ -1278,7 +1342,7 @@ _wl__hook() {
             return 0
             ;;
         wl__hook__subcmd__sign)
-            opts="-t -H -h --topic --fixture --data --raw --generated-at --json-style --fixtures --seed --now --exact --set --set-json --add --replace --secret --secret-file --format --url --header --color --profile --help business.updated location.created location.updated staff.created staff.updated class.created class.updated appointment.created appointment.updated client.created client.updated purchase.created purchase.refunded business location staff staff-profile class schedule appointment service client client-profile purchase purchases all"
+            opts="-t -H -h --topic --fixture --data --raw --generated-at --json-style --fixtures --seed --now --exact --set --set-json --add --replace --secret --secret-file --signature-encoding --signature-prefix --payload-key --timestamp-format --format --url --header --color --profile --help business.updated location.created location.updated staff.created staff.updated class.created class.updated appointment.created appointment.updated client.created client.updated purchase.created purchase.refunded business location staff staff-profile class schedule appointment service client client-profile purchase purchases all"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1344,6 +1408,22 @@ _wl__hook() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --signature-encoding)
+                    COMPREPLY=($(compgen -W "hex base64" -- "${cur}"))
+                    return 0
+                    ;;
+                --signature-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --payload-key)
+                    COMPREPLY=($(compgen -W "sha256 none" -- "${cur}"))
+                    return 0
+                    ;;
+                --timestamp-format)
+                    COMPREPLY=($(compgen -W "rfc3339 unix unix-ms" -- "${cur}"))
+                    return 0
+                    ;;
                 --format)
                     COMPREPLY=($(compgen -W "headers curl http json" -- "${cur}"))
                     return 0
@@ -1376,7 +1456,7 @@ _wl__hook() {
             return 0
             ;;
         wl__hook__subcmd__verify)
-            opts="-q -h --secret --secret-file --now --max-age --skew --show-expected --strict --quiet --json --color --profile --help"
+            opts="-q -h --secret --secret-file --signature-encoding --signature-prefix --payload-key --timestamp-format --now --max-age --skew --show-expected --strict --quiet --json --color --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1388,6 +1468,22 @@ _wl__hook() {
                     ;;
                 --secret-file)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --signature-encoding)
+                    COMPREPLY=($(compgen -W "hex base64" -- "${cur}"))
+                    return 0
+                    ;;
+                --signature-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --payload-key)
+                    COMPREPLY=($(compgen -W "sha256 none" -- "${cur}"))
+                    return 0
+                    ;;
+                --timestamp-format)
+                    COMPREPLY=($(compgen -W "rfc3339 unix unix-ms" -- "${cur}"))
                     return 0
                     ;;
                 --now)

@@ -84,6 +84,14 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l add -d 'Create 
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l replace -d 'Replace an existing value whole, even an object or array: --replace purchase_items=\'[]\'' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l secret -d 'Webhook key [default: $WL_HOOK_SECRET, else the built-in development key]' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l secret-file -d 'Read the webhook key from a file (one trailing newline is trimmed)' -r -F
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l signature-encoding -d 'How x-signature-256 spells the HMAC (modelled: WL does not document it)' -r -f -a "hex\t'64 lower-case hex digits (modelled default)'
+base64\t'Standard base64 with padding'"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l signature-prefix -d 'Text before the encoded HMAC, e.g. \'sha256=\' (modelled: none)' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l payload-key -d 'What x-payload-key holds: the SHA-256 of the body, or none sent and none checked (modelled)' -r -f -a "sha256\t'Lower-case hex SHA-256 of the exact body bytes (modelled default)'
+none\t'No rule: none is sent, and whatever arrives is not checked'"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l timestamp-format -d 'How x-generated-at and x-sent-at are written (modelled: WL does not document it)' -r -f -a "rfc3339\t'RFC 3339 UTC, written with milliseconds (modelled default)'
+unix\t'Unix seconds'
+unix-ms\t'Unix milliseconds'"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l url -d 'Where to deliver' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -s H -l header -d 'Add or replace a header: --header \'X-Trace: 1\' (repeatable)' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l cacert -d 'Trust the certificates in this PEM file for https, e.g. a local self-signed one' -r -F
@@ -107,8 +115,16 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -s v -l verbose -d
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l host -d 'Address to bind (loopback unless you say otherwise)' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l port -d 'Port to bind; 0 picks a free one (read it from the first line or --ready-file)' -r
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l secret -d 'Webhook key [default: $WL_HOOK_SECRET, else the built-in development key]' -r
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l secret-file -d 'Read the webhook key from a file (one trailing newline is trimmed)' -r -F
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l secret -d 'A key to try (repeatable); reports name the one that matched, never its value [also: $WL_HOOK_SECRET]' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l secret-file -d 'Read a key from a file (repeatable; one trailing newline is trimmed)' -r -F
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l signature-encoding -d 'How x-signature-256 spells the HMAC (modelled: WL does not document it)' -r -f -a "hex\t'64 lower-case hex digits (modelled default)'
+base64\t'Standard base64 with padding'"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l signature-prefix -d 'Text before the encoded HMAC, e.g. \'sha256=\' (modelled: none)' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l payload-key -d 'What x-payload-key holds: the SHA-256 of the body, or none sent and none checked (modelled)' -r -f -a "sha256\t'Lower-case hex SHA-256 of the exact body bytes (modelled default)'
+none\t'No rule: none is sent, and whatever arrives is not checked'"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l timestamp-format -d 'How x-generated-at and x-sent-at are written (modelled: WL does not document it)' -r -f -a "rfc3339\t'RFC 3339 UTC, written with milliseconds (modelled default)'
+unix\t'Unix seconds'
+unix-ms\t'Unix milliseconds'"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l status -d 'The answer to a valid delivery' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l max-body -d 'Largest body accepted; larger gets 413: 1MiB, 512KiB, 2000000' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l body -d 'What to show of each body' -r -f -a "full\t'The whole body, pretty-printed when it is JSON'
@@ -185,15 +201,24 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l color -d 'Whe
 always\t''
 never\t''"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l profile -d 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file\'s defaults' -r
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l no-verify -d 'Do not check signatures: every delivery is answered --status'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l no-verify -d 'Do not check signatures: every delivery with a JSON body is answered --status'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l strict -d 'Refuse (400) a delivery with a warning too (a wrong x-payload-key or content type...), as verify --strict fails it'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l hang -d 'Fail by never answering (the connection is held until the sender gives up or listen stops)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l reset -d 'Fail by closing the connection without an answer'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l insecure -d 'Do not check the https endpoint\'s certificate (TLS only: signatures are judged as always)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l exit-with-parent -d 'Stop when the process that started listen exits (a CI script that dies leaves no listener)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l json -d 'One JSON object per line: listening, each request, summary'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l secret -d 'Webhook key [default: $WL_HOOK_SECRET, else the built-in development key]' -r
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l secret-file -d 'Read the webhook key from a file (one trailing newline is trimmed)' -r -F
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l secret -d 'A key to try (repeatable); reports name the one that matched, never its value [also: $WL_HOOK_SECRET]' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l secret-file -d 'Read a key from a file (repeatable; one trailing newline is trimmed)' -r -F
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l signature-encoding -d 'How x-signature-256 spells the HMAC (modelled: WL does not document it)' -r -f -a "hex\t'64 lower-case hex digits (modelled default)'
+base64\t'Standard base64 with padding'"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l signature-prefix -d 'Text before the encoded HMAC, e.g. \'sha256=\' (modelled: none)' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l payload-key -d 'What x-payload-key holds: the SHA-256 of the body, or none sent and none checked (modelled)' -r -f -a "sha256\t'Lower-case hex SHA-256 of the exact body bytes (modelled default)'
+none\t'No rule: none is sent, and whatever arrives is not checked'"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l timestamp-format -d 'How x-generated-at and x-sent-at are written (modelled: WL does not document it)' -r -f -a "rfc3339\t'RFC 3339 UTC, written with milliseconds (modelled default)'
+unix\t'Unix seconds'
+unix-ms\t'Unix milliseconds'"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -s t -l topic -d 'Events for the accepts scenario (repeatable or comma-separated; default all 13); the first is used by the others' -r -f -a "business.updated\t'Business'
 location.created\t'Location'
 location.updated\t'Location'
@@ -263,6 +288,14 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l start -d 'Sta
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l speed -d 'Really wait delay/X between attempts (3600 = one simulated hour per second)' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l secret -d 'Webhook key [default: $WL_HOOK_SECRET, else the built-in development key]' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l secret-file -d 'Read the webhook key from a file (one trailing newline is trimmed)' -r -F
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l signature-encoding -d 'How x-signature-256 spells the HMAC (modelled: WL does not document it)' -r -f -a "hex\t'64 lower-case hex digits (modelled default)'
+base64\t'Standard base64 with padding'"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l signature-prefix -d 'Text before the encoded HMAC, e.g. \'sha256=\' (modelled: none)' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l payload-key -d 'What x-payload-key holds: the SHA-256 of the body, or none sent and none checked (modelled)' -r -f -a "sha256\t'Lower-case hex SHA-256 of the exact body bytes (modelled default)'
+none\t'No rule: none is sent, and whatever arrives is not checked'"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l timestamp-format -d 'How x-generated-at and x-sent-at are written (modelled: WL does not document it)' -r -f -a "rfc3339\t'RFC 3339 UTC, written with milliseconds (modelled default)'
+unix\t'Unix seconds'
+unix-ms\t'Unix milliseconds'"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l duplicates -d 'After success, deliver N more identical copies and check each is acknowledged' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l order -d 'Order of several captures' -r -f -a "given\t'As given on the command line (folders sorted by name)'
 generated\t'Oldest x-generated-at first'
@@ -282,6 +315,14 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l insecure -d '
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l secret -d 'A key to try (repeatable); reports name the one that matched, never its value [also: $WL_HOOK_SECRET]' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l secret-file -d 'Read a key from a file (repeatable; one trailing newline is trimmed)' -r -F
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l signature-encoding -d 'How x-signature-256 spells the HMAC (modelled: WL does not document it)' -r -f -a "hex\t'64 lower-case hex digits (modelled default)'
+base64\t'Standard base64 with padding'"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l signature-prefix -d 'Text before the encoded HMAC, e.g. \'sha256=\' (modelled: none)' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l payload-key -d 'What x-payload-key holds: the SHA-256 of the body, or none sent and none checked (modelled)' -r -f -a "sha256\t'Lower-case hex SHA-256 of the exact body bytes (modelled default)'
+none\t'No rule: none is sent, and whatever arrives is not checked'"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l timestamp-format -d 'How x-generated-at and x-sent-at are written (modelled: WL does not document it)' -r -f -a "rfc3339\t'RFC 3339 UTC, written with milliseconds (modelled default)'
+unix\t'Unix seconds'
+unix-ms\t'Unix milliseconds'"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l now -d 'The clock for the age checks, at a time or relative to now: +1d, -2h [default: now]' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l max-age -d 'Fail events older than this (without it, older than WL\'s 72 h retry window is a warning)' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l skew -d 'How far in the future x-generated-at may be' -r
@@ -293,7 +334,7 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l show-expected
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l strict -d 'Count warnings (a wrong x-payload-key or content type, an unknown event...) as failures'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -s q -l quiet -d 'Print nothing; only the exit code tells'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l json -d 'One JSON object per input'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -s h -l help -d 'Print help'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -s t -l topic -d 'Event, family alias, family.* or all (repeatable, or comma-separated): purchase.created, purchases, \'client.*\'' -r -f -a "business.updated\t'Business'
 location.created\t'Location'
 location.updated\t'Location'
@@ -335,6 +376,14 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l add -d 'Create 
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l replace -d 'Replace an existing value whole, even an object or array: --replace purchase_items=\'[]\'' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l secret -d 'Webhook key [default: $WL_HOOK_SECRET, else the built-in development key]' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l secret-file -d 'Read the webhook key from a file (one trailing newline is trimmed)' -r -F
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l signature-encoding -d 'How x-signature-256 spells the HMAC (modelled: WL does not document it)' -r -f -a "hex\t'64 lower-case hex digits (modelled default)'
+base64\t'Standard base64 with padding'"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l signature-prefix -d 'Text before the encoded HMAC, e.g. \'sha256=\' (modelled: none)' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l payload-key -d 'What x-payload-key holds: the SHA-256 of the body, or none sent and none checked (modelled)' -r -f -a "sha256\t'Lower-case hex SHA-256 of the exact body bytes (modelled default)'
+none\t'No rule: none is sent, and whatever arrives is not checked'"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l timestamp-format -d 'How x-generated-at and x-sent-at are written (modelled: WL does not document it)' -r -f -a "rfc3339\t'RFC 3339 UTC, written with milliseconds (modelled default)'
+unix\t'Unix seconds'
+unix-ms\t'Unix milliseconds'"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -l format -d 'How to print the request' -r -f -a "headers\t'Header lines, a blank line, then the body'
 curl\t'A curl command that sends exactly these bytes'
 http\t'A raw HTTP/1.1 request'

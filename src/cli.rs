@@ -174,8 +174,11 @@ Examples:
   wl-hook send --topic purchase.created --tamper          # must be rejected
   wl-hook send --topic client --generated-at -2h --repeat-exact 2
 
-Only 200 and 201 count as accepted, as at WL: any other answer, a redirect (never followed), a
-timeout or a refused connection is a failed delivery that WL would retry.
+Only 200 and 201 count as accepted (WL documents that any other answer is retried). Modelled, as
+WL documents neither: a redirect is never followed, and a timeout or a refused connection is a
+failed delivery that WL would retry. The signature's encoding and prefix, the x-payload-key rule
+and the timestamp format are modelled too (--signature-encoding, --signature-prefix,
+--payload-key, --timestamp-format).
 
 Exit codes: 0 every delivery accepted; 1 any not accepted; 2 input error, found before anything
 is sent; 3 no delivery reached the endpoint at all.";
@@ -206,6 +209,7 @@ Examples:
   wl-hook check http://127.0.0.1:3000/webhooks --junit report.xml
   wl-hook check http://127.0.0.1:3000/webhooks --only rejects-forged --only rejects-tampered
   wl-hook check http://127.0.0.1:3000/webhooks --topic purchases --burst 200 --json
+  wl-hook check http://127.0.0.1:3000/webhooks --secret \"$OLD_KEY\" --secret \"$NEW_KEY\"
 
 Scenarios, in the order of the report (select with --only NAME):
 ",
@@ -395,6 +399,83 @@ pub struct KeysArgs {
     pub secret_files: Vec<PathBuf>,
 }
 
+/// WL's unknowns, one switch each, in every command that signs or judges. Each default is
+/// modelled: WL documents none of them.
+#[derive(Args, Clone, Debug, Default)]
+pub struct FidelityArgs {
+    /// How x-signature-256 spells the HMAC (modelled: WL does not document it)
+    #[arg(long, value_enum, value_name = "ENC", default_value_t = SignatureEncodingArg::Hex)]
+    pub signature_encoding: SignatureEncodingArg,
+
+    /// Text before the encoded HMAC, e.g. 'sha256=' (modelled: none)
+    #[arg(long, value_name = "PREFIX")]
+    pub signature_prefix: Option<String>,
+
+    /// What x-payload-key holds: the SHA-256 of the body, or none sent and none checked (modelled)
+    #[arg(long = "payload-key", value_enum, value_name = "RULE", default_value_t = PayloadKeyArg::Sha256)]
+    pub payload_key: PayloadKeyArg,
+
+    /// How x-generated-at and x-sent-at are written (modelled: WL does not document it)
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = TimestampFormatArg::Rfc3339)]
+    pub timestamp_format: TimestampFormatArg,
+}
+
+/// `--signature-encoding` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum SignatureEncodingArg {
+    /// 64 lower-case hex digits (modelled default)
+    #[default]
+    Hex,
+    /// Standard base64 with padding
+    Base64,
+}
+
+/// `--payload-key` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum PayloadKeyArg {
+    /// Lower-case hex SHA-256 of the exact body bytes (modelled default)
+    #[default]
+    Sha256,
+    /// No rule: none is sent, and whatever arrives is not checked
+    None,
+}
+
+/// `--timestamp-format` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum TimestampFormatArg {
+    /// RFC 3339 UTC, written with milliseconds (modelled default)
+    #[default]
+    Rfc3339,
+    /// Unix seconds
+    Unix,
+    /// Unix milliseconds
+    UnixMs,
+}
+
+impl FidelityArgs {
+    /// The switches as the plain value the lower layers take (the prefix is checked by the
+    /// command: it goes into a header).
+    pub fn to_fidelity(&self) -> crate::protocol::Fidelity {
+        use crate::protocol::{Fidelity, PayloadKeyRule, SignatureEncoding, TimestampFormat};
+        Fidelity {
+            encoding: match self.signature_encoding {
+                SignatureEncodingArg::Hex => SignatureEncoding::Hex,
+                SignatureEncodingArg::Base64 => SignatureEncoding::Base64,
+            },
+            prefix: self.signature_prefix.clone().unwrap_or_default(),
+            payload_key: match self.payload_key {
+                PayloadKeyArg::Sha256 => PayloadKeyRule::Sha256,
+                PayloadKeyArg::None => PayloadKeyRule::None,
+            },
+            timestamp: match self.timestamp_format {
+                TimestampFormatArg::Rfc3339 => TimestampFormat::Rfc3339,
+                TimestampFormatArg::Unix => TimestampFormat::Unix,
+                TimestampFormatArg::UnixMs => TimestampFormat::UnixMs,
+            },
+        }
+    }
+}
+
 /// `--fixtures DIR`: a user's fixtures beside (or instead of) the bundled ones.
 #[derive(Args, Clone, Debug, Default)]
 pub struct FixturesDir {
@@ -565,6 +646,9 @@ pub struct SignArgs {
     #[command(flatten)]
     pub key: KeyArgs,
 
+    #[command(flatten)]
+    pub fidelity: FidelityArgs,
+
     /// How to print the request
     #[arg(long, value_enum, default_value_t = SignFormat::Headers)]
     pub format: SignFormat,
@@ -585,6 +669,9 @@ pub struct SendArgs {
 
     #[command(flatten)]
     pub key: KeyArgs,
+
+    #[command(flatten)]
+    pub fidelity: FidelityArgs,
 
     /// Where to deliver
     #[arg(long, value_name = "URL", env = "WL_HOOK_URL", default_value = DEFAULT_URL)]
@@ -664,11 +751,18 @@ pub struct ListenArgs {
     pub port: u16,
 
     #[command(flatten)]
-    pub key: KeyArgs,
+    pub keys: KeysArgs,
 
-    /// Do not check signatures: every delivery is answered --status
-    #[arg(long, conflicts_with_all = ["secret", "secret_file"])]
+    /// Do not check signatures: every delivery with a JSON body is answered --status
+    #[arg(long, conflicts_with_all = ["secrets", "secret_files"])]
     pub no_verify: bool,
+
+    /// Refuse (400) a delivery with a warning too (a wrong x-payload-key or content type...), as verify --strict fails it
+    #[arg(long)]
+    pub strict: bool,
+
+    #[command(flatten)]
+    pub fidelity: FidelityArgs,
 
     /// The answer to a valid delivery
     #[arg(long, value_name = "CODE", default_value_t = 200)]
@@ -785,7 +879,10 @@ pub struct CheckArgs {
     pub url: String,
 
     #[command(flatten)]
-    pub key: KeyArgs,
+    pub keys: KeysArgs,
+
+    #[command(flatten)]
+    pub fidelity: FidelityArgs,
 
     /// Events for the accepts scenario (repeatable or comma-separated; default all 13); the first is used by the others
     #[arg(short, long = "topic", value_name = "TOPIC", value_delimiter = ',', value_parser = Hinted(topic_hints), hide_possible_values = true)]
@@ -850,6 +947,9 @@ pub struct VerifyArgs {
 
     #[command(flatten)]
     pub keys: KeysArgs,
+
+    #[command(flatten)]
+    pub fidelity: FidelityArgs,
 
     /// The clock for the age checks, at a time or relative to now: +1d, -2h [default: now]
     #[arg(long, value_name = "TS", allow_hyphen_values = true)]
@@ -931,6 +1031,9 @@ pub struct ReplayArgs {
 
     #[command(flatten)]
     pub key: KeyArgs,
+
+    #[command(flatten)]
+    pub fidelity: FidelityArgs,
 
     /// After success, deliver N more identical copies and check each is acknowledged
     #[arg(long, value_name = "N", default_value_t = 0)]

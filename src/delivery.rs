@@ -271,9 +271,9 @@ impl Outcome {
             200..=299 => "WL only accepts 200 or 201; this delivery would be retried".into(),
             300..=399 => match self.location() {
                 Some(loc) => format!(
-                    "redirect to {loc} not followed (WL does not follow redirects); this delivery would be retried"
+                    "redirect to {loc} not followed (modelled: WL documents no redirects); this delivery would be retried"
                 ),
-                None => "redirect not followed (WL does not follow redirects); this delivery would be retried".into(),
+                None => "redirect not followed (modelled: WL documents no redirects); this delivery would be retried".into(),
             },
             429 => "rate limited; WL advises exempting webhook traffic from rate limits; this delivery would be retried".into(),
             _ => "not 200 or 201; this delivery would be retried".into(),

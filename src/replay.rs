@@ -27,7 +27,13 @@ pub struct Item {
 impl Item {
     /// The request as it will be re-delivered: connection headers dropped, names lower-cased,
     /// re-signed with `resign` when given. Fails on a header a client cannot send.
-    pub fn new(name: String, req: Request, resign: Option<&Secret>) -> anyhow::Result<Item> {
+    /// An item of `req`; with `resign`, its signature made again with that key, spelt as the
+    /// fidelity models it.
+    pub fn new(
+        name: String,
+        req: Request,
+        resign: Option<(&Secret, &protocol::Fidelity)>,
+    ) -> anyhow::Result<Item> {
         let mut headers: Vec<(String, String)> = req
             .headers
             .into_iter()
@@ -38,8 +44,8 @@ impl Item {
             })
             .map(|(n, v)| (n.to_ascii_lowercase(), v))
             .collect();
-        if let Some(key) = resign {
-            let sig = protocol::sign(key, &req.body);
+        if let Some((key, fidelity)) = resign {
+            let sig = fidelity.signature(key, &req.body);
             protocol::set_header(&mut headers, header::SIGNATURE, &sig);
         }
         for (n, v) in &headers {
@@ -80,6 +86,8 @@ pub struct Plan {
     pub items: Vec<Item>,
     /// Extra trust and headers (`--cacert`, `--insecure`, `-H`).
     pub connect: delivery::Connect,
+    /// How `x-sent-at` is written (WL's timestamp format is modelled).
+    pub timestamp: protocol::TimestampFormat,
 }
 
 /// What happened to one capture.
@@ -214,7 +222,7 @@ async fn replay_one(
             }
         }
         let sim = plan.start + chrono::Duration::from_std(planned.offset).unwrap_or_default();
-        let sent_at = timestamp::format(sim);
+        let sent_at = plan.timestamp.format(sim);
         let outcome = attempt(plan, client, item, &sent_at).await?;
         result.attempts = planned.number;
         result.reached |= outcome.reached();
@@ -288,13 +296,15 @@ mod tests {
             ],
             body: Bytes::from_static(b"{}"),
             body_form: crate::capture::BodyForm::Exact,
+            body_omitted: None,
         };
         let plain = Item::new("a".into(), req.clone(), None).expect("valid headers");
         assert_eq!(plain.event, "client.created");
         let names: Vec<&str> = plain.headers.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["x-topic", "x-signature-256"]);
         let key = Secret::new(b"k".to_vec()).expect("non-empty");
-        let signed = Item::new("a".into(), req, Some(&key)).expect("valid headers");
+        let fidelity = protocol::Fidelity::default();
+        let signed = Item::new("a".into(), req, Some((&key, &fidelity))).expect("valid headers");
         let sig = protocol::header_value(&signed.headers, header::SIGNATURE);
         assert_eq!(sig, Some(protocol::sign(&key, b"{}").as_str()));
     }

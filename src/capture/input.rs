@@ -246,11 +246,11 @@ fn parse_capture(map: Map<String, Value>) -> Result<Request, InputError> {
             return Err(InputError::CaptureVersion { found });
         }
     }
-    if let Some(reason) = map.get("body_omitted") {
-        return Err(InputError::BodyOmitted {
-            reason: shown(reason.as_str().unwrap_or("no reason given")),
-        });
-    }
+    // A request refused before its body was read: judged (invalid, with the reason), never
+    // replayed ([`Request::with_body`]).
+    let omitted = map
+        .get("body_omitted")
+        .map(|reason| shown(reason.as_str().unwrap_or("no reason given")));
     match map.get("headers") {
         None => {
             return Err(InputError::MissingHeaders {
@@ -261,11 +261,16 @@ fn parse_capture(map: Map<String, Value>) -> Result<Request, InputError> {
             header_pairs(h)?;
         }
     }
-    if let BodySource::Value(v) = body_source(&map)? {
-        return Err(InputError::NotAString {
-            field: "body",
-            found: crate::json::kind_of(v),
-        });
+    match body_source(&map) {
+        Ok(BodySource::Value(v)) => {
+            return Err(InputError::NotAString {
+                field: "body",
+                found: crate::json::kind_of(v),
+            })
+        }
+        Err(InputError::MissingBody) if omitted.is_some() => {}
+        Err(e) => return Err(e),
+        Ok(_) => {}
     }
     let capture: Capture =
         serde_json::from_value(Value::Object(map)).map_err(|e| InputError::Capture {
@@ -274,6 +279,7 @@ fn parse_capture(map: Map<String, Value>) -> Result<Request, InputError> {
     let body = match (capture.body, capture.body_base64) {
         (Some(text), _) => text.into_bytes(),
         (None, Some(b64)) => decode_base64(&b64)?,
+        (None, None) if omitted.is_some() => Vec::new(),
         (None, None) => return Err(InputError::MissingBody),
     };
     Ok(Request {
@@ -282,6 +288,7 @@ fn parse_capture(map: Map<String, Value>) -> Result<Request, InputError> {
         headers: capture.headers,
         body: body.into(),
         body_form: BodyForm::Exact,
+        body_omitted: omitted,
     })
 }
 
@@ -316,6 +323,7 @@ fn parse_loose(map: Map<String, Value>) -> Result<Request, InputError> {
         headers,
         body: body.into(),
         body_form,
+        body_omitted: None,
     })
 }
 
@@ -447,6 +455,7 @@ fn parse_http(text: &[u8], owner: Option<&Bytes>) -> Result<Request, InputError>
         headers,
         body,
         body_form: BodyForm::Exact,
+        body_omitted: None,
     })
 }
 

@@ -122,6 +122,20 @@ pub struct Request {
     pub body: bytes::Bytes,
     /// Whether `body` holds the exact bytes or a serialisation wl-hook chose.
     pub body_form: BodyForm,
+    /// Why the receiver did not read the body (a capture of a 413 or 408): `body` is empty,
+    /// and the request is judged invalid for that reason.
+    pub body_omitted: Option<String>,
+}
+
+impl Request {
+    /// The request, when it has a body to send again; a capture whose body was not read
+    /// cannot be replayed or imported.
+    pub fn with_body(self) -> Result<Request, InputError> {
+        match self.body_omitted {
+            Some(reason) => Err(InputError::BodyOmitted { reason }),
+            None => Ok(self),
+        }
+    }
 }
 
 /// Where the bytes of [`Request::body`] come from.

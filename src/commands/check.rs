@@ -36,8 +36,19 @@ fn plan(args: &CheckArgs) -> Result<(Plan, View)> {
             .map_err(|e| input_error(e.to_string()))?;
         Some(chosen.iter().map(|f| f.event.clone()).collect())
     };
-    let key = common::load_key(&args.key)?;
-    let mut plan = Plan::new(url, key, fixtures);
+    // Every scenario signs with the first key; accepts also signs with each further one.
+    let mut keys = common::load_keys(&args.keys.secrets, &args.keys.secret_files)?;
+    if keys.is_empty() {
+        keys.push(crate::judge::NamedKey {
+            label: "the development key".into(),
+            key: common::load_key(&crate::cli::KeyArgs::default())?,
+        });
+    }
+    let first = keys.remove(0);
+    let mut plan = Plan::new(url, first.key, fixtures);
+    plan.key_label = first.label;
+    plan.more_keys = keys;
+    plan.fidelity = common::fidelity(&args.fidelity)?;
     if let Some(events) = events {
         plan.events = events;
     }
@@ -64,11 +75,39 @@ pub fn run(args: &CheckArgs) -> Result<Exit> {
         .as_deref()
         .map(|w| common::duration_flag("--wait", w))
         .transpose()?;
-    let rt = super::runtime()?;
-    if let Some(within) = wait {
-        rt.block_on(wait_for(&plan.url, within))?;
-    }
-    let report = rt.block_on(conformance::run(&plan))?;
+    let started_at = (plan.now)();
+    let started = std::time::Instant::now();
+    let run = async {
+        if let Some(within) = wait {
+            wait_for(&plan.url, within).await?;
+        }
+        run_with_progress(&plan).await
+    };
+    let report = match super::runtime()?.block_on(run) {
+        Ok(report) => report,
+        Err(e) => {
+            // CI reads the JUnit file whatever happened: an endpoint that cannot be reached is
+            // one failed testcase there too.
+            if let (Some(path), Exit::Unreachable) = (&view.junit, crate::exit::code_of(&e)) {
+                let report = Report {
+                    url: plan.url.clone(),
+                    results: vec![conformance::ScenarioResult {
+                        scenario: plan.first_scenario(),
+                        verdict: conformance::Verdict::Fail,
+                        reason: e.to_string(),
+                        blocked_by: None,
+                        max_latency: None,
+                        deliveries: 0,
+                        elapsed: started.elapsed(),
+                    }],
+                    started_at,
+                    elapsed: started.elapsed(),
+                };
+                write_junit(path, &report)?;
+            }
+            return Err(e);
+        }
+    };
     let mut out = std::io::BufWriter::new(std::io::stdout());
     show(&mut out, &report, &view)?;
     Ok(report.exit())
@@ -100,6 +139,29 @@ async fn wait_for(url: &reqwest::Url, within: std::time::Duration) -> Result<()>
         })
 }
 
+/// Run the plan, with progress lines on stderr once the run has lasted more than a moment: a
+/// CI log then shows that a long run is alive, and where it is.
+async fn run_with_progress(plan: &Plan) -> Result<Report> {
+    let progress = std::cell::RefCell::new(crate::output::check::Progress::new(
+        std::time::Instant::now(),
+    ));
+    let run = conformance::run_observed(plan, |step| progress.borrow_mut().step(step));
+    tokio::pin!(run);
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+    loop {
+        tokio::select! {
+            report = &mut run => return report,
+            _ = tick.tick() => progress.borrow_mut().tick(),
+        }
+    }
+}
+
+fn write_junit(path: &std::path::Path, report: &Report) -> Result<()> {
+    let xml = crate::output::junit::report(report);
+    crate::files::write_replace(path, xml.as_bytes())
+        .map_err(|e| input_error(format!("--junit {}: {e}", path.display())))
+}
+
 fn show(out: &mut impl Write, report: &Report, view: &View) -> Result<()> {
     if view.json {
         crate::output::check::json(out, report)?;
@@ -108,9 +170,7 @@ fn show(out: &mut impl Write, report: &Report, view: &View) -> Result<()> {
     }
     out.flush()?;
     if let Some(path) = &view.junit {
-        let xml = crate::output::junit::report(report);
-        crate::files::write_replace(path, xml.as_bytes())
-            .map_err(|e| input_error(format!("--junit {}: {e}", path.display())))?;
+        write_junit(path, report)?;
     }
     Ok(())
 }

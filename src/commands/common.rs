@@ -617,6 +617,18 @@ pub fn check_header_args(args: &[String]) -> Result<()> {
     apply_header_args(&mut Vec::new(), args)
 }
 
+/// The modelled answers to WL's unknowns (`--signature-encoding`, `--signature-prefix`,
+/// `--payload-key`, `--timestamp-format`); a prefix must fit in a header value.
+pub fn fidelity(args: &crate::cli::FidelityArgs) -> Result<protocol::Fidelity> {
+    let f = args.to_fidelity();
+    if f.prefix.contains(['\r', '\n', '\0']) || f.prefix.trim() != f.prefix {
+        return Err(input_error(
+            "--signature-prefix: use printable text without spaces around it, e.g. 'sha256='",
+        ));
+    }
+    Ok(f)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -78,7 +78,13 @@ fn receiver_config(
     fail_first: u32,
 ) -> ReceiverConfig {
     ReceiverConfig {
-        key: Some(key.clone()),
+        keys: vec![crate::judge::NamedKey {
+            label: "the development key".into(),
+            key: key.clone(),
+        }],
+        verify: true,
+        strict: false,
+        fidelity: Default::default(),
         status: 200,
         max_body: 1024 * 1024,
         body_timeout: Duration::from_secs(10),
@@ -149,6 +155,7 @@ pub async fn demo(json: bool, out: &mut impl Write) -> Result<Exit> {
             .ok_or_else(|| anyhow::anyhow!("no fixture for {}", event.name))?;
         let r = renderer.render(event.name, &fixture.value)?;
         let headers = protocol::build_headers(
+            &protocol::Fidelity::default(),
             event.name,
             &r.body,
             &key,
@@ -214,7 +221,7 @@ pub async fn demo(json: bool, out: &mut impl Write) -> Result<Exit> {
     if let Some(capture) = chosen {
         let name = capture.display().to_string();
         let bytes = std::fs::read(&capture)?;
-        let req = crate::capture::parse_input(&name, &bytes)?;
+        let req = crate::capture::parse_input(&name, &bytes)?.with_body()?;
         let schedule = crate::schedule::Schedule {
             policy: crate::schedule::parse_policy("wellnessliving").map_err(anyhow::Error::msg)?,
             max_attempts: None,
@@ -232,6 +239,7 @@ pub async fn demo(json: bool, out: &mut impl Write) -> Result<Exit> {
             timeout: Duration::from_secs(5),
             items: vec![crate::replay::Item::new(name, req, None)?],
             connect: Default::default(),
+            timestamp: Default::default(),
         };
         let mut view = crate::output::replay::ReplayView::new(&mut *steps.out, json, &plan);
         let totals = crate::replay::run(&plan, &mut view).await?;

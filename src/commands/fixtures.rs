@@ -133,6 +133,7 @@ fn import(
         .read()
         .map_err(|e| input_error(format!("{capture}: {e}")))?;
     let req = crate::capture::parse_input(capture, &bytes)
+        .and_then(crate::capture::Request::with_body)
         .map_err(|e| input_error(format!("{capture}: {e}")))?;
     let mut value: serde_json::Value = serde_json::from_slice(&req.body).map_err(|e| {
         input_error(format!(

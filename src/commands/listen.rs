@@ -124,19 +124,31 @@ impl ListenPlan {
                 ))
             })?;
         }
-        let key = if args.no_verify {
-            None
+        let keys = if args.no_verify {
+            Vec::new()
         } else {
-            Some(common::load_key(&args.key)?)
+            common::load_keys(&args.keys.secrets, &args.keys.secret_files)?
         };
-        let dev_key = key
-            .as_ref()
-            .is_some_and(|k| k.expose() == crate::protocol::DEV_KEY.as_bytes());
+        // With no key the judgement verifies with the public development key.
+        let dev_key = !args.no_verify
+            && (keys.is_empty()
+                || keys
+                    .iter()
+                    .any(|k| k.key.expose() == crate::protocol::DEV_KEY.as_bytes()));
+        if !args.no_verify && keys.is_empty() {
+            crate::output::note(&format!(
+                "no key given; verifying with the development key '{}' (pass --secret or --secret-file, or set WL_HOOK_SECRET)",
+                crate::protocol::DEV_KEY
+            ));
+        }
         Ok(ListenPlan {
             host: args.host.clone(),
             port: args.port,
             receiver: ReceiverConfig {
-                key,
+                keys,
+                verify: !args.no_verify,
+                strict: args.strict,
+                fidelity: common::fidelity(&args.fidelity)?,
                 status: args.status,
                 max_body,
                 body_timeout: read_timeout,

@@ -29,12 +29,17 @@ fn build_schedule(args: &ReplayArgs) -> Result<(Schedule, Vec<PlannedAttempt>)> 
     Ok((schedule, attempts))
 }
 
-fn load_items(args: &ReplayArgs, key: Option<&Secret>) -> Result<Vec<Item>> {
+fn load_items(
+    args: &ReplayArgs,
+    key: Option<(&Secret, &crate::protocol::Fidelity)>,
+) -> Result<Vec<Item>> {
     let mut items = Vec::new();
     for input in common::inputs(&args.captures) {
         let named = |e: &dyn std::fmt::Display| input_error(format!("{}: {e}", input.name));
         let bytes = input.read().map_err(|e| named(&e))?;
-        let req = crate::capture::parse_bytes(&input.name, &bytes.into()).map_err(|e| named(&e))?;
+        let req = crate::capture::parse_bytes(&input.name, &bytes.into())
+            .and_then(crate::capture::Request::with_body)
+            .map_err(|e| named(&e))?;
         let item = Item::new(input.name.clone(), req, key).map_err(|e| named(&e))?;
         items.push(item);
     }
@@ -84,7 +89,8 @@ fn plan(args: &ReplayArgs) -> Result<Plan> {
         &args.tls,
         common::added_headers(&args.headers.headers, "replay")?,
     )?;
-    let items = load_items(args, key.as_ref())?;
+    let fidelity = common::fidelity(&args.fidelity)?;
+    let items = load_items(args, key.as_ref().map(|k| (k, &fidelity)))?;
     Ok(Plan {
         url,
         schedule,
@@ -96,6 +102,7 @@ fn plan(args: &ReplayArgs) -> Result<Plan> {
         timeout,
         items,
         connect,
+        timestamp: fidelity.timestamp,
     })
 }
 

@@ -30,6 +30,7 @@ struct Plan {
     extra_headers: Vec<String>,
     connect: crate::delivery::Connect,
     key: Secret,
+    fidelity: crate::protocol::Fidelity,
     sign_with: Option<Secret>,
     no_signature: bool,
     tamper: bool,
@@ -92,6 +93,7 @@ impl Plan {
             extra_headers: args.headers.clone(),
             connect: common::connect(&args.tls, Default::default())?,
             key,
+            fidelity: common::fidelity(&args.fidelity)?,
             sign_with,
             no_signature: args.no_signature,
             tamper: args.tamper,
@@ -136,6 +138,7 @@ fn build_job(plan: &Plan, seq: u64, template: usize) -> Result<Job> {
     let sent_at = plan.fixed_now.unwrap_or_else(Utc::now);
     let signing_key = plan.sign_with.as_ref().unwrap_or(&plan.key);
     let mut headers = protocol::build_headers(
+        &plan.fidelity,
         &rendered.event,
         &rendered.body,
         signing_key,

@@ -17,12 +17,14 @@ pub fn run(args: &SignArgs) -> Result<Exit> {
     let now = common::now(&args.body.render)?;
     let mut plan = BodyPlan::from_args(&args.body, now)?;
     let key = common::load_key(&args.key)?;
+    let fidelity = common::fidelity(&args.fidelity)?;
 
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     for i in 0..plan.len() {
         let r = plan.render(i);
-        let mut headers = protocol::build_headers(&r.event, &r.body, &key, r.generated_at, now);
+        let mut headers =
+            protocol::build_headers(&fidelity, &r.event, &r.body, &key, r.generated_at, now);
         common::apply_header_args(&mut headers, &args.headers)?;
         let req = PrintedRequest {
             url: &url,

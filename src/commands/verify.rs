@@ -36,6 +36,8 @@ pub fn run(args: &VerifyArgs) -> Result<Exit> {
         skew,
         show_expected: args.show_expected,
         strict: args.strict,
+        fidelity: common::fidelity(&args.fidelity)?,
+        ..CheckOptions::at(now)
     };
     let mode = if args.json {
         Mode::Json

@@ -13,6 +13,7 @@ use serde::Serialize;
 use crate::delivery::{self, ClientOptions, Outcome};
 use crate::exit::{failure, Exit};
 use crate::fixture::{FixtureSet, JsonStyle};
+use crate::judge::NamedKey;
 use crate::protocol::Secret;
 
 pub use scenario::{
@@ -64,7 +65,14 @@ impl Connections {
 /// What to run, against what: checked before the first delivery.
 pub struct Plan {
     pub url: reqwest::Url,
+    /// The key every scenario signs with, and how reports name it.
     pub key: Secret,
+    pub key_label: String,
+    /// Further keys, across a key change: `accepts` also sends its first event signed with
+    /// each, and says which the receiver accepts.
+    pub more_keys: Vec<NamedKey>,
+    /// How signatures, payload keys and timestamps are spelt (WL's unknowns, modelled).
+    pub fidelity: crate::protocol::Fidelity,
     /// The longest a receiver may take to answer; also each delivery's timeout.
     pub timeout: Duration,
     /// Deliveries sent at once in `burst`.
@@ -89,6 +97,9 @@ impl Plan {
         Plan {
             url,
             key,
+            key_label: "the key".into(),
+            more_keys: Vec::new(),
+            fidelity: crate::protocol::Fidelity::default(),
             timeout: Duration::from_secs(10),
             burst: NonZeroUsize::new(50).expect("50 is not zero"),
             events: crate::protocol::EVENTS
@@ -108,6 +119,14 @@ impl Plan {
         self.only.is_empty() || self.only.contains(&scenario)
     }
 
+    /// The scenario that runs first.
+    pub fn first_scenario(&self) -> Scenario {
+        Scenario::ALL
+            .into_iter()
+            .find(|s| self.selected(*s) && !s.judges_the_run())
+            .unwrap_or(Scenario::RespondsInTime)
+    }
+
     fn main_event(&self) -> &str {
         self.events.first().map_or("client.updated", String::as_str)
     }
@@ -119,6 +138,8 @@ pub struct ScenarioResult {
     pub scenario: Scenario,
     pub verdict: Verdict,
     pub reason: String,
+    /// The scenario whose failure is this one's cause too (reported there, once).
+    pub blocked_by: Option<Scenario>,
     /// The slowest answer in the scenario.
     pub max_latency: Option<Duration>,
     pub deliveries: usize,
@@ -169,9 +190,34 @@ impl Report {
     }
 }
 
+/// Where a run is, for a view that shows progress.
+#[derive(Debug, Clone, Copy)]
+pub enum Step<'a> {
+    /// The scenario numbered `index` (from 1) of `total` starts.
+    Started {
+        scenario: Scenario,
+        index: usize,
+        total: usize,
+    },
+    /// It was judged.
+    Finished {
+        result: &'a ScenarioResult,
+        index: usize,
+        total: usize,
+    },
+}
+
 /// Run the selected scenarios in order. Fails with exit 3 ([`Exit::Unreachable`]) when the first
 /// scenario reached nothing at all.
 pub async fn run(plan: &Plan) -> anyhow::Result<Report> {
+    run_observed(plan, |_| {}).await
+}
+
+/// [`run`], telling `observe` as each scenario starts and finishes.
+pub async fn run_observed(
+    plan: &Plan,
+    mut observe: impl FnMut(Step<'_>),
+) -> anyhow::Result<Report> {
     let client = delivery::build_client(&ClientOptions {
         timeout: plan.timeout,
         // A pool would keep a connection open after its answer, and a receiver that serves one
@@ -187,11 +233,18 @@ pub async fn run(plan: &Plan) -> anyhow::Result<Report> {
     let started = Instant::now();
     let mut results = Vec::new();
     let mut run: Vec<Timing> = Vec::new();
+    let mut accepts: Option<Vec<Answered>> = None;
     let (last, first): (Vec<Scenario>, Vec<Scenario>) = Scenario::ALL
         .into_iter()
         .filter(|s| plan.selected(*s))
         .partition(|s| s.judges_the_run());
-    for scenario in first.into_iter().chain(last) {
+    let total = first.len() + last.len();
+    for (i, scenario) in first.into_iter().chain(last).enumerate() {
+        observe(Step::Started {
+            scenario,
+            index: i + 1,
+            total,
+        });
         let scenario_started = Instant::now();
         // A run-wide judgement sends deliveries of its own only when nothing else ran.
         let answers = if scenario.judges_the_run() && !run.is_empty() {
@@ -212,11 +265,14 @@ pub async fn run(plan: &Plan) -> anyhow::Result<Report> {
         if scenario.timed_in_the_run() {
             run.extend(answers.iter().map(|a| Timing::of(&a.outcome)));
         }
-        let (verdict, reason) = scenario.judge(&Evidence {
+        let evidence = Evidence {
             answers: &answers,
             run: &run,
             timeout: plan.timeout,
-        });
+            accepts: accepts.as_deref(),
+        };
+        let (verdict, reason) = scenario.judge(&evidence);
+        let blocked_by = scenario.blocked_by(&evidence);
         let (max_latency, deliveries, elapsed) = if scenario.judges_the_run() {
             // Its figures are the run's; its time is only what it sent itself.
             let own = if answers.is_empty() {
@@ -236,10 +292,21 @@ pub async fn run(plan: &Plan) -> anyhow::Result<Report> {
             scenario,
             verdict,
             reason,
+            blocked_by,
             max_latency,
             deliveries,
             elapsed,
         });
+        if let Some(result) = results.last() {
+            observe(Step::Finished {
+                result,
+                index: i + 1,
+                total,
+            });
+        }
+        if scenario == Scenario::Accepts {
+            accepts = Some(answers);
+        }
     }
     results.sort_by_key(|r| r.scenario);
     Ok(Report {
@@ -267,6 +334,7 @@ async fn send(
                 let outcome = deliver(&client, &url, &r, timeout, connections).await?;
                 anyhow::Ok(Answered {
                     label: r.label,
+                    key: r.key,
                     outcome,
                 })
             });
@@ -279,6 +347,7 @@ async fn send(
             let outcome = deliver(client, &plan.url, &r, plan.timeout, plan.connections).await?;
             answers.push(Answered {
                 label: r.label,
+                key: r.key,
                 outcome,
             });
         }

@@ -42,14 +42,17 @@ pub enum Scenario {
 #[derive(Debug, Clone)]
 pub struct Request {
     pub label: String,
+    /// The label of the key it is signed with, where the report names keys (`accepts`).
+    pub key: Option<String>,
     pub headers: Headers,
     pub body: Bytes,
 }
 
-/// One request's answer, with the request's label.
+/// One request's answer, with the request's label and key label.
 #[derive(Debug, Clone)]
 pub struct Answered {
     pub label: String,
+    pub key: Option<String>,
     pub outcome: Outcome,
 }
 
@@ -81,6 +84,9 @@ pub struct Evidence<'a> {
     pub run: &'a [Timing],
     /// The longest a receiver may take to answer.
     pub timeout: Duration,
+    /// `accepts`' answers, when it ran before: a scenario that fails the same way is blocked
+    /// by it, and said to be, rather than explained again.
+    pub accepts: Option<&'a [Answered]>,
 }
 
 impl Scenario {
@@ -212,28 +218,56 @@ impl Scenario {
         let event = plan.main_event();
         let signed = |label: &str, key: &Secret, generated_at: DateTime<Utc>| {
             let body = render(plan, event, generated_at, plan.style, |_| {})?;
-            anyhow::Ok(sign(label, event, body, key, generated_at, now))
+            anyhow::Ok(sign(
+                &plan.fidelity,
+                label,
+                event,
+                body,
+                key,
+                generated_at,
+                now,
+            ))
         };
         Ok(match self {
-            Scenario::Accepts => plan
-                .events
-                .iter()
-                .map(|e| {
-                    Ok(sign(
-                        e,
-                        e,
-                        render(plan, e, now, plan.style, |_| {})?,
-                        &plan.key,
-                        now,
-                        now,
-                    ))
-                })
-                .collect::<anyhow::Result<_>>()?,
+            Scenario::Accepts => {
+                let mut sent = plan
+                    .events
+                    .iter()
+                    .map(|e| {
+                        let mut r = sign(
+                            &plan.fidelity,
+                            e,
+                            e,
+                            render(plan, e, now, plan.style, |_| {})?,
+                            &plan.key,
+                            now,
+                            now,
+                        );
+                        r.key = Some(plan.key_label.clone());
+                        Ok(r)
+                    })
+                    .collect::<anyhow::Result<Vec<_>>>()?;
+                // Across a key change: the first event signed with each further key.
+                for k in &plan.more_keys {
+                    let mut r = signed(&format!("{event} signed with {}", k.label), &k.key, now)?;
+                    r.key = Some(k.label.clone());
+                    sent.push(r);
+                }
+                sent
+            }
             Scenario::AcceptsNonCanonical => Spelling::ALL
                 .into_iter()
                 .map(|s| {
                     let body = s.body(plan, event, now)?;
-                    anyhow::Ok(sign(s.label(), event, body, &plan.key, now, now))
+                    anyhow::Ok(sign(
+                        &plan.fidelity,
+                        s.label(),
+                        event,
+                        body,
+                        &plan.key,
+                        now,
+                        now,
+                    ))
                 })
                 .collect::<anyhow::Result<_>>()?,
             Scenario::RespondsInTime => vec![signed(event, &plan.key, now)?],
@@ -281,7 +315,15 @@ impl Scenario {
                     "purchase.created with {LARGE_ITEMS} line items ({} bytes)",
                     body.len()
                 );
-                vec![sign(&label, "purchase.created", body, &plan.key, now, now)]
+                vec![sign(
+                    &plan.fidelity,
+                    &label,
+                    "purchase.created",
+                    body,
+                    &plan.key,
+                    now,
+                    now,
+                )]
             }
             Scenario::UnknownTopic => {
                 let body = render(plan, "client.created", now, plan.style, |v| {
@@ -291,6 +333,7 @@ impl Scenario {
                     }
                 })?;
                 vec![sign(
+                    &plan.fidelity,
                     UNKNOWN_EVENT,
                     UNKNOWN_EVENT,
                     body,
@@ -302,38 +345,110 @@ impl Scenario {
         })
     }
 
-    /// Judge its answers by WL's rules, with a reason a user can act on.
-    pub fn judge(self, evidence: &Evidence<'_>) -> (Verdict, String) {
-        let answers = evidence.answers;
+    /// True when it sends correctly signed deliveries of the kind `accepts` sends, so that a
+    /// receiver failing `accepts` fails it for the same reason. `responds-in-time` is the
+    /// scenario that reports missing answers itself.
+    fn needs_acceptance(self) -> bool {
         match self {
-            Scenario::Accepts => all_accepted(
-                answers,
-                format!("{} events answered 200/201", answers.len()),
+            Scenario::AcceptsNonCanonical
+            | Scenario::IdempotentDuplicate
+            | Scenario::OutOfOrder
+            | Scenario::LateRetry
+            | Scenario::Burst
+            | Scenario::LargePayload
+            | Scenario::UnknownTopic => true,
+            Scenario::Accepts
+            | Scenario::RejectsForged
+            | Scenario::RejectsTampered
+            | Scenario::RejectsUnsigned
+            | Scenario::RespondsInTime => false,
+        }
+    }
+
+    /// `accepts` when it failed and this scenario failed the same way (the same status, or
+    /// the same kind of missing answer): one root cause, reported once, by `accepts`.
+    pub fn blocked_by(self, evidence: &Evidence<'_>) -> Option<Scenario> {
+        if !self.needs_acceptance() {
+            return None;
+        }
+        let root = not_accepted(evidence.accepts?).next()?;
+        let mine = not_accepted(evidence.answers).next()?;
+        same_symptom(&root.outcome, &mine.outcome).then_some(Scenario::Accepts)
+    }
+
+    /// Judge its answers by WL's rules, with a reason a user can act on. A scenario blocked by
+    /// another keeps its verdict, and points at that one's reason instead of repeating it.
+    pub fn judge(self, evidence: &Evidence<'_>) -> (Verdict, String) {
+        let (verdict, reason) = self.judgement(evidence);
+        match (
+            self.blocked_by(evidence),
+            not_accepted(evidence.answers).next(),
+        ) {
+            (Some(root), Some(a)) if verdict != Verdict::Pass => (
+                verdict,
+                format!(
+                    "blocked by {}: {} {} as well; fix that first, then run check again",
+                    root.name(),
+                    a.label,
+                    symptom(&a.outcome)
+                ),
             ),
+            _ => (verdict, reason),
+        }
+    }
+
+    fn judgement(self, evidence: &Evidence<'_>) -> (Verdict, String) {
+        let answers = evidence.answers;
+        // Was the same event, fresh and correctly signed, accepted? Then a refusal here is
+        // about what this scenario changes, not about the signature.
+        let fresh_accepted = evidence
+            .accepts
+            .is_some_and(|a| !a.is_empty() && not_accepted(a).next().is_none());
+        match self {
+            Scenario::Accepts => accepts(answers),
             Scenario::AcceptsNonCanonical => non_canonical(answers),
             Scenario::RejectsForged => refused(answers, "forged webhooks (signed with another key)"),
             Scenario::RejectsTampered => {
                 refused(answers, "tampered webhooks (body changed after signing)")
             }
             Scenario::RejectsUnsigned => refused(answers, "unsigned webhooks"),
-            Scenario::IdempotentDuplicate => acknowledged(
+            Scenario::IdempotentDuplicate => in_pair(
                 answers,
                 "both copies answered 200/201",
+                "the first copy was not accepted, so duplicates cannot be judged",
                 "a duplicate was refused",
                 "acknowledge duplicates with 200 and skip them by x-payload-key, or WL retries them",
             ),
-            Scenario::OutOfOrder => acknowledged(
+            Scenario::OutOfOrder => in_pair(
                 answers,
                 "newer then older event both acknowledged",
+                "the newer event was not accepted, so the order cannot be judged",
                 "not acknowledged",
                 "acknowledge the older event and ignore it by x-generated-at — refusing it makes WL retry it",
             ),
-            Scenario::LateRetry => acknowledged(
-                answers,
-                "an event generated two days ago was acknowledged",
-                "refused a late retry",
-                "WL retries for up to 72 hours, so do not reject by x-generated-at age",
-            ),
+            Scenario::LateRetry => match not_accepted(answers).next() {
+                None => (
+                    Verdict::Pass,
+                    "an event generated two days ago was acknowledged".into(),
+                ),
+                // The same event generated now was accepted: only its age differs.
+                Some(a) if fresh_accepted => (
+                    Verdict::Fail,
+                    format!(
+                        "refused a late retry: {} {}, while the same event generated now was accepted; WL retries for up to 72 hours, so do not reject by x-generated-at age",
+                        a.label,
+                        symptom(&a.outcome)
+                    ),
+                ),
+                Some(a) => (
+                    Verdict::Fail,
+                    format!(
+                        "refused a late retry: {} {}; WL retries for up to 72 hours, so do not reject by x-generated-at age",
+                        a.label,
+                        got(&a.outcome)
+                    ),
+                ),
+            },
             Scenario::RespondsInTime => in_time(evidence.run, evidence.timeout),
             Scenario::Burst => burst(answers),
             Scenario::LargePayload => match not_accepted(answers).next() {
@@ -344,7 +459,8 @@ impl Scenario {
                         answers.first().map_or("", |a| a.label.as_str())
                     ),
                 ),
-                Some(a) => (
+                // Only a refusal of the size itself is about the body size limit.
+                Some(a) if a.outcome.status == Some(413) => (
                     Verdict::Fail,
                     format!(
                         "{} answered {}; raise the receiver's body size limit",
@@ -352,6 +468,15 @@ impl Scenario {
                         answer(&a.outcome)
                     ),
                 ),
+                Some(a) if a.outcome.error.as_ref().is_some_and(|e| e.class == ErrorClass::Reset) => (
+                    Verdict::Fail,
+                    format!(
+                        "{} {}; a server that closes the connection on a body over its size limit does this: raise the limit",
+                        a.label,
+                        got(&a.outcome)
+                    ),
+                ),
+                Some(a) => (Verdict::Fail, format!("{} {}", a.label, got(&a.outcome))),
             },
             // WL may add events; refusing one is worth a look but breaks nothing today.
             Scenario::UnknownTopic => match not_accepted(answers).next() {
@@ -362,8 +487,8 @@ impl Scenario {
                 Some(a) => (
                     Verdict::Warn,
                     format!(
-                        "a well-signed {UNKNOWN_EVENT} answered {}; acknowledge events you do not handle yet, or WL retries them for three days",
-                        answer(&a.outcome)
+                        "a well-signed {UNKNOWN_EVENT} {}; acknowledge events you do not handle yet, or WL retries them for three days",
+                        symptom(&a.outcome)
                     ),
                 ),
             },
@@ -528,6 +653,7 @@ fn non_canonical(answers: &[Answered]) -> (Verdict, String) {
 }
 
 fn sign(
+    fidelity: &protocol::Fidelity,
     label: &str,
     event: &str,
     body: Vec<u8>,
@@ -537,7 +663,8 @@ fn sign(
 ) -> Request {
     Request {
         label: label.into(),
-        headers: protocol::build_headers(event, &body, key, generated_at, sent_at),
+        key: None,
+        headers: protocol::build_headers(fidelity, event, &body, key, generated_at, sent_at),
         body: Bytes::from(body),
     }
 }
@@ -571,12 +698,92 @@ fn not_accepted(answers: &[Answered]) -> impl Iterator<Item = &Answered> {
     answers.iter().filter(|a| !a.outcome.accepted())
 }
 
+/// What a delivery got, in words: "answered 401 Unauthorized" or "got no answer (timeout: ...)".
+fn symptom(o: &Outcome) -> String {
+    match (o.status, &o.error) {
+        (Some(_), None) => format!("answered {}", o.status_text()),
+        (Some(_), Some(e)) => format!(
+            "answered {} but the answer did not finish ({}: {})",
+            o.status_text(),
+            e.class.as_str(),
+            e.detail
+        ),
+        (None, Some(e)) => format!("got no answer ({}: {})", e.class.as_str(), e.detail),
+        (None, None) => "got no answer".into(),
+    }
+}
+
+/// [`symptom`] and what WL makes of it, each cause said once. The deliveries judged this way
+/// are correctly signed, so a 401 or 403 says what is likely wrong on the receiver's side.
+fn got(o: &Outcome) -> String {
+    match (&o.error, o.explanation_signed()) {
+        (Some(_), _) => format!("{}; WL would retry", symptom(o)),
+        (None, Some(why)) => format!("{}; {why}", symptom(o)),
+        (None, None) => symptom(o),
+    }
+}
+
+/// Two failed deliveries failed the same way: the same status, or no answer of the same kind.
+fn same_symptom(a: &Outcome, b: &Outcome) -> bool {
+    match (&a.error, &b.error) {
+        (None, None) => a.status == b.status,
+        (Some(x), Some(y)) => x.class == y.class && a.status.is_none() == b.status.is_none(),
+        _ => false,
+    }
+}
+
 /// "WHAT: LABEL answered STATUS; WHY" for the first answer WL would not count as done.
 fn first_bad(answers: &[Answered], what: &str) -> String {
     not_accepted(answers).next().map_or_else(String::new, |a| {
-        let why = a.outcome.explanation().unwrap_or_default();
-        format!("{what}: {} answered {}; {why}", a.label, answer(&a.outcome))
+        format!("{what}: {} {}", a.label, got(&a.outcome))
     })
+}
+
+/// `accepts`: every event accepted and, across a key change, every key; says which key the
+/// receiver verifies with when only some are accepted.
+fn accepts(answers: &[Answered]) -> (Verdict, String) {
+    let mut keys: Vec<&str> = Vec::new();
+    for k in answers.iter().filter_map(|a| a.key.as_deref()) {
+        if !keys.contains(&k) {
+            keys.push(k);
+        }
+    }
+    let events = answers.len() - keys.len().saturating_sub(1);
+    if keys.len() < 2 {
+        return all_accepted(answers, format!("{events} events answered 200/201"));
+    }
+    let (good, bad): (Vec<&str>, Vec<&str>) = keys.iter().partition(|k| {
+        answers
+            .iter()
+            .filter(|a| a.key.as_deref() == Some(**k))
+            .all(|a| a.outcome.accepted())
+    });
+    match (good.is_empty(), bad.is_empty()) {
+        (_, true) => (
+            Verdict::Pass,
+            format!(
+                "{events} events answered 200/201, signed with each key ({})",
+                keys.join(", ")
+            ),
+        ),
+        (false, false) => {
+            let first = answers
+                .iter()
+                .find(|a| a.key.as_deref() == bad.first().copied() && !a.outcome.accepted())
+                .map_or_else(String::new, |a| {
+                    format!(" ({} {})", a.label, symptom(&a.outcome))
+                });
+            (
+                Verdict::Fail,
+                format!(
+                    "the receiver accepts deliveries signed with {} but not with {}{first}; across a key change it must accept each key until the old one is retired",
+                    good.join(", "),
+                    bad.join(", ")
+                ),
+            )
+        }
+        (true, false) => all_accepted(answers, String::new()),
+    }
 }
 
 /// Every answer 200 or 201, else how many were not and the first of them.
@@ -594,15 +801,26 @@ fn all_accepted(answers: &[Answered], pass: String) -> (Verdict, String) {
     }
 }
 
-/// Every answer 200 or 201, else the first refusal and what to change.
-fn acknowledged(answers: &[Answered], pass: &str, what: &str, advice: &str) -> (Verdict, String) {
-    if not_accepted(answers).next().is_none() {
-        (Verdict::Pass, pass.into())
-    } else {
-        (
+/// Two deliveries, both to be accepted: the first is the control (a plain delivery), the second
+/// what the scenario is about. A refused first one says nothing about the second.
+fn in_pair(
+    answers: &[Answered],
+    pass: &str,
+    first_failed: &str,
+    what: &str,
+    advice: &str,
+) -> (Verdict, String) {
+    match answers.first() {
+        None => (Verdict::Fail, "nothing was sent".into()),
+        Some(first) if !first.outcome.accepted() => (
+            Verdict::Fail,
+            format!("{first_failed}: {} {}", first.label, got(&first.outcome)),
+        ),
+        Some(_) if not_accepted(answers).next().is_none() => (Verdict::Pass, pass.into()),
+        Some(_) => (
             Verdict::Fail,
             format!("{}; {advice}", first_bad(answers, what)),
-        )
+        ),
     }
 }
 
@@ -684,6 +902,9 @@ fn refused(answers: &[Answered], what: &str) -> (Verdict, String) {
     }
 }
 
+/// An answer slower than this share of `--timeout` passes with a warning.
+const NEAR_TIMEOUT: f64 = 0.8;
+
 fn in_time(run: &[Timing], timeout: Duration) -> (Verdict, String) {
     let late = run.iter().filter(|t| t.timed_out).count();
     if late > 0 {
@@ -698,6 +919,20 @@ fn in_time(run: &[Timing], timeout: Duration) -> (Verdict, String) {
     }
     let mut ms: Vec<f64> = run.iter().map(|t| delivery::ms(t.latency)).collect();
     let p = delivery::Percentiles::of(&mut ms);
+    // In time, but so near the limit that a slower day or WL's own (unknown) timeout fails it.
+    let slowest = run.iter().map(|t| t.latency).max().unwrap_or_default();
+    if slowest.as_secs_f64() >= timeout.as_secs_f64() * NEAR_TIMEOUT {
+        return (
+            Verdict::Warn,
+            format!(
+                "every answer within {}, but the slowest took {} (over {:.0}% of --timeout; p50 {:.1} ms): WL's own timeout is unknown (modelled), so answer first and process later",
+                crate::duration::human(timeout),
+                crate::duration::human(slowest),
+                NEAR_TIMEOUT * 100.0,
+                p.p50
+            ),
+        );
+    }
     (
         Verdict::Pass,
         format!(
@@ -752,6 +987,7 @@ mod tests {
             .iter()
             .map(|(label, outcome)| Answered {
                 label: (*label).into(),
+                key: None,
                 outcome: outcome.clone(),
             })
             .collect();
@@ -760,6 +996,7 @@ mod tests {
             answers: &answers,
             run: &run,
             timeout: TIMEOUT,
+            accepts: None,
         })
     }
 
@@ -808,7 +1045,207 @@ mod tests {
         )];
         assert_eq!(
             judge(Scenario::Accepts, &timeout),
-            fail("1 of 1 not accepted — first: client.created answered timeout (operation timed out); operation timed out; WL would retry")
+            fail("1 of 1 not accepted — first: client.created got no answer (timeout: operation timed out); WL would retry")
+        );
+        // A correctly signed delivery refused with 401: the likely cause on the receiver's side.
+        let refused = [("client.created", status(401, "Unauthorized"))];
+        assert_eq!(
+            judge(Scenario::Accepts, &refused),
+            fail("1 of 1 not accepted — first: client.created answered 401 Unauthorized; not 200 or 201; this delivery would be retried; the signature is correct, so the receiver likely verifies with another key, or over re-serialised JSON instead of the raw body bytes")
+        );
+    }
+
+    fn keyed(label: &str, key: &str, outcome: Outcome) -> Answered {
+        Answered {
+            label: label.into(),
+            key: Some(key.into()),
+            outcome,
+        }
+    }
+
+    fn judge_answers(
+        s: Scenario,
+        answers: &[Answered],
+        accepts: Option<&[Answered]>,
+    ) -> (Verdict, String) {
+        let run: Vec<Timing> = answers.iter().map(|a| Timing::of(&a.outcome)).collect();
+        s.judge(&Evidence {
+            answers,
+            run: &run,
+            timeout: TIMEOUT,
+            accepts,
+        })
+    }
+
+    #[test]
+    fn accepts_across_a_key_change_names_the_key_that_matched() {
+        let s = Scenario::Accepts;
+        let both = [
+            keyed("client.created", "--secret #1", ok()),
+            keyed("purchase.created", "--secret #1", ok()),
+            keyed(
+                "client.created signed with --secret #2",
+                "--secret #2",
+                ok(),
+            ),
+        ];
+        assert_eq!(
+            judge_answers(s, &both, None),
+            pass("2 events answered 200/201, signed with each key (--secret #1, --secret #2)")
+        );
+        let old_only = [
+            keyed("client.created", "--secret #1", ok()),
+            keyed(
+                "client.created signed with --secret #2",
+                "--secret #2",
+                status(401, "Unauthorized"),
+            ),
+        ];
+        assert_eq!(
+            judge_answers(s, &old_only, None),
+            fail("the receiver accepts deliveries signed with --secret #1 but not with --secret #2 (client.created signed with --secret #2 answered 401 Unauthorized); across a key change it must accept each key until the old one is retired")
+        );
+        let new_only = [
+            keyed("client.created", "--secret #1", status(401, "Unauthorized")),
+            keyed(
+                "client.created signed with --secret #2",
+                "--secret #2",
+                ok(),
+            ),
+        ];
+        let (verdict, reason) = judge_answers(s, &new_only, None);
+        assert_eq!(verdict, Verdict::Fail);
+        assert!(
+            reason.starts_with(
+                "the receiver accepts deliveries signed with --secret #2 but not with --secret #1"
+            ),
+            "{reason}"
+        );
+    }
+
+    /// One cause, reported once: what fails the way accepts failed is blocked by it.
+    #[test]
+    fn a_root_cause_is_reported_once_and_the_rest_are_blocked_by_it() {
+        let unauthorized = || status(401, "Unauthorized");
+        let accepts = [keyed("client.created", "the key", unauthorized())];
+        let plain = |label: &str, o: Outcome| Answered {
+            label: label.into(),
+            key: None,
+            outcome: o,
+        };
+        let late = [plain("generated two days ago, sent now", unauthorized())];
+        let blocked = "blocked by accepts: generated two days ago, sent now answered 401 Unauthorized as well; fix that first, then run check again";
+        assert_eq!(
+            judge_answers(Scenario::LateRetry, &late, Some(&accepts)),
+            fail(blocked)
+        );
+        let evidence = Evidence {
+            answers: &late,
+            run: &[],
+            timeout: TIMEOUT,
+            accepts: Some(&accepts),
+        };
+        assert_eq!(
+            Scenario::LateRetry.blocked_by(&evidence),
+            Some(Scenario::Accepts)
+        );
+        // Another symptom is a cause of its own.
+        let late_500 = [plain(
+            "generated two days ago, sent now",
+            status(500, "Internal Server Error"),
+        )];
+        let (_, reason) = judge_answers(Scenario::LateRetry, &late_500, Some(&accepts));
+        assert!(reason.starts_with("refused a late retry"), "{reason}");
+        // The refusals scenarios are about refusing: never blocked.
+        let forged = [plain("signed with another key", unauthorized())];
+        assert_eq!(
+            judge_answers(Scenario::RejectsForged, &forged, Some(&accepts)).0,
+            Verdict::Pass
+        );
+        // Late retry refused while the fresh event passed: the age is the cause, not the key.
+        let accepted = [keyed("client.created", "the key", ok())];
+        assert_eq!(
+            judge_answers(Scenario::LateRetry, &late, Some(&accepted)),
+            fail("refused a late retry: generated two days ago, sent now answered 401 Unauthorized, while the same event generated now was accepted; WL retries for up to 72 hours, so do not reject by x-generated-at age")
+        );
+        // Without accepts to compare with, both causes are named.
+        let (_, alone) = judge_answers(Scenario::LateRetry, &late, None);
+        assert!(
+            alone.contains("likely verifies with another key")
+                && alone.contains("do not reject by x-generated-at age"),
+            "{alone}"
+        );
+    }
+
+    #[test]
+    fn a_refused_first_copy_is_not_called_a_refused_duplicate() {
+        let s = Scenario::IdempotentDuplicate;
+        assert_eq!(
+            judge(s, &[("first copy", status(400, "Bad Request")), ("identical second copy", ok())]),
+            fail("the first copy was not accepted, so duplicates cannot be judged: first copy answered 400 Bad Request; not 200 or 201; this delivery would be retried")
+        );
+        let (_, reason) = judge(
+            s,
+            &[
+                ("first copy", ok()),
+                ("identical second copy", status(409, "Conflict")),
+            ],
+        );
+        assert!(
+            reason.starts_with(
+                "a duplicate was refused: identical second copy answered 409 Conflict"
+            ),
+            "{reason}"
+        );
+    }
+
+    #[test]
+    fn large_payload_blames_the_size_limit_only_for_a_size_refusal() {
+        let s = Scenario::LargePayload;
+        let label = "purchase.created with 400 line items (285895 bytes)";
+        for o in [
+            status(204, "No Content"),
+            status(401, "Unauthorized"),
+            failed(ErrorClass::Timeout, "no answer within 10 s"),
+        ] {
+            let (verdict, reason) = judge(s, &[(label, o)]);
+            assert_eq!(verdict, Verdict::Fail);
+            assert!(!reason.contains("body size limit"), "{reason}");
+            // Each cause once.
+            assert!(reason.matches("no answer within").count() <= 1, "{reason}");
+        }
+        let (_, reset) = judge(
+            s,
+            &[(
+                label,
+                failed(ErrorClass::Reset, "connection closed before an answer"),
+            )],
+        );
+        assert!(reset.contains("raise the limit"), "{reset}");
+    }
+
+    #[test]
+    fn a_slow_receiver_that_passes_gets_a_warning_near_the_timeout() {
+        let at = |ms| Timing {
+            latency: Duration::from_millis(ms),
+            timed_out: false,
+        };
+        let judge_run = |run: &[Timing]| {
+            Scenario::RespondsInTime.judge(&Evidence {
+                answers: &[],
+                run,
+                timeout: TIMEOUT,
+                accepts: None,
+            })
+        };
+        assert_eq!(judge_run(&[at(5), at(7_900)]).0, Verdict::Pass);
+        let (verdict, reason) = judge_run(&[at(5), at(8_500)]);
+        assert_eq!(verdict, Verdict::Warn);
+        assert!(
+            reason.starts_with(
+                "every answer within 10 s, but the slowest took 8.5 s (over 80% of --timeout"
+            ),
+            "{reason}"
         );
     }
 
@@ -935,6 +1372,7 @@ mod tests {
                 answers: &[],
                 run,
                 timeout: TIMEOUT,
+                accepts: None,
             })
         };
         assert_eq!(

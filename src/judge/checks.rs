@@ -10,7 +10,8 @@ use super::{diagnose, shown, BodyForm, Request};
 use crate::protocol::signature::{self, SignatureError};
 use crate::protocol::timestamp::{self, human_duration, TimestampForm};
 use crate::protocol::{
-    header, header_value, topics, Secret, JSON_CONTENT_TYPE, RETRY_WINDOW_HOURS,
+    header, header_value, topics, Fidelity, PayloadKeyRule, Secret, JSON_CONTENT_TYPE,
+    RETRY_WINDOW_HOURS,
 };
 
 /// The checks in the order they run and are reported.
@@ -46,6 +47,11 @@ pub struct CheckOptions {
     pub show_expected: bool,
     /// Warnings count as failures (`--strict`).
     pub strict: bool,
+    /// Check the signature; false skips it (`listen --no-verify`).
+    pub check_signature: bool,
+    /// How WL's unknowns are modelled: the signature's spelling, the payload-key rule, the
+    /// timestamp format.
+    pub fidelity: Fidelity,
 }
 
 /// Bodies at least this large are hashed and scanned on several threads.
@@ -63,6 +69,8 @@ impl CheckOptions {
             skew: Self::DEFAULT_SKEW,
             show_expected: false,
             strict: false,
+            check_signature: true,
+            fidelity: Fidelity::default(),
         }
     }
 }
@@ -108,6 +116,13 @@ pub struct Check {
     pub detail: String,
 }
 
+impl Check {
+    /// True when it makes the request invalid: a failure, or a warning under `--strict`.
+    pub fn fails(&self, strict: bool) -> bool {
+        self.status == Status::Fail || strict && self.status == Status::Warn
+    }
+}
+
 /// Everything `verify` found about one request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Report {
@@ -128,6 +143,11 @@ impl Report {
     pub fn check(&self, name: &str) -> Option<&Check> {
         self.checks.iter().find(|c| c.name == name)
     }
+
+    /// The first check that makes the request invalid, in report order.
+    pub fn first_failure(&self, strict: bool) -> Option<&Check> {
+        self.checks.iter().find(|c| c.fails(strict))
+    }
 }
 
 /// Run every check on `req`. With no keys, wl-hook's development key is used, as elsewhere.
@@ -147,9 +167,38 @@ pub fn check(req: &Request, keys: &[NamedKey], opts: &CheckOptions) -> Report {
         .map(|g| g.0);
 
     // The three passes over the body run side by side when it is large enough to matter.
-    let ((signature, matched_key), payload_key, body_json) = if req.body.len() >= PARALLEL_FROM {
+    let signature_check = |req: &Request, keys: &[NamedKey]| {
+        if opts.check_signature {
+            signature_check(req, keys, &opts.fidelity)
+        } else {
+            (
+                make("signature", Status::Skip, "not checked (--no-verify)"),
+                None,
+            )
+        }
+    };
+    let ((signature, matched_key), payload_key, body_json) = if let Some(why) = &req.body_omitted {
+        // Nothing to check the signature against: the request is invalid for that reason.
+        let not_read = format!("the receiver did not read the body ({})", shown(why));
+        (
+            (
+                make(
+                    "signature",
+                    Status::Skip,
+                    format!("not checked: {not_read}"),
+                ),
+                None,
+            ),
+            make(
+                "payload-key",
+                Status::Skip,
+                format!("not checked: {not_read}"),
+            ),
+            make("body-json", Status::Fail, not_read),
+        )
+    } else if req.body.len() >= PARALLEL_FROM {
         std::thread::scope(|s| {
-            let payload = s.spawn(|| payload_key_check(req));
+            let payload = s.spawn(|| payload_key_check(req, opts.fidelity.payload_key));
             let json = s.spawn(|| body_json_check(&req.body));
             let sig = signature_check(req, keys);
             let lost = |name| {
@@ -168,11 +217,11 @@ pub fn check(req: &Request, keys: &[NamedKey], opts: &CheckOptions) -> Report {
     } else {
         (
             signature_check(req, keys),
-            payload_key_check(req),
+            payload_key_check(req, opts.fidelity.payload_key),
             body_json_check(&req.body),
         )
     };
-    let diagnosis = if signature.status == Status::Fail {
+    let diagnosis = if signature.status == Status::Fail && opts.check_signature {
         diagnose::diagnose(req, keys)
     } else {
         Vec::new()
@@ -183,21 +232,22 @@ pub fn check(req: &Request, keys: &[NamedKey], opts: &CheckOptions) -> Report {
         event_check(get(header::TOPIC)),
         content_type_check(get(header::CONTENT_TYPE)),
         body_json,
-        generated_at_check(get(header::GENERATED_AT), &generated),
+        generated_at_check(get(header::GENERATED_AT), &generated, &opts.fidelity),
         sent_at_order_check(generated_at, get(header::SENT_AT)),
         age_check(generated_at, opts),
         future_check(generated_at, opts),
     ];
     Report {
-        valid: checks
-            .iter()
-            .all(|c| c.status != Status::Fail && !(opts.strict && c.status == Status::Warn)),
+        valid: checks.iter().all(|c| !c.fails(opts.strict)),
         checks,
         diagnosis,
         matched_key,
         expected_signature: opts
             .show_expected
-            .then(|| keys.first().map(|k| signature::sign(&k.key, &req.body)))
+            .then(|| {
+                keys.first()
+                    .map(|k| opts.fidelity.signature(&k.key, &req.body))
+            })
             .flatten(),
     }
 }
@@ -217,7 +267,11 @@ fn labels(keys: &[NamedKey]) -> String {
         .join(", ")
 }
 
-fn signature_check(req: &Request, keys: &[NamedKey]) -> (Check, Option<String>) {
+fn signature_check(
+    req: &Request,
+    keys: &[NamedKey],
+    fidelity: &Fidelity,
+) -> (Check, Option<String>) {
     let name = "signature";
     let values: Vec<&str> = req
         .headers
@@ -229,12 +283,14 @@ fn signature_check(req: &Request, keys: &[NamedKey]) -> (Check, Option<String>) 
         return (make(name, Status::Fail, "no x-signature-256 header"), None);
     };
     if values.len() == 1 {
-        return one_signature(req, keys, first);
+        return one_signature(req, keys, first, fidelity);
     }
     // Several headers (a proxy that added one, a sender that signs twice): each is checked, and
     // the report says which matched; more than one header is a warning at best.
-    let checked: Vec<(Check, Option<String>)> =
-        values.iter().map(|v| one_signature(req, keys, v)).collect();
+    let checked: Vec<(Check, Option<String>)> = values
+        .iter()
+        .map(|v| one_signature(req, keys, v, fidelity))
+        .collect();
     let n = values.len();
     match checked.iter().position(|(c, _)| c.status != Status::Fail) {
         Some(i) => {
@@ -261,8 +317,66 @@ fn signature_check(req: &Request, keys: &[NamedKey]) -> (Check, Option<String>) 
     }
 }
 
+/// The HMAC bytes an `x-signature-256` value holds, read as the fidelity models it, and what
+/// about its spelling departs from the model (each a warning). A value spelt another way that
+/// still holds 32 bytes (the other encoding, a `sha256=` prefix, upper-case hex) is read too.
+fn read_signature(
+    value: &str,
+    fidelity: &Fidelity,
+) -> Result<([u8; 32], Vec<String>), SignatureError> {
+    let mut odd = Vec::new();
+    let strip = |s: &'_ str, p: &str| -> Option<usize> {
+        (!p.is_empty() && s.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p)))
+            .then_some(p.len())
+    };
+    let rest = if let Some(n) = strip(value, &fidelity.prefix) {
+        &value[n..]
+    } else if let Some(n) = strip(value, "sha256=") {
+        odd.push(format!(
+            "carries a '{}' prefix (modelled: {})",
+            &value[..n],
+            fidelity.signature_form()
+        ));
+        &value[n..]
+    } else {
+        if !fidelity.prefix.is_empty() {
+            odd.push(format!(
+                "lacks the '{}' prefix (modelled: {})",
+                fidelity.prefix,
+                fidelity.signature_form()
+            ));
+        }
+        value
+    };
+    let wanted = fidelity.encoding;
+    if let Some(bytes) = wanted.decode(rest) {
+        if wanted == crate::protocol::SignatureEncoding::Hex
+            && rest.bytes().any(|b| b.is_ascii_uppercase())
+        {
+            odd.push(format!(
+                "uses upper-case hex (modelled: {})",
+                fidelity.signature_form()
+            ));
+        }
+        return Ok((bytes, odd));
+    }
+    // Another encoding is not read: it fails, and the diagnosis names it (and the switch).
+    match wanted {
+        crate::protocol::SignatureEncoding::Hex => {
+            signature::parse_signature(rest).map(|p| (p.bytes, odd))
+        }
+        crate::protocol::SignatureEncoding::Base64 if rest.is_empty() => Err(SignatureError::Empty),
+        crate::protocol::SignatureEncoding::Base64 => Err(SignatureError::NotBase64),
+    }
+}
+
 /// The verdict on one `x-signature-256` value.
-fn one_signature(req: &Request, keys: &[NamedKey], value: &str) -> (Check, Option<String>) {
+fn one_signature(
+    req: &Request,
+    keys: &[NamedKey],
+    value: &str,
+    fidelity: &Fidelity,
+) -> (Check, Option<String>) {
     let name = "signature";
     // A loose form's JSON-value body has no known exact bytes: say what was checked.
     let over = match req.body_form {
@@ -273,17 +387,24 @@ fn one_signature(req: &Request, keys: &[NamedKey], value: &str) -> (Check, Optio
         ),
     };
     let secrets: Vec<Secret> = keys.iter().map(|k| k.key.clone()).collect();
-    match signature::verify(&secrets, &req.body, value) {
-        Ok(v) => {
-            let label = keys[v.key_index].label.clone();
-            let check = if v.deviations.is_empty() {
+    let verified = read_signature(value, fidelity).and_then(|(bytes, odd)| {
+        let parsed = signature::ParsedSignature {
+            bytes,
+            deviations: Vec::new(),
+        };
+        signature::verify_parsed(&secrets, &req.body, &parsed).map(|i| (i, odd))
+    });
+    match verified {
+        Ok((key_index, deviations)) => {
+            let label = keys[key_index].label.clone();
+            let check = if deviations.is_empty() {
                 make(
                     name,
                     Status::Pass,
                     format!("HMAC-SHA256 of the body matches with {label}{over}"),
                 )
             } else {
-                let devs: Vec<String> = v.deviations.iter().map(ToString::to_string).collect();
+                let devs = deviations;
                 make(
                     name,
                     Status::Warn,
@@ -307,8 +428,15 @@ fn one_signature(req: &Request, keys: &[NamedKey], value: &str) -> (Check, Optio
     }
 }
 
-fn payload_key_check(req: &Request) -> Check {
+fn payload_key_check(req: &Request, rule: PayloadKeyRule) -> Check {
     let name = "payload-key";
+    if rule == PayloadKeyRule::None {
+        return make(
+            name,
+            Status::Skip,
+            "not checked: --payload-key none (WL documents no rule)",
+        );
+    }
     let Some(value) = header_value(&req.headers, header::PAYLOAD_KEY) else {
         return make(
             name,
@@ -324,7 +452,7 @@ fn payload_key_check(req: &Request) -> Check {
         make(
             name,
             Status::Warn,
-            "equals the SHA-256 of the body, but in upper-case hex (wl-hook sends lower-case)",
+            "equals the SHA-256 of the body, but in upper-case hex (modelled: lower-case)",
         )
     } else {
         // WL documents no rule for the key precisely: a finding, not a verdict.
@@ -430,10 +558,22 @@ fn describe_time(raw: &str, t: DateTime<Utc>, form: TimestampForm) -> String {
     }
 }
 
-fn generated_at_check(raw: Option<&str>, parsed: &Option<Parsed>) -> Check {
+fn generated_at_check(raw: Option<&str>, parsed: &Option<Parsed>, fidelity: &Fidelity) -> Check {
     let name = "generated-at";
     match (raw, parsed) {
-        (Some(raw), Some(Ok((t, form)))) => make(name, Status::Pass, describe_time(raw, *t, *form)),
+        (Some(raw), Some(Ok((t, form)))) if fidelity.timestamp.matches(*form) => {
+            make(name, Status::Pass, describe_time(raw, *t, *form))
+        }
+        // Read, but not written the modelled way: a finding, as WL documents no format.
+        (Some(raw), Some(Ok((t, form)))) => make(
+            name,
+            Status::Warn,
+            format!(
+                "{}, not the modelled format ({}; --timestamp-format says which is)",
+                describe_time(raw, *t, *form),
+                fidelity.timestamp.name()
+            ),
+        ),
         (_, Some(Err(e))) => make(name, Status::Fail, format!("x-generated-at {e}")),
         _ => make(name, Status::Fail, "no x-generated-at header"),
     }
@@ -461,7 +601,19 @@ fn sent_at_order_check(generated: Option<DateTime<Utc>>, sent: Option<&str>) -> 
     };
     let sent_text = describe_time(raw, sent, form);
     let gap = sent - generated;
-    if gap < Duration::zero() {
+    // A time written in whole seconds is up to a second earlier than the instant it stands
+    // for: x-sent-at in the same second as a finer x-generated-at is not out of order.
+    let whole_seconds = matches!(
+        form,
+        TimestampForm::UnixSeconds | TimestampForm::Rfc3339 | TimestampForm::SqlDateTime
+    );
+    if gap < Duration::zero() && whole_seconds && -gap < Duration::seconds(1) {
+        make(
+            name,
+            Status::Pass,
+            format!("x-sent-at {sent_text} is in the same second as x-generated-at"),
+        )
+    } else if gap < Duration::zero() {
         make(
             name,
             Status::Fail,

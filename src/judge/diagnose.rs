@@ -525,7 +525,7 @@ fn explain(
         (BodyChange::Reformatted { .. }, BodyForm::Exact) => out.push("the body was re-formatted after signing: compute the HMAC over the raw body bytes as received, before any JSON parsing or re-serialisation".into()),
         (BodyChange::NewlineAdded, _) => out.push("the sender signed the body with a trailing newline that the received body lacks: it was removed after signing; sign and send the same bytes".into()),
         (BodyChange::NewlineRemoved, _) => out.push("a trailing newline was added to the body after signing (editors, echo and println add one): sign and send the same bytes".into()),
-        (BodyChange::Timestamped(_), _) => out.push("the signature covers a timestamp and the body (as Stripe and Standard Webhooks do); WL signs the exact body bytes alone, so sign only the body".into()),
+        (BodyChange::Timestamped(_), _) => out.push("the signature covers a timestamp and the body (as Stripe and Standard Webhooks do); wl-hook models WL's signature as covering the exact body bytes alone (WL documents no timestamp in it), so sign only the body".into()),
     }
     match key.change {
         KeyChange::AsGiven => {}

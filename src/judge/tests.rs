@@ -57,6 +57,7 @@ fn request(body: &[u8], signature: &str) -> Request {
         ],
         body: body.to_vec().into(),
         body_form: BodyForm::Exact,
+        body_omitted: None,
     }
 }
 
@@ -336,16 +337,40 @@ fn generated_at_check_names_the_form() {
         )
     );
     assert_eq!(
-        detail(Some("1737403800")).1,
-        "1737403800 (Unix seconds) = 2025-01-20T20:10:00.000Z"
+        detail(Some("1737403800")),
+        (
+            Status::Warn,
+            "1737403800 (Unix seconds) = 2025-01-20T20:10:00.000Z, not the modelled format (rfc3339; --timestamp-format says which is)".into()
+        )
     );
     assert_eq!(
         detail(Some("1737403800000")).1,
-        "1737403800000 (Unix milliseconds) = 2025-01-20T20:10:00.000Z"
+        "1737403800000 (Unix milliseconds) = 2025-01-20T20:10:00.000Z, not the modelled format (rfc3339; --timestamp-format says which is)"
     );
+    // Modelled otherwise, that form passes and the default one warns.
+    let unix = |v: &str| {
+        let opts = CheckOptions {
+            fidelity: crate::protocol::Fidelity {
+                timestamp: crate::protocol::TimestampFormat::Unix,
+                ..Default::default()
+            },
+            ..CheckOptions::at(at(NOW))
+        };
+        one(
+            &run_at(
+                &with_header(good(), "x-generated-at", Some(v)),
+                &key1(),
+                opts,
+            ),
+            "generated-at",
+        )
+        .0
+    };
+    assert_eq!(unix("1737403800"), Status::Pass);
+    assert_eq!(unix("2025-01-20T20:10:00.000Z"), Status::Warn);
     assert_eq!(
         detail(Some("2025-01-20 20:10:00")).1,
-        "2025-01-20 20:10:00 (YYYY-MM-DD HH:MM:SS (taken as UTC)) = 2025-01-20T20:10:00.000Z"
+        "2025-01-20 20:10:00 (YYYY-MM-DD HH:MM:SS (taken as UTC)) = 2025-01-20T20:10:00.000Z, not the modelled format (rfc3339; --timestamp-format says which is)"
     );
     let (status, text) = detail(Some("yesterday"));
     assert_eq!(status, Status::Fail);
@@ -636,7 +661,10 @@ fn diagnoses_a_timestamp_signed_with_the_body() {
             d.contains(&format!("matches {template} (a timestamp and the body)")),
             "{d}"
         );
-        assert!(d.contains("WL signs the exact body bytes alone"), "{d}");
+        assert!(
+            d.contains("wl-hook models WL's signature as covering the exact body bytes alone"),
+            "{d}"
+        );
     }
 }
 
@@ -801,4 +829,82 @@ fn each_of_several_signature_headers_is_checked() {
         detail.starts_with("2 x-signature-256 headers, none matches: #1 does not match"),
         "{detail}"
     );
+}
+
+#[test]
+fn a_body_the_receiver_did_not_read_is_invalid_with_the_reason() {
+    let mut req = good();
+    req.body = bytes::Bytes::new();
+    req.body_omitted = Some("body is over --max-body (1024 bytes)".into());
+    let report = run(&req, &key1());
+    assert!(!report.valid);
+    assert_eq!(
+        one(&report, "body-json"),
+        (
+            Status::Fail,
+            "the receiver did not read the body (body is over --max-body (1024 bytes))".into()
+        )
+    );
+    assert_eq!(one(&report, "signature").0, Status::Skip);
+    assert_eq!(one(&report, "payload-key").0, Status::Skip);
+    assert!(report.diagnosis.is_empty());
+}
+
+/// The signature's spelling follows the modelled encoding and prefix; a spelling the model does
+/// not expect verifies with a warning that names the switch, or fails with the diagnosis.
+#[test]
+fn the_signature_is_read_as_the_fidelity_models_it() {
+    use crate::protocol::{Fidelity, PayloadKeyRule, SignatureEncoding};
+    let raw = hmac_raw(KEY, BODY.as_bytes());
+    let b64 = base64::engine::general_purpose::STANDARD.encode(raw);
+    let modelled = Fidelity {
+        encoding: SignatureEncoding::Base64,
+        prefix: "sha256=".into(),
+        payload_key: PayloadKeyRule::None,
+        ..Fidelity::default()
+    };
+    let opts = CheckOptions {
+        fidelity: modelled,
+        ..CheckOptions::at(at(NOW))
+    };
+    let sig = |v: &str| {
+        let req = with_header(good(), "x-signature-256", Some(v));
+        let report = check(&req, &key1(), &opts);
+        (one(&report, "signature"), one(&report, "payload-key").0)
+    };
+    let ((status, _), payload) = sig(&format!("sha256={b64}"));
+    assert_eq!((status, payload), (Status::Pass, Status::Skip));
+    let ((status, detail), _) = sig(&b64);
+    assert_eq!(status, Status::Warn);
+    assert!(
+        detail.contains("lacks the 'sha256=' prefix (modelled: base64 after 'sha256=')"),
+        "{detail}"
+    );
+    // Hex where base64 is modelled does not verify.
+    let ((status, _), _) = sig(&format!("sha256={}", hmac_hex(KEY, BODY.as_bytes())));
+    assert_eq!(status, Status::Fail);
+    // The default model: hex, and base64 fails with the diagnosis naming it.
+    let req = with_header(good(), "x-signature-256", Some(&b64));
+    let report = run(&req, &key1());
+    assert_eq!(one(&report, "signature").0, Status::Fail);
+    assert!(
+        report.diagnosis[0].contains("read as base64"),
+        "{:?}",
+        report.diagnosis
+    );
+}
+
+/// x-sent-at in whole seconds stands for a whole second: not before a finer x-generated-at in it.
+#[test]
+fn a_sent_at_in_whole_seconds_is_not_out_of_order_within_its_second() {
+    let req = with_header(good(), "x-generated-at", Some("2025-01-20T20:10:00.600Z"));
+    let order = |sent: &str| {
+        one(
+            &run(&with_header(req.clone(), "x-sent-at", Some(sent)), &key1()),
+            "sent-at-order",
+        )
+    };
+    assert_eq!(order("1737403800").0, Status::Pass);
+    assert_eq!(order("2025-01-20T20:10:00.100Z").0, Status::Fail);
+    assert_eq!(order("1737403799").0, Status::Fail);
 }

@@ -17,6 +17,7 @@ pub enum Line<'a> {
         name: &'static str,
         verdict: Verdict,
         reason: &'a str,
+        blocked_by: Option<&'static str>,
         max_latency_ms: Option<f64>,
         deliveries: usize,
     },
@@ -40,6 +41,7 @@ pub fn lines(report: &Report) -> Vec<Line<'_>> {
             name: r.scenario.name(),
             verdict: r.verdict,
             reason: &r.reason,
+            blocked_by: r.blocked_by.map(|s| s.name()),
             max_latency_ms: r.max_latency.map(delivery::ms),
             deliveries: r.deliveries,
         })
@@ -52,6 +54,95 @@ pub fn lines(report: &Report) -> Vec<Line<'_>> {
             elapsed_ms: delivery::ms(report.elapsed),
         }))
         .collect()
+}
+
+/// Progress lines on stderr, once a run has lasted more than [`Progress::MOMENT`]: each
+/// scenario as it finishes, and every few seconds the one still running. Quick runs print
+/// nothing.
+pub struct Progress {
+    started: std::time::Instant,
+    /// The scenario running, its number, the total, and when it started.
+    running: Option<(
+        crate::conformance::Scenario,
+        usize,
+        usize,
+        std::time::Instant,
+    )>,
+    done: usize,
+    /// Lines held back until the moment has passed.
+    held: Vec<String>,
+    last_line: Option<std::time::Instant>,
+}
+
+impl Progress {
+    /// How long a run goes before progress is shown.
+    pub const MOMENT: std::time::Duration = std::time::Duration::from_secs(2);
+    /// How often a scenario still running is mentioned again.
+    const EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+    pub fn new(started: std::time::Instant) -> Progress {
+        Progress {
+            started,
+            running: None,
+            done: 0,
+            held: Vec::new(),
+            last_line: None,
+        }
+    }
+
+    fn late(&self) -> bool {
+        self.started.elapsed() >= Self::MOMENT
+    }
+
+    fn say(&mut self, line: String) {
+        self.held.push(line);
+        if self.late() {
+            for line in self.held.drain(..) {
+                eprintln!("wl-hook check: {}", sanitize(&line));
+            }
+            self.last_line = Some(std::time::Instant::now());
+        }
+    }
+
+    pub fn step(&mut self, step: crate::conformance::Step<'_>) {
+        use crate::conformance::Step;
+        match step {
+            Step::Started {
+                scenario,
+                index,
+                total,
+            } => self.running = Some((scenario, index, total, std::time::Instant::now())),
+            Step::Finished {
+                result,
+                index,
+                total,
+            } => {
+                self.running = None;
+                self.done = index;
+                self.say(format!(
+                    "{index}/{total} {} {} in {}",
+                    result.scenario.name(),
+                    result.verdict.as_str(),
+                    crate::duration::human(result.elapsed)
+                ));
+            }
+        }
+    }
+
+    /// Called every second or so: mention the scenario still running, now and then.
+    pub fn tick(&mut self) {
+        let Some((scenario, index, total, since)) = self.running else {
+            return;
+        };
+        let quiet = self.last_line.is_none_or(|t| t.elapsed() >= Self::EVERY);
+        if self.late() && quiet && since.elapsed() >= std::time::Duration::from_secs(1) {
+            self.say(format!(
+                "{index}/{total} {} running for {}",
+                scenario.name(),
+                crate::duration::human(std::time::Duration::from_secs(since.elapsed().as_secs()))
+            ));
+        }
+    }
 }
 
 /// Write the report as JSON lines.
@@ -135,6 +226,7 @@ mod tests {
             scenario,
             verdict,
             reason: reason.into(),
+            blocked_by: None,
             max_latency: ms.map(Duration::from_micros),
             deliveries: 1,
             elapsed: Duration::from_millis(2),
@@ -181,9 +273,9 @@ mod tests {
         assert_eq!(
             lines,
             [
-                r#"{"type":"scenario","name":"accepts","verdict":"PASS","reason":"2 events answered 200/201","max_latency_ms":2.3,"deliveries":1}"#,
-                r#"{"type":"scenario","name":"late-retry","verdict":"FAIL","reason":"refused a late retry: reset (\u001b[2Jgone)","max_latency_ms":0.75,"deliveries":1}"#,
-                r#"{"type":"scenario","name":"unknown-topic","verdict":"WARN","reason":"answered 404 Not Found","max_latency_ms":null,"deliveries":1}"#,
+                r#"{"type":"scenario","name":"accepts","verdict":"PASS","reason":"2 events answered 200/201","blocked_by":null,"max_latency_ms":2.3,"deliveries":1}"#,
+                r#"{"type":"scenario","name":"late-retry","verdict":"FAIL","reason":"refused a late retry: reset (\u001b[2Jgone)","blocked_by":null,"max_latency_ms":0.75,"deliveries":1}"#,
+                r#"{"type":"scenario","name":"unknown-topic","verdict":"WARN","reason":"answered 404 Not Found","blocked_by":null,"max_latency_ms":null,"deliveries":1}"#,
                 r#"{"type":"summary","url":"http://127.0.0.1:3000/webhooks","passed":1,"failed":1,"warnings":1,"ok":false,"elapsed_ms":125.0}"#,
             ]
         );

@@ -104,6 +104,7 @@ mod tests {
             scenario,
             verdict,
             reason: reason.into(),
+            blocked_by: None,
             max_latency: None,
             deliveries: 1,
             elapsed: Duration::from_millis(1500),

@@ -114,8 +114,8 @@ impl ListenView {
             .map(sanitize)
             .unwrap_or("(no x-topic)".into());
         let sig = match &r.signature {
-            SigVerdict::Valid { deviations } if deviations.is_empty() => ok("✓ valid"),
-            SigVerdict::Valid { .. } => warn("✓ valid (non-canonical)"),
+            SigVerdict::Valid { warning: None } => ok("✓ valid"),
+            SigVerdict::Valid { .. } => warn("✓ valid (with a warning)"),
             SigVerdict::Invalid(_) => bad("✗ invalid signature"),
             SigVerdict::Missing => bad("✗ no signature"),
             SigVerdict::Unchecked => dim("· unchecked"),
@@ -283,8 +283,13 @@ fn findings(r: &Received) -> Vec<String> {
             .to_string(),
         );
     }
-    if r.payload_key_ok == Some(false) {
-        findings.push(bad("x-payload-key is not the SHA-256 of the body").to_string());
+    // The judgement's warnings and failures, but the one the note already gives.
+    for c in r.findings.iter().filter(|c| !r.note.contains(&c.detail)) {
+        let line = format!("{} {}", c.name, sanitize(&c.detail));
+        findings.push(match c.status {
+            crate::judge::Status::Fail => bad(&format!("✗ {line}")).to_string(),
+            _ => warn(&format!("! {line}")).to_string(),
+        });
     }
     if !r.note.is_empty() {
         let note = sanitize(&r.note).into_owned();
@@ -293,6 +298,9 @@ fn findings(r: &Received) -> Vec<String> {
         } else {
             bad(&note).to_string()
         });
+    }
+    for d in &r.diagnosis {
+        findings.push(format!("→ {}", sanitize(d)));
     }
     if let Some(f) = &r.forwarded {
         if let Some(e) = &f.error {
@@ -546,7 +554,12 @@ pub struct RequestLine<'a> {
     path: &'a str,
     event: Option<&'a str>,
     signature: &'static str,
-    signature_detail: Option<String>,
+    signature_detail: Option<&'a str>,
+    /// What `verify` says of the request's capture.
+    valid: bool,
+    matched_key: Option<&'a str>,
+    findings: &'a [crate::judge::Check],
+    diagnosis: &'a [String],
     payload_key: Option<&'a str>,
     payload_key_ok: Option<bool>,
     generated_at: Option<String>,
@@ -571,14 +584,8 @@ pub struct RequestLine<'a> {
 impl<'a> RequestLine<'a> {
     pub fn of(r: &'a Received) -> RequestLine<'a> {
         let signature_detail = match &r.signature {
-            SigVerdict::Invalid(e) => Some(e.to_string()),
-            SigVerdict::Valid { deviations } if !deviations.is_empty() => Some(
-                deviations
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            ),
+            SigVerdict::Invalid(e) => Some(e.as_str()),
+            SigVerdict::Valid { warning } => warning.as_deref(),
             _ => None,
         };
         let body = BodyField::of(r);
@@ -591,6 +598,10 @@ impl<'a> RequestLine<'a> {
             event: r.event.as_deref(),
             signature: r.signature.as_str(),
             signature_detail,
+            valid: r.valid,
+            matched_key: r.matched_key.as_deref(),
+            findings: &r.findings,
+            diagnosis: &r.diagnosis,
             payload_key: r.payload_key.as_deref(),
             payload_key_ok: r.payload_key_ok,
             generated_at: r.generated_at.map(timestamp::format),
@@ -656,6 +667,10 @@ mod tests {
             event: Some("client.created".into()),
             family: Some(Family::Client),
             signature: SigVerdict::Unchecked,
+            valid: true,
+            findings: Vec::new(),
+            matched_key: None,
+            diagnosis: Vec::new(),
             payload_key: None,
             payload_key_ok: None,
             generated_at: Some("2026-01-02T03:04:05.000Z".parse().unwrap()),
@@ -708,6 +723,10 @@ mod tests {
                 "event",
                 "signature",
                 "signature_detail",
+                "valid",
+                "matched_key",
+                "findings",
+                "diagnosis",
                 "payload_key",
                 "payload_key_ok",
                 "generated_at",

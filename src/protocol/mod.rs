@@ -1,12 +1,14 @@
 //! The WL webhook wire format, free of CLI, HTTP-server and terminal code: topics, signing and
 //! verifying, the payload key, timestamps, and the header set of one delivery.
 
+pub mod fidelity;
 pub mod signature;
 pub mod timestamp;
 pub mod topics;
 
 use chrono::{DateTime, Utc};
 
+pub use fidelity::{Fidelity, PayloadKeyRule, SignatureEncoding, TimestampFormat};
 pub use signature::{payload_key, sign, verify, Deviation, Secret, SignatureError, Verified};
 pub use timestamp::TimestampForm;
 pub use topics::{Event, Family, UnknownTopic, EVENTS};
@@ -58,22 +60,30 @@ pub const NOT_RELAYED: [&str; 10] = [
 /// The ordered header set of one delivery attempt.
 pub type Headers = Vec<(String, String)>;
 
-/// Every header WL sends for (topic, body, key, generated-at, sent-at), in wl-hook's order.
+/// Every header of a delivery for (topic, body, key, generated-at, sent-at), in wl-hook's order,
+/// spelt as `fidelity` models WL's unknowns.
 pub fn build_headers(
+    fidelity: &Fidelity,
     topic: &str,
     body: &[u8],
     key: &Secret,
     generated_at: DateTime<Utc>,
     sent_at: DateTime<Utc>,
 ) -> Headers {
-    vec![
+    let mut headers = vec![
         (header::CONTENT_TYPE.into(), JSON_CONTENT_TYPE.into()),
         (header::TOPIC.into(), topic.into()),
-        (header::SIGNATURE.into(), sign(key, body)),
-        (header::GENERATED_AT.into(), timestamp::format(generated_at)),
-        (header::SENT_AT.into(), timestamp::format(sent_at)),
-        (header::PAYLOAD_KEY.into(), payload_key(body)),
-    ]
+        (header::SIGNATURE.into(), fidelity.signature(key, body)),
+        (
+            header::GENERATED_AT.into(),
+            fidelity.timestamp.format(generated_at),
+        ),
+        (header::SENT_AT.into(), fidelity.timestamp.format(sent_at)),
+    ];
+    if let Some(k) = fidelity.payload_key(body) {
+        headers.push((header::PAYLOAD_KEY.into(), k));
+    }
+    headers
 }
 
 /// The value of the first header with this name (case-insensitive).
@@ -172,7 +182,14 @@ mod tests {
         let key = Secret::new(b"k".to_vec()).unwrap();
         let gen = timestamp::parse("2025-01-20T20:10:00Z").unwrap().0;
         let sent = timestamp::parse("2025-01-20T20:11:00Z").unwrap().0;
-        let h = build_headers("purchase.created", b"{}", &key, gen, sent);
+        let h = build_headers(
+            &Fidelity::default(),
+            "purchase.created",
+            b"{}",
+            &key,
+            gen,
+            sent,
+        );
         let names: Vec<_> = h.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(
             names,

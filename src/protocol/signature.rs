@@ -102,8 +102,8 @@ pub enum Deviation {
 impl fmt::Display for Deviation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            Deviation::Sha256Prefix => "carries a 'sha256=' prefix (wl-hook sends bare hex)",
-            Deviation::UpperCaseHex => "uses upper-case hex (wl-hook sends lower-case)",
+            Deviation::Sha256Prefix => "carries a 'sha256=' prefix (modelled: bare hex)",
+            Deviation::UpperCaseHex => "uses upper-case hex (modelled: lower-case)",
         })
     }
 }
@@ -123,6 +123,8 @@ pub enum SignatureError {
     TooLong { len: usize },
     #[error("the signature does not match the body under any given key")]
     Mismatch,
+    #[error("the signature is neither base64 of 32 bytes nor hex")]
+    NotBase64,
 }
 
 /// A signature that verified: which of the given keys matched, and any deviations from the

@@ -23,8 +23,10 @@ use sha2::{Digest, Sha256};
 use tokio::sync::mpsc;
 
 use super::saver::{self, Saver, ToSave};
+use crate::capture::{BodyForm, Request};
 use crate::judge::history::{self, Delivery, History, Record};
-use crate::protocol::{self, header, signature, timestamp, topics, Family, Secret, SignatureError};
+use crate::judge::{self, Check, CheckOptions, NamedKey, Status};
+use crate::protocol::{header, timestamp, topics, Family};
 
 pub use crate::judge::history::Stale;
 
@@ -88,8 +90,15 @@ impl Default for FailWith {
 /// How the receiver answers.
 #[derive(Debug, Clone)]
 pub struct ReceiverConfig {
-    /// The key to verify with; `None` turns checking off (`--no-verify`).
-    pub key: Option<Secret>,
+    /// The keys to verify with (none: wl-hook's development key), tried in order.
+    pub keys: Vec<NamedKey>,
+    /// False skips the signature check (`--no-verify`): every delivery with a JSON body is
+    /// answered `status`, whatever else the judgement finds.
+    pub verify: bool,
+    /// Warnings refuse a delivery (400), as they fail `verify --strict`.
+    pub strict: bool,
+    /// How WL's unknowns are modelled, as `verify` takes them.
+    pub fidelity: crate::protocol::Fidelity,
     /// The answer to a valid delivery.
     pub status: u16,
     pub max_body: usize,
@@ -112,13 +121,15 @@ pub struct ReceiverConfig {
     pub now: fn() -> DateTime<Utc>,
 }
 
-/// The signature verdict of one request.
+/// The signature verdict of one request, as the judgement core gave it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SigVerdict {
+    /// It matches; with what is odd about it (an upper-case value, several headers) in words.
     Valid {
-        deviations: Vec<signature::Deviation>,
+        warning: Option<String>,
     },
-    Invalid(SignatureError),
+    /// It does not match, in words.
+    Invalid(String),
     Missing,
     Unchecked,
 }
@@ -179,6 +190,15 @@ pub struct Received {
     pub signature: SigVerdict,
     /// `x-payload-key` as sent.
     pub payload_key: Option<String>,
+    /// The judgement core's verdict, what `verify` says of the request's capture: false for a
+    /// request it refused before judging (a body not read, a method not POST).
+    pub valid: bool,
+    /// The checks that warned or failed, in report order.
+    pub findings: Vec<Check>,
+    /// The label of the key the signature matched.
+    pub matched_key: Option<String>,
+    /// When the signature failed: which known cause fits.
+    pub diagnosis: Vec<String>,
     /// Whether `x-payload-key` equals SHA-256 of the body (None when either is missing).
     pub payload_key_ok: Option<bool>,
     pub generated_at: Option<DateTime<Utc>>,
@@ -337,7 +357,9 @@ impl Tally {
         } else {
             *self.by_status.entry(r.status).or_default() += 1;
         }
-        if r.is_delivery() && r.signature.trusted() && r.body_is_json {
+        // Arrived: judged valid (or, under --no-verify, with a JSON body).
+        let arrived = r.valid || r.signature == SigVerdict::Unchecked;
+        if r.is_delivery() && r.signature.trusted() && r.body_is_json && arrived {
             if let Some(event) = &r.event {
                 for (e, arrived) in &mut self.expected {
                     if e.eq_ignore_ascii_case(event) {
@@ -405,25 +427,45 @@ fn decode_key(hex_key: &str) -> Option<[u8; 32]> {
     hex::decode_to_slice(hex_key, &mut out).ok().map(|_| out)
 }
 
-/// The signature verdict of `body` under `key` (`None`: not checked).
-fn verify_signature(key: Option<&Secret>, headers: &HeaderMap, body: &[u8]) -> SigVerdict {
-    let Some(key) = key else {
+/// The request as `verify` reads its capture: the header pairs in the map's order (which is
+/// the order the capture is saved in), values lossy when not UTF-8, and the exact body.
+fn as_request(rec: &Received, body: &Bytes) -> Request {
+    as_request_with(rec, body, None)
+}
+
+fn as_request_with(rec: &Received, body: &Bytes, omitted: Option<String>) -> Request {
+    Request {
+        method: rec.method.to_string(),
+        path: rec.path.clone(),
+        headers: rec
+            .headers
+            .iter()
+            .map(|(n, v)| {
+                (
+                    n.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect(),
+        body: body.clone(),
+        body_form: BodyForm::Exact,
+        body_omitted: omitted,
+    }
+}
+
+/// The signature verdict the report gives.
+fn sig_verdict(report: &judge::Report, headers: &HeaderMap) -> SigVerdict {
+    let Some(c) = report.check("signature") else {
         return SigVerdict::Unchecked;
     };
-    let Some(sig) = headers.get(header::SIGNATURE) else {
-        return SigVerdict::Missing;
-    };
-    let Ok(sig) = sig.to_str() else {
-        return SigVerdict::Invalid(SignatureError::NotHex {
-            position: 0,
-            found: '\u{fffd}',
-        });
-    };
-    match protocol::verify(std::slice::from_ref(key), body, sig) {
-        Ok(v) => SigVerdict::Valid {
-            deviations: v.deviations,
+    match c.status {
+        Status::Skip => SigVerdict::Unchecked,
+        Status::Pass => SigVerdict::Valid { warning: None },
+        Status::Warn => SigVerdict::Valid {
+            warning: Some(c.detail.clone()),
         },
-        Err(e) => SigVerdict::Invalid(e),
+        Status::Fail if !headers.contains_key(header::SIGNATURE) => SigVerdict::Missing,
+        Status::Fail => SigVerdict::Invalid(c.detail.clone()),
     }
 }
 
@@ -539,6 +581,10 @@ impl Receiver {
             body_digest: None,
             body_is_json: false,
             signature: SigVerdict::Unchecked,
+            valid: false,
+            findings: Vec::new(),
+            matched_key: None,
+            diagnosis: Vec::new(),
             payload_key_ok: None,
             duplicate_of: None,
             stale: None,
@@ -578,7 +624,10 @@ impl Receiver {
     async fn decide(&self, body: hyper::body::Incoming, rec: &mut Received) -> Response {
         let body = match self.read_body(body, rec).await {
             Ok(body) => body,
-            Err(resp) => return resp,
+            Err(resp) => {
+                self.judge_unread(rec);
+                return resp;
+            }
         };
         rec.body = Some(body.clone());
         let digest: [u8; 32] = Sha256::digest(&body).into();
@@ -595,17 +644,66 @@ impl Receiver {
                 format!("method {} not allowed; WL sends POST", rec.method),
             );
         }
-        rec.signature = verify_signature(self.config.key.as_ref(), &rec.headers, &body);
-        match &rec.signature {
-            SigVerdict::Missing => {
-                return self.answer_static(rec, 401, "no x-signature-256 header")
-            }
-            SigVerdict::Invalid(e) => {
-                return self.answer(rec, 401, format!("invalid signature: {e}"))
-            }
-            _ => {}
+        // One judgement, the one `verify` gives the saved capture.
+        let cfg = &self.config;
+        let report = judge::check(
+            &as_request(rec, &body),
+            &cfg.keys,
+            &CheckOptions {
+                strict: cfg.strict,
+                check_signature: cfg.verify,
+                fidelity: cfg.fidelity.clone(),
+                ..CheckOptions::at(rec.time)
+            },
+        );
+        rec.signature = sig_verdict(&report, &rec.headers);
+        rec.body_is_json = report
+            .check("body-json")
+            .is_some_and(|c| c.status != Status::Fail);
+        rec.valid = report.valid;
+        rec.matched_key = report.matched_key;
+        rec.diagnosis = report.diagnosis;
+        rec.findings = report
+            .checks
+            .into_iter()
+            .filter(|c| matches!(c.status, Status::Warn | Status::Fail))
+            .collect();
+        // Without --no-verify every failure refuses the delivery; with it, only a body that is
+        // not JSON does.
+        let refusal = rec
+            .findings
+            .iter()
+            .find(|c| c.fails(cfg.strict) && (cfg.verify || c.name == "body-json"));
+        if let Some(c) = refusal {
+            let strict = if c.status == Status::Warn {
+                " (a warning, refused under --strict)"
+            } else {
+                ""
+            };
+            return match (c.name, &rec.signature) {
+                ("signature", SigVerdict::Missing) => {
+                    self.answer_static(rec, 401, "no x-signature-256 header")
+                }
+                ("signature", _) => {
+                    let note = format!("invalid signature: {}{strict}", c.detail);
+                    self.answer(rec, 401, note)
+                }
+                ("body-json", _) => {
+                    let note = format!(
+                        "body is {}{strict}",
+                        c.detail.trim_start_matches("the body is ")
+                    );
+                    self.answer(rec, 400, note)
+                }
+                (name, _) => {
+                    let note = format!("{name}: {}{strict}", c.detail);
+                    self.answer(rec, 400, note)
+                }
+            };
         }
         if let Err(why) = check_json(rec, &body) {
+            rec.valid = false;
+            rec.body_is_json = false;
             return self.answer(rec, 400, format!("body is not JSON: {why}"));
         }
         if let Some(events) = &self.config.events {
@@ -639,19 +737,32 @@ impl Receiver {
                 }
             }
         }
-        match &rec.signature {
-            SigVerdict::Valid { deviations } if !deviations.is_empty() => {
-                let d: Vec<String> = deviations.iter().map(ToString::to_string).collect();
-                let note = format!("valid, but the signature {}", d.join(" and "));
-                self.answer(rec, self.config.status, note)
+        let start = match (&rec.signature, &rec.matched_key) {
+            (SigVerdict::Unchecked, _) => Cow::Borrowed("signature not checked (--no-verify)"),
+            // Across a key change, which key signed it is the point.
+            (_, Some(k)) if self.config.keys.len() > 1 => {
+                Cow::Owned(format!("valid delivery (signed with {k})"))
             }
-            SigVerdict::Unchecked => self.answer_static(
-                rec,
-                self.config.status,
-                "signature not checked (--no-verify)",
-            ),
-            _ => self.answer_static(rec, self.config.status, "valid delivery"),
+            _ => Cow::Borrowed("valid delivery"),
+        };
+        if rec.findings.is_empty() {
+            rec.status = self.config.status;
+            let resp = respond(rec.status, &start);
+            rec.note = start;
+            return resp;
         }
+        let found: Vec<String> = rec
+            .findings
+            .iter()
+            .map(|c| format!("{}: {}", c.name, c.detail))
+            .collect();
+        let warnings = if found.len() == 1 {
+            "a warning"
+        } else {
+            "warnings"
+        };
+        let note = format!("{start}, with {warnings}: {}", found.join("; "));
+        self.answer(rec, self.config.status, note)
     }
 
     /// The whole body, within `--max-body` and `--read-timeout`; or the answer refusing it.
@@ -695,6 +806,28 @@ impl Receiver {
             }
             Ok(Err(e)) => Err(self.answer(rec, 400, format!("body could not be read: {e}"))),
         }
+    }
+
+    /// The findings on a request whose body was not read (413, 408), as `verify` gives them
+    /// for its capture: invalid, with the reason.
+    fn judge_unread(&self, rec: &mut Received) {
+        let req = as_request_with(rec, &Bytes::new(), Some(rec.note.to_string()));
+        let report = judge::check(
+            &req,
+            &self.config.keys,
+            &CheckOptions {
+                strict: self.config.strict,
+                check_signature: self.config.verify,
+                fidelity: self.config.fidelity.clone(),
+                ..CheckOptions::at(rec.time)
+            },
+        );
+        rec.valid = report.valid;
+        rec.findings = report
+            .checks
+            .into_iter()
+            .filter(|c| matches!(c.status, Status::Warn | Status::Fail))
+            .collect();
     }
 
     /// `--fail-first` and `--fail-rate`: why this delivery is answered 500, if it is.
@@ -790,7 +923,14 @@ impl Receiver {
         match status {
             Some(s) => {
                 rec.status = s;
-                rec.note = Cow::Owned(format!("relayed to {url}: the app answered {s}"));
+                // Listen checked the signature: a refusal is the app's key or its reading of it.
+                let why = match (s, &rec.signature) {
+                    (401 | 403, SigVerdict::Valid { .. }) => {
+                        format!("; {}", crate::delivery::REFUSED_SIGNED)
+                    }
+                    _ => String::new(),
+                };
+                rec.note = Cow::Owned(format!("relayed to {url}: the app answered {s}{why}"));
                 let mut resp = hyper::Response::new(Full::new(outcome.response_body.clone()));
                 *resp.status_mut() =
                     hyper::StatusCode::from_u16(s).unwrap_or(hyper::StatusCode::BAD_GATEWAY);
@@ -834,11 +974,7 @@ impl Receiver {
             // A body not read (over --max-body, or too slow): the capture says why.
             body: rec.body.clone().ok_or_else(|| rec.note.to_string()),
         };
-        let key = rec
-            .body_digest
-            .map(|d| signature::hex32(&d))
-            .unwrap_or_default();
-        let name = saver::capture_name(rec.seq, rec.event.as_deref(), &key);
+        let name = saver::capture_name(rec.seq, rec.event.as_deref(), rec.payload_key.as_deref());
         match saver.save(name, capture).await {
             Ok(path) => {
                 rec.saved_to = Some(path);
@@ -915,7 +1051,10 @@ mod tests {
         let receiver = Arc::new(
             Receiver::new(
                 ReceiverConfig {
-                    key: None,
+                    keys: Vec::new(),
+                    verify: false,
+                    strict: false,
+                    fidelity: Default::default(),
                     status: 200,
                     max_body: 1024,
                     body_timeout: Duration::from_secs(5),

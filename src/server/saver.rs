@@ -172,29 +172,30 @@ pub fn save(dir: &Path, name: &str, capture: &ToSave) -> io::Result<PathBuf> {
     crate::files::write_new(&dir.join(name), &bytes)
 }
 
-/// `<seq>-<event>-<key8>.json`, with the event reduced to safe file-name characters.
-pub fn capture_name(seq: u64, event: Option<&str>, payload_key: &str) -> String {
-    let event: String = event
-        .unwrap_or("unknown")
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-' {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .take(64)
-        .collect();
-    let event = if event.is_empty() || event.starts_with('.') {
-        format!("x{event}")
-    } else {
-        event
+/// `<seq>-<event>-<key8>.json`: the event and the first 8 characters of the request's
+/// `x-payload-key` (`nokey` without one), reduced to safe file-name characters.
+pub fn capture_name(seq: u64, event: Option<&str>, payload_key: Option<&str>) -> String {
+    let safe = |text: &str, max: usize| -> String {
+        let s: String = text
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-' {
+                    c.to_ascii_lowercase()
+                } else {
+                    '_'
+                }
+            })
+            .take(max)
+            .collect();
+        if s.is_empty() || s.starts_with('.') {
+            format!("x{s}")
+        } else {
+            s
+        }
     };
-    format!(
-        "{seq:06}-{event}-{}.json",
-        &payload_key[..8.min(payload_key.len())]
-    )
+    let event = safe(event.unwrap_or("unknown"), 64);
+    let key = safe(payload_key.map(str::trim).unwrap_or("nokey"), 8);
+    format!("{seq:06}-{event}-{key}.json")
 }
 
 #[cfg(test)]
@@ -255,7 +256,7 @@ mod tests {
 
     #[test]
     fn capture_names_are_safe() {
-        let key = "0123456789abcdef";
+        let key = Some("0123456789abcdef");
         assert_eq!(
             capture_name(3, Some("purchase.created"), key),
             "000003-purchase.created-01234567.json"
@@ -269,7 +270,12 @@ mod tests {
             capture_name(6, Some("a\x1b[2Jb"), key),
             "000006-a__2jb-01234567.json"
         );
-        assert_eq!(capture_name(7, Some(""), ""), "000007-x-.json");
+        assert_eq!(capture_name(7, Some(""), Some("")), "000007-x-x.json");
+        assert_eq!(capture_name(8, Some("a.b"), None), "000008-a.b-nokey.json");
+        assert_eq!(
+            capture_name(9, Some("a.b"), Some("../x/y")),
+            "000009-a.b-x.._x_y.json"
+        );
     }
 
     /// The file holds the document, pretty, with a final newline; a taken name is not replaced.

@@ -862,11 +862,14 @@ fn refusals_are_shown_and_oversized_requests_are_recorded_without_their_body() {
             .contains("--max-body"),
         "{capture}"
     );
+    // Judged invalid with the reason, as listen judged it (exit 1, not an unreadable input).
     wl().args(["verify", "--secret", "k"])
         .arg(&files[0])
         .assert()
-        .code(2)
-        .stdout(predicates::str::contains("did not read it"));
+        .code(1)
+        .stdout(predicates::str::contains(
+            "the receiver did not read the body (body of 4096 bytes is over --max-body",
+        ));
 }
 
 #[test]

@@ -6,6 +6,7 @@ mod check;
 mod common;
 mod server;
 
+mod agreement;
 mod completions;
 mod config;
 mod connect;
@@ -13,6 +14,7 @@ mod demo;
 mod docs;
 mod explanations;
 mod faults;
+mod fidelity;
 mod fixtures;
 mod init;
 mod json_types;

@@ -69,6 +69,9 @@ impl Redactor {
             format!("#{} [hh:mm:ss.mmm] ", &c[1])
         })
         .pattern(r"\([^()]* ago\)", |_| "([age] ago)".into())
+        .pattern(r"generated (\d+ [a-z]+ ?)+ ago, older", |_| {
+            "generated [age] ago, older".into()
+        })
     }
 
     fn apply(&self, text: &str) -> String {
