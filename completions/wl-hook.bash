@@ -743,7 +743,7 @@ _wl__hook() {
             return 0
             ;;
         wl__hook__subcmd__listen)
-            opts="-H -h --host --port --secret --secret-file --no-verify --status --max-body --body --fail-first --fail-rate --seed --delay --save --forward-to --header --cacert --insecure --count --timeout --expect-topic --ready-file --json --max-connections --read-timeout --color --help"
+            opts="-H -h --host --port --secret --secret-file --no-verify --status --max-body --body --fail-first --fail-rate --seed --delay --save --forward-to --header --cacert --insecure --count --timeout --expect-topic --ready-file --json --ui-port --no-ui --max-connections --read-timeout --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -826,6 +826,10 @@ _wl__hook() {
                     return 0
                     ;;
                 --ready-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ui-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

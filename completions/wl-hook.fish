@@ -147,6 +147,7 @@ purchase\t'the Purchases family\'s first event'
 purchases\t'the Purchases family\'s first event'
 all\t'all 13 events'"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l ready-file -d 'Write the URL here (atomically) once connections are accepted' -r -F
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l ui-port -d 'Port of the browser inspector on 127.0.0.1 (default 9001, another free one when busy; 0 picks a free one)' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l max-connections -d 'Connections served at once' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l read-timeout -d 'Time a client has to send its headers, and its body' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l color -d 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
@@ -155,6 +156,7 @@ never\t''"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l no-verify -d 'Do not check signatures: every delivery is answered --status'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l insecure -d 'Do not check the https endpoint\'s certificate (TLS only: signatures are judged as always)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l json -d 'One JSON object per line: listening, each request, summary'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l no-ui -d 'Do not serve the browser inspector'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l secret -d 'Webhook key [default: $WL_HOOK_SECRET, else the built-in development key]' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l secret-file -d 'Read the webhook key from a file (one trailing newline is trimmed)' -r -F

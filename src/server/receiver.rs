@@ -92,6 +92,9 @@ pub struct Forwarded {
     pub status: Option<u16>,
     pub error: Option<String>,
     pub latency: Duration,
+    /// The app's answer: its headers and the start of its body (what the sender was given).
+    pub response_headers: Vec<(String, String)>,
+    pub response_body: Bytes,
 }
 
 /// One request and everything the receiver concluded about it.
@@ -621,6 +624,8 @@ impl Receiver {
             status,
             error: outcome.error.as_ref().map(|e| e.detail.clone()),
             latency: started.elapsed(),
+            response_headers: outcome.response_headers.clone(),
+            response_body: outcome.response_body.clone(),
         });
         match status {
             Some(s) => {

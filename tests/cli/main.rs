@@ -14,6 +14,7 @@ mod explanations;
 mod faults;
 mod fixtures;
 mod init;
+mod inspector;
 mod json_types;
 mod listen;
 mod receivers;

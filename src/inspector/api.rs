@@ -1,0 +1,454 @@
+//! The inspector's JSON API: a request's details, and the actions on it. The request itself is
+//! always the line `listen --json` prints (one model, two views); details add what that line
+//! leaves out (headers, the verify report, the app's answer, the change from the previous
+//! delivery of the same record).
+
+use std::borrow::Cow;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Limited};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::diff::{self, Change};
+use super::{json, response, text, Entry, Inspector, Response, Setup};
+use crate::capture::{BodyForm, Request};
+use crate::delivery::{self, ClientOptions, DeliveryError};
+use crate::judge::{self, CheckOptions, NamedKey, Report};
+use crate::output::listen::{BodyMode, ListenView};
+use crate::output::request::PrintedRequest;
+use crate::replay::{self, Item};
+use crate::schedule::{self, Schedule};
+use crate::server::receiver::{Event, Received};
+use crate::server::saver::{capture_name, ToSave};
+
+/// Write the event's `listen --json` line (with its newline).
+pub fn write_line(out: &mut Vec<u8>, e: &Entry) {
+    let view = ListenView {
+        json: true,
+        body: BodyMode::Full,
+    };
+    // Writing to memory cannot fail.
+    let _ = view.write_event(out, &e.event);
+}
+
+/// At most this much of a body is shown in hex.
+const MAX_HEX: usize = 64 * 1024;
+
+/// How long an action waits for the app.
+const ACTION_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The body as the page shows it.
+#[derive(Serialize)]
+struct BodyView {
+    /// `json` (pretty-printed), `text`, `hex` (not UTF-8) or `none` (not read).
+    form: &'static str,
+    text: String,
+    /// Bytes in all; the hex view shows at most 64 KiB of them.
+    bytes: usize,
+}
+
+fn body_view(r: &Received) -> BodyView {
+    let Some(b) = &r.body else {
+        return BodyView {
+            form: "none",
+            text: r.note.to_string(),
+            bytes: 0,
+        };
+    };
+    let pretty = r
+        .body_is_json
+        .then(|| serde_json::from_slice::<Value>(b).ok())
+        .flatten()
+        .and_then(|v| serde_json::to_string_pretty(&v).ok());
+    let (form, text) = match (pretty, std::str::from_utf8(b)) {
+        (Some(p), _) => ("json", p),
+        (None, Ok(t)) => ("text", t.to_string()),
+        (None, Err(_)) => ("hex", hex_dump(&b[..b.len().min(MAX_HEX)])),
+    };
+    BodyView {
+        form,
+        text,
+        bytes: b.len(),
+    }
+}
+
+/// Sixteen bytes a line: offset, hex, and the printable ASCII.
+fn hex_dump(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    for (i, chunk) in bytes.chunks(16).enumerate() {
+        let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
+        let ascii: String = chunk
+            .iter()
+            .map(|&b| {
+                if b.is_ascii_graphic() || b == b' ' {
+                    b as char
+                } else {
+                    '.'
+                }
+            })
+            .collect();
+        out.push_str(&format!("{:08x}  {:<47}  {ascii}\n", i * 16, hex.join(" ")));
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct ForwardedView<'a> {
+    url: String,
+    status: Option<u16>,
+    error: Option<&'a str>,
+    latency_ms: f64,
+    headers: &'a [(String, String)],
+    /// The start of the app's body, as text.
+    body: Cow<'a, str>,
+}
+
+#[derive(Serialize)]
+struct Previous {
+    seq: u64,
+    /// What changed in the body; `null` when that delivery is no longer held.
+    changes: Option<Vec<Change>>,
+}
+
+/// `GET /api/requests/SEQ`.
+#[derive(Serialize)]
+struct Detail<'a> {
+    /// The `request` line of `listen --json`, as it printed it.
+    request: Value,
+    headers: Vec<(&'a str, Cow<'a, str>)>,
+    body: BodyView,
+    /// `verify`'s checks and diagnosis with listen's key; `null` under `--no-verify`.
+    verify: Option<Report>,
+    forwarded: Option<ForwardedView<'a>>,
+    previous: Option<Previous>,
+}
+
+/// The request as a capture holds it (no body when it was not read).
+fn request_of(r: &Received) -> Option<Request> {
+    Some(Request {
+        method: r.method.to_string(),
+        path: r.path.clone(),
+        headers: r
+            .headers
+            .iter()
+            .map(|(n, v)| {
+                (
+                    n.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect(),
+        body: r.body.clone()?,
+        body_form: BodyForm::Exact,
+    })
+}
+
+fn received(e: &Entry) -> Option<&Received> {
+    match &*e.event {
+        Event::Request(r) => Some(r),
+        Event::Rejected(_) => None,
+    }
+}
+
+fn json_body(r: &Received) -> Option<Value> {
+    r.body
+        .as_ref()
+        .filter(|_| r.body_is_json)
+        .and_then(|b| serde_json::from_slice(b).ok())
+}
+
+pub fn detail(e: &Entry, inspector: &Inspector, setup: &Setup) -> Value {
+    let Some(r) = received(e) else {
+        let mut line = Vec::new();
+        write_line(&mut line, e);
+        return serde_json::from_slice(&line).unwrap_or(Value::Null);
+    };
+    let mut line = Vec::new();
+    write_line(&mut line, e);
+    let verify = setup.key.as_ref().and_then(|key| {
+        let req = request_of(r)?;
+        let keys = [NamedKey {
+            label: "listen's key".into(),
+            key: key.clone(),
+        }];
+        Some(judge::check(&req, &keys, &CheckOptions::at(r.time)))
+    });
+    let previous = e.previous.map(|seq| Previous {
+        seq,
+        changes: inspector
+            .get(seq)
+            .as_deref()
+            .and_then(received)
+            .and_then(json_body)
+            .zip(json_body(r))
+            .map(|(before, after)| diff::diff(&before, &after)),
+    });
+    let d = Detail {
+        request: serde_json::from_slice(&line).unwrap_or(Value::Null),
+        headers: r
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), String::from_utf8_lossy(v.as_bytes())))
+            .collect(),
+        body: body_view(r),
+        verify,
+        forwarded: r.forwarded.as_ref().map(|f| ForwardedView {
+            url: setup
+                .forward
+                .as_ref()
+                .map(|f| f.url.to_string())
+                .unwrap_or_default(),
+            status: f.status,
+            error: f.error.as_deref(),
+            latency_ms: delivery::ms(f.latency),
+            headers: &f.response_headers,
+            body: String::from_utf8_lossy(&f.response_body),
+        }),
+        previous,
+    };
+    serde_json::to_value(&d).unwrap_or(Value::Null)
+}
+
+/// `GET /api/requests/SEQ/capture`: the capture document `listen --save` would write.
+pub fn capture(e: &Entry) -> Response {
+    let Some(r) = received(e) else {
+        return text(404, "a refused connection has no capture");
+    };
+    let doc = ToSave {
+        received_at: r.time,
+        remote_addr: r.remote,
+        method: r.method.clone(),
+        path: r.path.clone(),
+        headers: r.headers.clone(),
+        body: r.body.clone().ok_or_else(|| r.note.to_string()),
+    };
+    let key = r
+        .body_digest
+        .map(|d| crate::protocol::signature::hex32(&d))
+        .unwrap_or_default();
+    let name = capture_name(r.seq, r.event.as_deref(), &key);
+    let mut body = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+    body.push(b'\n');
+    let mut resp = response(200, "application/json", body);
+    if let Ok(v) = format!("attachment; filename=\"{name}\"").parse() {
+        resp.headers_mut().insert("content-disposition", v);
+    }
+    resp
+}
+
+/// Where an action sends: the URL typed in, else the `--forward-to` app, else (for curl only)
+/// the listener itself.
+fn target(
+    asked: Option<&str>,
+    setup: &Setup,
+    r: &Received,
+    self_ok: bool,
+) -> Result<reqwest::Url, String> {
+    match asked.map(str::trim).filter(|u| !u.is_empty()) {
+        Some(u) => {
+            let url = reqwest::Url::parse(u).map_err(|e| format!("URL {u}: {e}"))?;
+            if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+                return Err(format!("URL {u}: use an http:// or https:// URL"));
+            }
+            Ok(url)
+        }
+        None => match &setup.forward {
+            Some(f) => Ok(f.url.clone()),
+            None if self_ok => reqwest::Url::parse(&format!("{}{}", setup.listen_url, r.path))
+                .map_err(|e| e.to_string()),
+            None => Err("listen has no --forward-to app: type the URL to send to".into()),
+        },
+    }
+}
+
+/// The request ready to send again, re-signed with listen's key when asked.
+fn item(r: &Received, setup: &Setup, resign: bool) -> Result<Item, Refusal> {
+    let req = request_of(r).ok_or((
+        409,
+        format!(
+            "the body of #{} was not read ({}): nothing to send",
+            r.seq, r.note
+        ),
+    ))?;
+    let key = match (resign, &setup.key) {
+        (false, _) => None,
+        (true, Some(k)) => Some(k),
+        (true, None) => {
+            return Err((
+                409,
+                "listen runs with --no-verify: it has no key to re-sign with".into(),
+            ))
+        }
+    };
+    Item::new(format!("#{}", r.seq), req, key).map_err(|e| (400, e.to_string()))
+}
+
+/// `GET /api/requests/SEQ/curl?url=URL`: a POSIX-shell command that sends the request again.
+pub fn curl(e: &Entry, setup: &Setup, query: &str) -> Response {
+    let Some(r) = received(e) else {
+        return text(404, "a refused connection has no request to copy");
+    };
+    let mut asked = None;
+    let mut resign = false;
+    for (k, v) in url::form_urlencoded::parse(query.as_bytes()) {
+        match &*k {
+            "url" => asked = Some(v.into_owned()),
+            "resign" => resign = v == "1" || v == "true",
+            _ => {}
+        }
+    }
+    refused((|| {
+        let url = target(asked.as_deref(), setup, r, true).map_err(bad)?;
+        let item = item(r, setup, resign)?;
+        let mut out = Vec::new();
+        let printed = PrintedRequest {
+            url: &url,
+            headers: &item.headers,
+            body: &item.body,
+        };
+        printed
+            .write_curl(&mut out)
+            .map_err(|e| (500, e.to_string()))?;
+        Ok(response(200, "text/plain; charset=utf-8", out))
+    })())
+}
+
+/// What an action's POST body may say.
+#[derive(Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct ActionAsk {
+    url: Option<String>,
+    resign: bool,
+    schedule: Option<String>,
+    max_attempts: Option<u32>,
+}
+
+/// Why an action was not carried out: the status and the message.
+type Refusal = (u16, String);
+
+fn refused(r: Result<Response, Refusal>) -> Response {
+    r.unwrap_or_else(|(status, why)| text(status, &why))
+}
+
+fn bad(e: impl std::fmt::Display) -> Refusal {
+    (400, e.to_string())
+}
+
+async fn ask(body: hyper::body::Incoming) -> Result<ActionAsk, Refusal> {
+    let bytes: Bytes = Limited::new(body, 64 * 1024)
+        .collect()
+        .await
+        .map_err(|e| bad(format!("cannot read the request: {e}")))?
+        .to_bytes();
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(ActionAsk::default());
+    }
+    serde_json::from_slice(&bytes).map_err(|e| bad(format!("bad request body: {e}")))
+}
+
+fn client(url: &reqwest::Url, setup: &Setup) -> Result<reqwest::Client, Refusal> {
+    if let Some(f) = setup.forward.as_ref().filter(|f| &f.url == url) {
+        return Ok(f.client.clone());
+    }
+    delivery::build_client(&ClientOptions {
+        timeout: ACTION_TIMEOUT,
+        max_idle_per_host: 0,
+        urls: vec![url.clone()],
+        connect: setup.connect.clone(),
+    })
+    .map_err(bad)
+}
+
+/// `POST /api/requests/SEQ/resend`: what the app answered.
+#[derive(Serialize)]
+#[serde(tag = "type", rename = "resend")]
+struct Resent<'a> {
+    seq: u64,
+    url: String,
+    resigned: bool,
+    status: Option<u16>,
+    accepted: bool,
+    latency_ms: f64,
+    error: Option<&'a DeliveryError>,
+    response_headers: &'a [(String, String)],
+    response_body: Cow<'a, str>,
+}
+
+pub async fn resend(e: &Entry, setup: &Setup, body: hyper::body::Incoming) -> Response {
+    refused(resend_one(e, setup, body).await)
+}
+
+async fn resend_one(
+    e: &Entry,
+    setup: &Setup,
+    body: hyper::body::Incoming,
+) -> Result<Response, Refusal> {
+    let r = received(e).ok_or((404, "a refused connection has no request to send".into()))?;
+    let ask = ask(body).await?;
+    let url = target(ask.url.as_deref(), setup, r, false).map_err(bad)?;
+    let item = item(r, setup, ask.resign)?;
+    let client = client(&url, setup)?;
+    let headers = delivery::header_map(&item.headers).map_err(bad)?;
+    let outcome = delivery::deliver(&client, &url, headers, item.body, ACTION_TIMEOUT).await;
+    Ok(json(
+        200,
+        &Resent {
+            seq: r.seq,
+            url: url.to_string(),
+            resigned: ask.resign,
+            status: outcome.status,
+            accepted: outcome.accepted(),
+            latency_ms: delivery::ms(outcome.latency),
+            error: outcome.error.as_ref(),
+            response_headers: &outcome.response_headers,
+            response_body: String::from_utf8_lossy(&outcome.response_body),
+        },
+    ))
+}
+
+/// `POST /api/requests/SEQ/replay`: the request re-delivered on a retry schedule on the
+/// simulated clock (nothing waits), answered with the lines `replay --json` prints.
+pub async fn replay(e: &Entry, setup: &Setup, body: hyper::body::Incoming) -> Response {
+    refused(replay_one(e, setup, body).await)
+}
+
+async fn replay_one(
+    e: &Entry,
+    setup: &Setup,
+    body: hyper::body::Incoming,
+) -> Result<Response, Refusal> {
+    let r = received(e).ok_or((404, "a refused connection has no request to replay".into()))?;
+    let ask = ask(body).await?;
+    let url = target(ask.url.as_deref(), setup, r, false).map_err(bad)?;
+    let spec = ask.schedule.as_deref().unwrap_or("wellnessliving");
+    let policy = schedule::parse_policy(spec).map_err(|e| bad(format!("schedule: {e}")))?;
+    let schedule = Schedule {
+        policy,
+        max_attempts: ask.max_attempts,
+        jitter_pct: 0.0,
+        seed: None,
+    };
+    let attempts = schedule.attempts().map_err(bad)?;
+    let plan = replay::Plan {
+        url,
+        schedule,
+        attempts,
+        start: chrono::Utc::now(),
+        speed: None,
+        duplicates: 0,
+        resigned: ask.resign,
+        timeout: ACTION_TIMEOUT,
+        items: vec![item(r, setup, ask.resign)?],
+        connect: setup.connect.clone(),
+    };
+    let mut out = Vec::new();
+    let mut view = crate::output::replay::ReplayView::new(&mut out, true, &plan);
+    let done = match replay::run(&plan, &mut view).await {
+        Ok(totals) => view.summary(&totals).map_err(anyhow::Error::from),
+        Err(e) => Err(e),
+    };
+    done.map_err(|e| (500, format!("replay failed: {e}")))?;
+    Ok(response(200, "application/x-ndjson", out))
+}
