@@ -462,3 +462,66 @@ impl Body for EventStream {
 pub fn url(addr: SocketAddr) -> String {
     format!("http://{addr}/")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::receiver::{Received, SigVerdict};
+    use std::borrow::Cow;
+
+    fn request(seq: u64, record: Option<&str>) -> Arc<Event> {
+        Arc::new(Event::Request(Box::new(Received {
+            seq,
+            time: "2026-01-02T03:04:05.500Z".parse().unwrap(),
+            remote: "127.0.0.1:5000".parse().unwrap(),
+            method: hyper::Method::POST,
+            path: "/hook".into(),
+            headers: hyper::HeaderMap::new(),
+            body: Some(Bytes::from_static(b"{}")),
+            body_digest: None,
+            body_is_json: true,
+            event: Some("client.updated".into()),
+            family: Some(Family::Client),
+            signature: SigVerdict::Unchecked,
+            payload_key: None,
+            payload_key_ok: None,
+            generated_at: None,
+            sent_at: None,
+            duplicate_of: None,
+            stale: None,
+            record_id: record.map(str::to_string),
+            status: 200,
+            note: Cow::Borrowed("valid delivery"),
+            saved_to: None,
+            save_error: None,
+            forwarded: None,
+            handled_in: Duration::ZERO,
+        })))
+    }
+
+    #[test]
+    fn holds_the_last_thousand_and_links_deliveries_of_a_record() {
+        let inspector = Inspector::new();
+        let batch: Vec<Arc<Event>> = (1..=HELD as u64 + 5)
+            .map(|seq| request(seq, Some(if seq % 2 == 0 { "even" } else { "odd" })))
+            .collect();
+        inspector.push(&batch[..3]);
+        let (held, mut live) = inspector.subscribe();
+        assert_eq!(held.len(), 3);
+        assert_eq!(held[0].previous, None);
+        assert_eq!(held[2].previous, Some(1), "#3 is the same record as #1");
+        inspector.push(&batch[3..]);
+        // The feed gives what came after the snapshot, in order, nothing twice.
+        assert_eq!(live.try_recv().map(|e| e.seq()).unwrap(), Some(4));
+        assert_eq!(inspector.counts(), (HELD, 5));
+        assert!(inspector.get(5).is_none(), "dropped");
+        assert_eq!(inspector.get(6).and_then(|e| e.previous), Some(4));
+        assert_eq!(
+            inspector.get(HELD as u64 + 5).and_then(|e| e.previous),
+            Some(HELD as u64 + 3)
+        );
+        // A request of no known record links nothing.
+        inspector.push(&[request(2000, None)]);
+        assert_eq!(inspector.get(2000).and_then(|e| e.previous), None);
+    }
+}

@@ -220,6 +220,41 @@ fn an_explicit_busy_port_is_exit_3_and_no_ui_serves_nothing() {
     assert_eq!(types, ["listening", "summary"]);
 }
 
+/// A body that is not UTF-8 is shown as a hex dump; with --no-verify there is no verify
+/// report; a body refused for its size is no capture to resend.
+#[test]
+fn bodies_that_are_not_text_are_shown_in_hex() {
+    let l = Listener::start(&["--no-verify", "--max-body", "1KiB"]);
+    let ui = l
+        .inspector
+        .clone()
+        .unwrap()
+        .trim_start_matches("Inspector on ")
+        .to_string();
+    post(&l.hook_url(), &[], b"\xff\xfe{}");
+    post(&l.hook_url(), &[], &[b' '; 2000]);
+    let (status, detail) = request("GET", &format!("{ui}api/requests/1"), &[], b"");
+    assert_eq!(status, 200, "{detail}");
+    let d: Value = serde_json::from_str(&detail).unwrap();
+    assert_eq!(d["body"]["form"], "hex");
+    assert_eq!(d["body"]["bytes"], 4);
+    assert_eq!(
+        d["body"]["text"],
+        format!("00000000  ff fe 7b 7d{}  ..{{}}\n", " ".repeat(47 - 11))
+    );
+    assert!(d["verify"].is_null());
+    let (status, why) = request(
+        "POST",
+        &format!("{ui}api/requests/2/resend"),
+        &[("x-wl-hook-inspector", "1")],
+        format!(r#"{{"url":"{}"}}"#, l.hook_url()).as_bytes(),
+    );
+    assert_eq!(status, 409, "{why}");
+    assert!(why.contains("was not read"), "{why}");
+    l.terminate();
+    l.finish();
+}
+
 /// Bound to loopback even when the receiver is exposed.
 #[test]
 fn the_inspector_stays_on_loopback_when_the_receiver_is_exposed() {
