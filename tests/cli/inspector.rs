@@ -161,9 +161,18 @@ fn the_api_refuses_other_hosts_and_cross_site_actions() {
 
 #[test]
 fn a_busy_default_port_falls_back_and_says_so() {
-    // Hold the default port (every other test asks for --ui-port 0). Something else may hold
-    // it already: busy either way.
-    let _held = std::net::TcpListener::bind("127.0.0.1:9001");
+    // Hold the default port (every other test asks for --ui-port 0). Something outside the
+    // tests may hold it already: busy either way.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let _held = loop {
+        match std::net::TcpListener::bind("127.0.0.1:9001") {
+            Ok(l) => break Some(l),
+            Err(_) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(50))
+            }
+            Err(_) => break None,
+        }
+    };
     let out = wl()
         .args(["listen", "--port", "0", "--timeout", "200ms"])
         .timeout(Duration::from_secs(20))
