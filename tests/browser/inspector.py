@@ -176,6 +176,12 @@ def main():
             checks.run("the detail view shows headers, the pretty body, verify and the app's answer", detail)
 
             def keyboard_and_diff():
+                # One tab stop for the list: the selected row (#1, from the check above).
+                page.focus("#f-search")
+                page.keyboard.press("Tab")
+                assert page.evaluate("document.activeElement.dataset.seq") == "1"
+                page.keyboard.press("ArrowUp")
+                assert page.evaluate("document.activeElement.dataset.seq") == "2"
                 row(4).focus()
                 page.keyboard.press("Enter")
                 expect(page.locator("#detail-title")).to_have_text("#4 client.updated")

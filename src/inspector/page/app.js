@@ -56,7 +56,7 @@ function statusClass(s) {
 function row(item) {
   const line = item.line;
   const tr = document.createElement("tr");
-  tr.tabIndex = 0;
+  tr.tabIndex = -1;
   tr.setAttribute("aria-selected", "false");
   const v = verdict(line);
   tr.append(el("td", line.seq !== undefined ? "#" + line.seq : "–"));
@@ -101,6 +101,14 @@ function refilter() {
     if (!item.tr.hidden) shown++;
   }
   counts(shown);
+  rove();
+}
+
+// One row is in the tab order (the selected one, else the newest shown); arrows move from it.
+function rove(to) {
+  const rows = visibleRows();
+  const target = to || rows.find((tr) => tr.getAttribute("aria-selected") === "true") || rows[0];
+  for (const tr of $("rows").children) tr.tabIndex = tr === target ? 0 : -1;
 }
 
 function counts(shown) {
@@ -122,6 +130,7 @@ function add(line) {
     old.tr.remove();
     if (old.line.seq !== undefined) bySeq.delete(old.line.seq);
   }
+  rove();
   if (line.event && ![...$("f-event").options].some((o) => o.value === line.event)) {
     $("f-event").append(new Option(line.event, line.event));
   }
@@ -165,6 +174,7 @@ function show(v) {
 async function select(seq) {
   selected = seq;
   for (const item of items) item.tr.setAttribute("aria-selected", String(item.line.seq === seq));
+  rove();
   let d;
   try {
     d = JSON.parse(await call("/api/requests/" + seq));
@@ -330,7 +340,10 @@ function keys(e) {
     e.preventDefault();
     const rows = visibleRows();
     const i = rows.indexOf(tr) + (e.key === "ArrowDown" ? 1 : -1);
-    if (rows[i]) rows[i].focus();
+    if (rows[i]) {
+      rove(rows[i]);
+      rows[i].focus();
+    }
   }
 }
 
