@@ -1,129 +1,27 @@
-//! The inspector's JSON API: a request's details, and the actions on it. The request itself is
-//! always the line `listen --json` prints (one model, two views); details add what that line
-//! leaves out (headers, the verify report, the app's answer, the change from the previous
-//! delivery of the same record).
+//! The inspector's API: what a request's details hold (verify's report with listen's key, the
+//! change since the record's previous delivery), and the actions on it: capture, curl, resend,
+//! replay. How each answer reads is `output::inspector`'s.
 
-use std::borrow::Cow;
 use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Limited};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 
-use super::diff::{self, Change};
 use super::{json, response, text, Entry, Inspector, Response, Setup};
 use crate::capture::{BodyForm, Request};
-use crate::delivery::{self, ClientOptions, DeliveryError};
-use crate::judge::{self, CheckOptions, NamedKey, Report};
-use crate::output::listen::{BodyMode, ListenView};
+use crate::delivery::{self, ClientOptions};
+use crate::judge::{self, diff, CheckOptions, NamedKey};
+use crate::output::inspector::{self as view, Previous, Resent};
 use crate::output::request::PrintedRequest;
 use crate::replay::{self, Item};
 use crate::schedule::{self, Schedule};
 use crate::server::receiver::{Event, Received};
 use crate::server::saver::{capture_name, ToSave};
 
-/// Write the event's `listen --json` line (with its newline).
-pub fn write_line(out: &mut Vec<u8>, e: &Entry) {
-    let view = ListenView {
-        json: true,
-        body: BodyMode::Full,
-    };
-    // Writing to memory cannot fail.
-    let _ = view.write_event(out, &e.event);
-}
-
-/// At most this much of a body is shown in hex.
-const MAX_HEX: usize = 64 * 1024;
-
 /// How long an action waits for the app.
 const ACTION_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// The body as the page shows it.
-#[derive(Serialize)]
-struct BodyView {
-    /// `json` (pretty-printed), `text`, `hex` (not UTF-8) or `none` (not read).
-    form: &'static str,
-    text: String,
-    /// Bytes in all; the hex view shows at most 64 KiB of them.
-    bytes: usize,
-}
-
-fn body_view(r: &Received) -> BodyView {
-    let Some(b) = &r.body else {
-        return BodyView {
-            form: "none",
-            text: r.note.to_string(),
-            bytes: 0,
-        };
-    };
-    let pretty = r
-        .body_is_json
-        .then(|| serde_json::from_slice::<Value>(b).ok())
-        .flatten()
-        .and_then(|v| serde_json::to_string_pretty(&v).ok());
-    let (form, text) = match (pretty, std::str::from_utf8(b)) {
-        (Some(p), _) => ("json", p),
-        (None, Ok(t)) => ("text", t.to_string()),
-        (None, Err(_)) => ("hex", hex_dump(&b[..b.len().min(MAX_HEX)])),
-    };
-    BodyView {
-        form,
-        text,
-        bytes: b.len(),
-    }
-}
-
-/// Sixteen bytes a line: offset, hex, and the printable ASCII.
-fn hex_dump(bytes: &[u8]) -> String {
-    let mut out = String::new();
-    for (i, chunk) in bytes.chunks(16).enumerate() {
-        let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
-        let ascii: String = chunk
-            .iter()
-            .map(|&b| {
-                if b.is_ascii_graphic() || b == b' ' {
-                    b as char
-                } else {
-                    '.'
-                }
-            })
-            .collect();
-        out.push_str(&format!("{:08x}  {:<47}  {ascii}\n", i * 16, hex.join(" ")));
-    }
-    out
-}
-
-#[derive(Serialize)]
-struct ForwardedView<'a> {
-    url: String,
-    status: Option<u16>,
-    error: Option<&'a str>,
-    latency_ms: f64,
-    headers: &'a [(String, String)],
-    /// The start of the app's body, as text.
-    body: Cow<'a, str>,
-}
-
-#[derive(Serialize)]
-struct Previous {
-    seq: u64,
-    /// What changed in the body; `null` when that delivery is no longer held.
-    changes: Option<Vec<Change>>,
-}
-
-/// `GET /api/requests/SEQ`.
-#[derive(Serialize)]
-struct Detail<'a> {
-    /// The `request` line of `listen --json`, as it printed it.
-    request: Value,
-    headers: Vec<(&'a str, Cow<'a, str>)>,
-    body: BodyView,
-    /// `verify`'s checks and diagnosis with listen's key; `null` under `--no-verify`.
-    verify: Option<Report>,
-    forwarded: Option<ForwardedView<'a>>,
-    previous: Option<Previous>,
-}
 
 /// The request as a capture holds it (no body when it was not read).
 fn request_of(r: &Received) -> Option<Request> {
@@ -160,14 +58,7 @@ fn json_body(r: &Received) -> Option<Value> {
 }
 
 pub fn detail(e: &Entry, inspector: &Inspector, setup: &Setup) -> Value {
-    let Some(r) = received(e) else {
-        let mut line = Vec::new();
-        write_line(&mut line, e);
-        return serde_json::from_slice(&line).unwrap_or(Value::Null);
-    };
-    let mut line = Vec::new();
-    write_line(&mut line, e);
-    let verify = setup.key.as_ref().and_then(|key| {
+    let verify = received(e).zip(setup.key.as_ref()).and_then(|(r, key)| {
         let req = request_of(r)?;
         let keys = [NamedKey {
             label: "listen's key".into(),
@@ -182,33 +73,15 @@ pub fn detail(e: &Entry, inspector: &Inspector, setup: &Setup) -> Value {
             .as_deref()
             .and_then(received)
             .and_then(json_body)
-            .zip(json_body(r))
+            .zip(received(e).and_then(json_body))
             .map(|(before, after)| diff::diff(&before, &after)),
     });
-    let d = Detail {
-        request: serde_json::from_slice(&line).unwrap_or(Value::Null),
-        headers: r
-            .headers
-            .iter()
-            .map(|(n, v)| (n.as_str(), String::from_utf8_lossy(v.as_bytes())))
-            .collect(),
-        body: body_view(r),
+    view::detail(
+        &e.event,
         verify,
-        forwarded: r.forwarded.as_ref().map(|f| ForwardedView {
-            url: setup
-                .forward
-                .as_ref()
-                .map(|f| f.url.to_string())
-                .unwrap_or_default(),
-            status: f.status,
-            error: f.error.as_deref(),
-            latency_ms: delivery::ms(f.latency),
-            headers: &f.response_headers,
-            body: String::from_utf8_lossy(&f.response_body),
-        }),
+        setup.forward.as_ref().map(|f| &f.url),
         previous,
-    };
-    serde_json::to_value(&d).unwrap_or(Value::Null)
+    )
 }
 
 /// `GET /api/requests/SEQ/capture`: the capture document `listen --save` would write.
@@ -361,21 +234,6 @@ fn client(url: &reqwest::Url, setup: &Setup) -> Result<reqwest::Client, Refusal>
     .map_err(bad)
 }
 
-/// `POST /api/requests/SEQ/resend`: what the app answered.
-#[derive(Serialize)]
-#[serde(tag = "type", rename = "resend")]
-struct Resent<'a> {
-    seq: u64,
-    url: String,
-    resigned: bool,
-    status: Option<u16>,
-    accepted: bool,
-    latency_ms: f64,
-    error: Option<&'a DeliveryError>,
-    response_headers: &'a [(String, String)],
-    response_body: Cow<'a, str>,
-}
-
 pub async fn resend(e: &Entry, setup: &Setup, body: hyper::body::Incoming) -> Response {
     refused(resend_one(e, setup, body).await)
 }
@@ -392,20 +250,7 @@ async fn resend_one(
     let client = client(&url, setup)?;
     let headers = delivery::header_map(&item.headers).map_err(bad)?;
     let outcome = delivery::deliver(&client, &url, headers, item.body, ACTION_TIMEOUT).await;
-    Ok(json(
-        200,
-        &Resent {
-            seq: r.seq,
-            url: url.to_string(),
-            resigned: ask.resign,
-            status: outcome.status,
-            accepted: outcome.accepted(),
-            latency_ms: delivery::ms(outcome.latency),
-            error: outcome.error.as_ref(),
-            response_headers: &outcome.response_headers,
-            response_body: String::from_utf8_lossy(&outcome.response_body),
-        },
-    ))
+    Ok(json(200, &Resent::of(r.seq, &url, ask.resign, &outcome)))
 }
 
 /// `POST /api/requests/SEQ/replay`: the request re-delivered on a retry schedule on the

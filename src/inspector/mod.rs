@@ -13,7 +13,6 @@
 //! `Origin`, or the [`ACTION_HEADER`] that no cross-site form can set.
 
 mod api;
-mod diff;
 
 use std::collections::{HashMap, VecDeque};
 use std::convert::Infallible;
@@ -371,7 +370,7 @@ impl Server {
         let (held, _) = self.inspector.subscribe();
         let mut out = Vec::new();
         for e in held {
-            api::write_line(&mut out, &e);
+            crate::output::inspector::write_line(&mut out, &e.event);
         }
         response(200, "application/x-ndjson", out)
     }
@@ -439,7 +438,7 @@ fn sse_event(out: &mut Vec<u8>, e: &Entry) {
     out.extend_from_slice(kind);
     out.extend_from_slice(b"\ndata: ");
     // A JSON line holds no newline (strings escape theirs), so it is one data line.
-    api::write_line(out, e);
+    crate::output::inspector::write_line(out, &e.event);
     out.extend_from_slice(b"\n");
 }
 
