@@ -114,6 +114,7 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Stop after this long; exit 1 if --count or --expect-topic was not met by then')
             [CompletionResult]::new('--expect-topic', '--expect-topic', [CompletionResultType]::ParameterName, 'An event that must arrive with a valid signature (repeatable, aliases allowed)')
             [CompletionResult]::new('--ready-file', '--ready-file', [CompletionResultType]::ParameterName, 'Write the URL here (atomically) once connections are accepted')
+            [CompletionResult]::new('--ui-port', '--ui-port', [CompletionResultType]::ParameterName, 'Port of the browser inspector on 127.0.0.1 (default 9001, another free one when busy; 0 picks a free one)')
             [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Connections served at once')
             [CompletionResult]::new('--read-timeout', '--read-timeout', [CompletionResultType]::ParameterName, 'Time a client has to send its headers, and its body')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never')
@@ -125,6 +126,7 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not check the https endpoint''s certificate (TLS only: signatures are judged as always)')
             [CompletionResult]::new('--exit-with-parent', '--exit-with-parent', [CompletionResultType]::ParameterName, 'Stop when the process that started listen exits (a CI script that dies leaves no listener)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'One JSON object per line: listening, each request, summary')
+            [CompletionResult]::new('--no-ui', '--no-ui', [CompletionResultType]::ParameterName, 'Do not serve the browser inspector')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break

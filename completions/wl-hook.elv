@@ -109,6 +109,7 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand --timeout 'Stop after this long; exit 1 if --count or --expect-topic was not met by then'
             cand --expect-topic 'An event that must arrive with a valid signature (repeatable, aliases allowed)'
             cand --ready-file 'Write the URL here (atomically) once connections are accepted'
+            cand --ui-port 'Port of the browser inspector on 127.0.0.1 (default 9001, another free one when busy; 0 picks a free one)'
             cand --max-connections 'Connections served at once'
             cand --read-timeout 'Time a client has to send its headers, and its body'
             cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
@@ -120,6 +121,7 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand --insecure 'Do not check the https endpoint''s certificate (TLS only: signatures are judged as always)'
             cand --exit-with-parent 'Stop when the process that started listen exits (a CI script that dies leaves no listener)'
             cand --json 'One JSON object per line: listening, each request, summary'
+            cand --no-ui 'Do not serve the browser inspector'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }

@@ -195,6 +195,7 @@ purchase\t'the Purchases family\'s first event'
 purchases\t'the Purchases family\'s first event'
 all\t'all 13 events'"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l ready-file -d 'Write the URL here (atomically) once connections are accepted' -r -F
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l ui-port -d 'Port of the browser inspector on 127.0.0.1 (default 9001, another free one when busy; 0 picks a free one)' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l max-connections -d 'Connections served at once' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l read-timeout -d 'Time a client has to send its headers, and its body' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l color -d 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
@@ -208,6 +209,7 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l reset -d 'Fai
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l insecure -d 'Do not check the https endpoint\'s certificate (TLS only: signatures are judged as always)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l exit-with-parent -d 'Stop when the process that started listen exits (a CI script that dies leaves no listener)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l json -d 'One JSON object per line: listening, each request, summary'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l no-ui -d 'Do not serve the browser inspector'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l secret -d 'A key to try (repeatable); reports name the one that matched, never its value [also: $WL_HOOK_SECRET]' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l secret-file -d 'Read a key from a file (repeatable; one trailing newline is trimmed)' -r -F

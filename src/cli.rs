@@ -190,15 +190,17 @@ Examples:
   wl-hook listen --fail-first 3                    # watch a sender retry
   wl-hook listen --forward-to http://127.0.0.1:3000/webhooks
   wl-hook listen --ready-file url.txt --expect-topic purchases --timeout 30s --json > events.ndjson
+  wl-hook listen --ui-port 8080                    # the browser inspector on http://127.0.0.1:8080/
 
 Answers: a valid delivery gets --status (200); a missing or invalid signature 401; a body that is
 not JSON 400; a body over --max-body 413; any method but POST 405. The first stdout line is
-'Listening on http://HOST:PORT'.
+'Listening on http://HOST:PORT', the second 'Inspector on http://127.0.0.1:PORT/': a page that
+shows each request live, with resend, replay and curl (the last 1,000 requests; --no-ui for none).
 
 Exit codes: 0 stopped with every expectation met (--count reached, every --expect-topic arrived,
 or a plain stop); 1 --timeout passed before --count was reached or an expected event arrived, or
-stdout can no longer be written (listen then stops at once); 2 input error; 3 the address cannot
-be bound.";
+stdout can no longer be written (listen then stops at once); 2 input error; 3 the address (or an
+explicit --ui-port) cannot be bound.";
 
 /// `check --help`'s text after the options; the scenario list comes from the catalogue.
 fn check_help() -> String {
@@ -855,6 +857,14 @@ pub struct ListenArgs {
     /// One JSON object per line: listening, each request, summary
     #[arg(long)]
     pub json: bool,
+
+    /// Port of the browser inspector on 127.0.0.1 (default 9001, another free one when busy; 0 picks a free one)
+    #[arg(long, value_name = "PORT", conflicts_with = "no_ui")]
+    pub ui_port: Option<u16>,
+
+    /// Do not serve the browser inspector
+    #[arg(long)]
+    pub no_ui: bool,
 
     /// Connections served at once
     #[arg(long, value_name = "N", default_value_t = 256)]

@@ -13,6 +13,7 @@ pub mod duration;
 pub mod exit;
 pub mod files;
 pub mod fixture;
+pub mod inspector;
 pub mod json;
 pub mod judge;
 pub mod output;

@@ -12,6 +12,7 @@ use crate::cli::{BodyArg, ListenArgs};
 use crate::commands::common;
 use crate::delivery::{self, ClientOptions};
 use crate::exit::{failure, input_error, Exit};
+use crate::inspector::{self, Inspector, UiPort};
 use crate::output::background::Shower;
 use crate::output::listen::{BodyMode, ListenView};
 use crate::protocol::topics;
@@ -33,6 +34,10 @@ pub struct ListenPlan {
     pub ready_file: Option<PathBuf>,
     /// The key in use is the public development key.
     pub dev_key: bool,
+    /// The browser inspector's port; `None` with `--no-ui`.
+    pub ui: Option<UiPort>,
+    /// `--cacert`, `--insecure` and `-H`, for the inspector's actions as for forwarding.
+    pub connect: delivery::Connect,
 }
 
 impl ListenPlan {
@@ -71,16 +76,14 @@ impl ListenPlan {
             .iter()
             .map(|e| e.name.to_string())
             .collect();
+        let connect = common::connect(
+            &args.tls,
+            common::added_headers(&args.forward_headers, "listen --forward-to")?,
+        )?;
         let forward = if args.forward_to.is_empty() {
             None
         } else {
-            Some(forward_to(
-                &args.forward_to,
-                common::connect(
-                    &args.tls,
-                    common::added_headers(&args.forward_headers, "listen --forward-to")?,
-                )?,
-            )?)
+            Some(forward_to(&args.forward_to, connect.clone())?)
         };
         let events = if args.events.is_empty() {
             None
@@ -180,6 +183,12 @@ impl ListenPlan {
             expected,
             ready_file: args.ready_file.clone(),
             dev_key,
+            ui: match (args.no_ui, args.ui_port) {
+                (true, _) => None,
+                (false, Some(p)) => Some(UiPort::Exact(p)),
+                (false, None) => Some(UiPort::Default),
+            },
+            connect,
         })
     }
 }
@@ -321,6 +330,30 @@ pub async fn listen<W: Write + Send + 'static>(
     }
     let url = format!("http://{addr}");
     // Everything that can fail is set up before anyone is told the receiver is ready.
+    let ui = match plan.ui {
+        Some(port) => Some(inspector::bind(port).await.map_err(|e| {
+            failure(
+                Exit::Unreachable,
+                format!(
+                    "cannot serve the inspector on 127.0.0.1:{}: {e}; choose another --ui-port (0 picks a free one) or --no-ui",
+                    match port { UiPort::Exact(p) => p, UiPort::Default => inspector::DEFAULT_PORT }
+                ),
+            )
+        })?),
+        None => None,
+    };
+    let setup = inspector::Setup {
+        listen_url: url.clone(),
+        keys: if plan.receiver.verify {
+            plan.receiver.keys.clone()
+        } else {
+            Vec::new()
+        },
+        fidelity: plan.receiver.fidelity.clone(),
+        strict: plan.receiver.strict,
+        forward: plan.receiver.forward.clone(),
+        connect: plan.connect.clone(),
+    };
     let (tx, mut rx) = mpsc::channel::<Event>(1024);
     let (stop_tx, stop_rx) = watch::channel(false);
     let receiver = Arc::new(
@@ -346,7 +379,20 @@ pub async fn listen<W: Write + Send + 'static>(
         crate::files::write_replace(path, format!("{url}\n").as_bytes())
             .map_err(|e| input_error(format!("--ready-file {}: {e}", path.display())))?;
     }
-    plan.view.write_listening(&mut out, &url)?;
+    let (inspector, ui_server, ui_url) = match ui {
+        Some((listener, note)) => {
+            if let Some(note) = note {
+                crate::output::note(&note);
+            }
+            let ui_url = inspector::url(listener.local_addr()?);
+            let store = Arc::new(Inspector::new());
+            let task = inspector::spawn(listener, store.clone(), setup)?;
+            (Some(store), Some(task), Some(ui_url))
+        }
+        None => (None, None, None),
+    };
+    plan.view
+        .write_listening(&mut out, &url, ui_url.as_deref())?;
     let mut shower = Shower::start(plan.view, out)?;
     let output_failed = shower.failed();
 
@@ -363,6 +409,7 @@ pub async fn listen<W: Write + Send + 'static>(
         tally: Tally::expecting(&plan.expected),
         shower,
         output_failed,
+        inspector,
     };
     let stop = Stop {
         count: plan.count,
@@ -374,6 +421,9 @@ pub async fn listen<W: Write + Send + 'static>(
     // it finishes.
     let _ = stop_tx.send(true);
     let drained = shown.drain(&mut rx, &mut server).await?;
+    if let Some(task) = ui_server {
+        task.abort();
+    }
     let tally = shown.tally;
     let mut out = shown.shower.finish()?;
     if !drained {
@@ -424,21 +474,26 @@ struct Shown<W, F> {
     tally: Tally,
     shower: Shower<W>,
     output_failed: F,
+    /// The browser inspector's store, which gets the same events.
+    inspector: Option<Arc<Inspector>>,
 }
 
 impl<W: Write + Send + 'static, F: std::future::Future<Output = ()> + Unpin> Shown<W, F> {
     /// Count `first` and every event waiting behind it, and have them shown. A failed output
     /// (stdout closed) ends listen at once.
     fn events(&mut self, first: Event, rx: &mut mpsc::Receiver<Event>) -> std::io::Result<()> {
-        let mut batch = vec![first];
+        let mut batch = vec![Arc::new(first)];
         while let Ok(e) = rx.try_recv() {
-            batch.push(e);
+            batch.push(Arc::new(e));
         }
         batch.iter().for_each(|e| self.tally.record_event(e));
         // Events left out by --events are counted, not shown.
-        batch.retain(|e| !matches!(e, Event::Request(r) if r.filtered));
+        batch.retain(|e| !matches!(&**e, Event::Request(r) if r.filtered));
         if batch.is_empty() {
             return Ok(());
+        }
+        if let Some(ui) = &self.inspector {
+            ui.push(&batch);
         }
         self.shower.show(batch)
     }

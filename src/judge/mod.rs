@@ -4,6 +4,7 @@
 
 mod checks;
 mod diagnose;
+pub mod diff;
 pub mod history;
 
 pub use checks::{check, Check, CheckOptions, NamedKey, Report, Status, CHECK_NAMES};

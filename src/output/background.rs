@@ -12,6 +12,7 @@
 use std::future::Future;
 use std::io::{self, BufWriter, Write};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender, TryRecvError};
+use std::sync::Arc;
 use std::thread::JoinHandle;
 
 use tokio::sync::oneshot;
@@ -24,7 +25,7 @@ pub const IN_FLIGHT: usize = 16;
 
 /// The output thread of one listen run, writing to `W`.
 pub struct Shower<W> {
-    to_thread: Option<SyncSender<Vec<Event>>>,
+    to_thread: Option<SyncSender<Vec<Arc<Event>>>>,
     thread: Option<JoinHandle<io::Result<W>>>,
     /// Resolves (with an error) when the thread ends.
     stopped: Option<oneshot::Receiver<()>>,
@@ -33,7 +34,7 @@ pub struct Shower<W> {
 impl<W: Write + Send + 'static> Shower<W> {
     /// Start a thread that shows events as `view` says, on `out`.
     pub fn start(view: ListenView, out: W) -> io::Result<Shower<W>> {
-        let (to_thread, events) = sync_channel::<Vec<Event>>(IN_FLIGHT);
+        let (to_thread, events) = sync_channel::<Vec<Arc<Event>>>(IN_FLIGHT);
         let (alive, stopped) = oneshot::channel::<()>();
         let thread = std::thread::Builder::new()
             .name("wl-hook-output".into())
@@ -50,7 +51,7 @@ impl<W: Write + Send + 'static> Shower<W> {
     }
 
     /// Hand `events` to the thread; the thread's error if it has stopped.
-    pub fn show(&mut self, events: Vec<Event>) -> io::Result<()> {
+    pub fn show(&mut self, events: Vec<Arc<Event>>) -> io::Result<()> {
         match self.to_thread.as_ref().map(|t| t.send(events)) {
             Some(Ok(())) => Ok(()),
             _ => Err(self.failure()),
@@ -107,7 +108,11 @@ impl<W> Drop for Shower<W> {
 }
 
 /// The thread: write each event, flush when none waits; return once the channel is closed.
-fn show_all<W: Write>(view: ListenView, batches: &Receiver<Vec<Event>>, out: W) -> io::Result<W> {
+fn show_all<W: Write>(
+    view: ListenView,
+    batches: &Receiver<Vec<Arc<Event>>>,
+    out: W,
+) -> io::Result<W> {
     let mut out = BufWriter::with_capacity(64 * 1024, out);
     while let Ok(first) = batches.recv() {
         let mut batch = first;
@@ -157,13 +162,13 @@ mod tests {
         body: BodyMode::None,
     };
 
-    fn rejected(n: u16) -> Event {
-        Event::Rejected(Rejected {
+    fn rejected(n: u16) -> Arc<Event> {
+        Arc::new(Event::Rejected(Rejected {
             time: "2026-01-02T03:04:05Z".parse().unwrap(),
             remote: "127.0.0.1:9".parse().unwrap(),
             status: Some(n),
             reason: format!("n{n}"),
-        })
+        }))
     }
 
     fn statuses(bytes: &[u8]) -> Vec<u64> {

@@ -54,12 +54,26 @@ fn ms(d: chrono::Duration) -> i64 {
 }
 
 impl ListenView {
-    pub fn write_listening(&self, out: &mut impl Write, url: &str) -> io::Result<()> {
+    /// The first line, and the inspector's after it (when it runs), written at once.
+    pub fn write_listening(
+        &self,
+        out: &mut impl Write,
+        url: &str,
+        inspector: Option<&str>,
+    ) -> io::Result<()> {
+        let mut lines = Vec::new();
         if self.json {
-            write_line(out, &Line::Listening { url })?;
+            write_line(&mut lines, &Line::Listening { url })?;
+            if let Some(url) = inspector {
+                write_line(&mut lines, &Line::Inspector { url })?;
+            }
         } else {
-            writeln!(out, "Listening on {url}")?;
+            writeln!(lines, "Listening on {url}")?;
+            if let Some(url) = inspector {
+                writeln!(lines, "Inspector on {url}")?;
+            }
         }
+        out.write_all(&lines)?;
         out.flush()
     }
 
@@ -310,7 +324,7 @@ fn findings(r: &Received) -> Vec<String> {
             let answer = format!(
                 "app answered {status} in {}{}",
                 crate::duration::human(f.latency),
-                app_body(&f.body)
+                app_body(&f.response_body)
             );
             findings.push(if crate::protocol::is_accepted_status(status) {
                 dim(&answer).to_string()
@@ -471,6 +485,7 @@ struct ForwardLine<'a> {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Line<'a> {
     Listening { url: &'a str },
+    Inspector { url: &'a str },
     Request(&'a RequestLine<'a>),
     Rejected(&'a RejectedLine<'a>),
     Summary(&'a SummaryLine<'a>),
@@ -624,7 +639,7 @@ impl<'a> RequestLine<'a> {
                 status: f.status,
                 error: f.error.as_deref(),
                 latency_ms: crate::delivery::ms(f.latency),
-                response_body: String::from_utf8_lossy(&f.body),
+                response_body: String::from_utf8_lossy(&f.response_body),
             }),
             // The text when the body is not JSON, or is JSON that cannot be re-serialised (a
             // lone surrogate escape, a number out of range) and does not fit on one line as it
@@ -817,7 +832,7 @@ mod tests {
     #[test]
     fn listening_rejected_and_summary_lines_are_typed() {
         let mut out = Vec::new();
-        JSON.write_listening(&mut out, "http://127.0.0.1:1")
+        JSON.write_listening(&mut out, "http://127.0.0.1:1", Some("http://127.0.0.1:2/"))
             .unwrap();
         let rejected = Event::Rejected(Rejected {
             time: "2026-01-02T03:04:05Z".parse().unwrap(),
@@ -834,13 +849,17 @@ mod tests {
         JSON.write_summary(&mut out, &t, "stopped \x1b", false)
             .unwrap();
         let text = String::from_utf8(out).unwrap();
-        let lines: Vec<Value> = text
+        let mut lines: Vec<Value> = text
             .lines()
             .map(|l| serde_json::from_str(l).unwrap())
             .collect();
         assert_eq!(
             lines[0],
             serde_json::json!({"type": "listening", "url": "http://127.0.0.1:1"})
+        );
+        assert_eq!(
+            lines.remove(1),
+            serde_json::json!({"type": "inspector", "url": "http://127.0.0.1:2/"})
         );
         assert_eq!(
             lines[1],

@@ -7,6 +7,7 @@ pub mod config;
 pub mod demo;
 pub mod fixtures;
 pub mod init;
+pub mod inspector;
 pub mod junit;
 pub mod listen;
 pub mod replay;

@@ -3,7 +3,7 @@
 //! request means is decided in [`receiver`]; how it is shown is `output::listen`'s job.
 
 pub mod receiver;
-mod saver;
+pub mod saver;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};

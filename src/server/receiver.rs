@@ -157,8 +157,9 @@ pub struct Forwarded {
     pub status: Option<u16>,
     pub error: Option<String>,
     pub latency: Duration,
-    /// The start of the app's answer (bounded by the delivery client).
-    pub body: Bytes,
+    /// The app's answer: its headers and the start of its body (what the sender was given).
+    pub response_headers: Vec<(String, String)>,
+    pub response_body: Bytes,
 }
 
 /// An answer withheld on purpose (`--hang`, `--reset`).
@@ -918,7 +919,8 @@ impl Receiver {
             status,
             error: outcome.error.as_ref().map(|e| e.detail.clone()),
             latency: started.elapsed(),
-            body: outcome.response_body.clone(),
+            response_headers: outcome.response_headers.clone(),
+            response_body: outcome.response_body.clone(),
         });
         match status {
             Some(s) => {

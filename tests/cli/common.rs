@@ -170,20 +170,28 @@ pub fn refs(h: &[(String, String)]) -> Vec<(&str, &str)> {
 pub struct Listener {
     pub child: std::process::Child,
     pub url: String,
+    /// The inspector's line (the second), unless `--no-ui`.
+    pub inspector: Option<String>,
     lines: std::sync::mpsc::Receiver<String>,
     reader: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Listener {
-    /// Start `wl-hook listen --port 0 ARGS...` and wait for its first line.
+    /// Start `wl-hook listen --port 0 ARGS...` and wait for its first line. The inspector
+    /// gets a free port too (`--ui-port 0`) unless ARGS say otherwise: the default port is the
+    /// inspector tests' to hold.
     pub fn start(args: &[&str]) -> Listener {
         let bin = assert_cmd::cargo::cargo_bin("wl-hook");
         let mut cmd = std::process::Command::new(bin);
         for var in ENV_VARS {
             cmd.env_remove(var);
         }
+        cmd.args(["listen", "--port", "0"]);
+        let ui = !args.contains(&"--no-ui");
+        if !args.iter().any(|a| *a == "--no-ui" || *a == "--ui-port") {
+            cmd.args(["--ui-port", "0"]);
+        }
         let mut child = cmd
-            .args(["listen", "--port", "0"])
             .args(args)
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
@@ -210,9 +218,14 @@ impl Listener {
             assert_eq!(v["type"], "listening");
             v["url"].as_str().unwrap().to_string()
         };
+        let inspector = ui.then(|| {
+            rx.recv_timeout(std::time::Duration::from_secs(20))
+                .expect("listen printed the inspector's line")
+        });
         Listener {
             child,
             url,
+            inspector,
             lines: rx,
             reader: Some(reader),
         }

@@ -172,6 +172,8 @@ fn listen_makes_the_ready_files_folder_and_warns_when_exposed() {
             "0",
             "--timeout",
             "100ms",
+            "--ui-port",
+            "0",
         ])
         .arg("--ready-file")
         .arg(&ready)
@@ -188,11 +190,19 @@ fn listen_makes_the_ready_files_folder_and_warns_when_exposed() {
     );
     assert!(err.contains("development key"), "{err}");
     // On loopback (the default) there is nothing to warn about.
-    wl().args(["listen", "--port", "0", "--timeout", "100ms"])
-        .timeout(std::time::Duration::from_secs(20))
-        .assert()
-        .success()
-        .stderr(predicate::str::contains("other machines").not());
+    wl().args([
+        "listen",
+        "--port",
+        "0",
+        "--ui-port",
+        "0",
+        "--timeout",
+        "100ms",
+    ])
+    .timeout(std::time::Duration::from_secs(20))
+    .assert()
+    .success()
+    .stderr(predicate::str::contains("other machines").not());
 }
 
 /// A CA, and a certificate for 127.0.0.1 and localhost that it signed, made with openssl.

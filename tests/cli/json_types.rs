@@ -78,6 +78,20 @@ fn every_json_line_has_a_documented_type_and_fields() {
     all.extend(lines_of(&["check", &url, "--json", "--only", "accepts"]));
     all.extend(lines_of(&["demo", "--json"]));
     all.extend(lines_of(&["config", "show", "--json"]));
+    // listen's own lines, the inspector's included.
+    let l = crate::common::Listener::start(&["--json", "--count", "1", "--ui-port", "0"]);
+    let body = br#"{"uid":"1"}"#;
+    let headers = crate::common::wl_headers(
+        crate::common::DEV_KEY.as_bytes(),
+        "client.created",
+        body,
+        "2026-01-10T10:00:00.000Z",
+    );
+    crate::common::post(&l.hook_url(), &crate::common::refs(&headers), body);
+    all.push(serde_json::json!({"type": "listening", "url": l.url}));
+    all.push(serde_json::from_str(l.inspector.as_deref().unwrap()).unwrap());
+    let (_, rest) = l.finish();
+    all.extend(crate::common::ndjson(rest.as_bytes()));
 
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
@@ -110,6 +124,9 @@ fn every_json_line_has_a_documented_type_and_fields() {
         "scenario",
         "config",
         "setting",
+        "listening",
+        "inspector",
+        "request",
     ] {
         assert!(types.contains(t), "no {t} line seen: {types:?}");
     }

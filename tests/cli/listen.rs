@@ -233,7 +233,15 @@ fn a_closed_stdout_stops_listen_at_once() {
         cmd.env_remove(var);
     }
     let mut child = cmd
-        .args(["listen", "--port", "0", "--no-verify", "--json"])
+        .args([
+            "listen",
+            "--port",
+            "0",
+            "--ui-port",
+            "0",
+            "--no-verify",
+            "--json",
+        ])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()

@@ -251,7 +251,7 @@ fn exit_with_parent_stops_listen_when_the_script_that_started_it_dies() {
     let dir = tempfile::tempdir().unwrap();
     let bin = assert_cmd::cargo::cargo_bin("wl-hook");
     let script = format!(
-        "'{}' listen --port 0 --exit-with-parent > out.txt 2>&1 & echo $! > pid; sleep 0.5",
+        "'{}' listen --port 0 --no-ui --exit-with-parent > out.txt 2>&1 & echo $! > pid; sleep 0.5",
         bin.display()
     );
     let status = std::process::Command::new("bash")

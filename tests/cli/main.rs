@@ -17,6 +17,7 @@ mod faults;
 mod fidelity;
 mod fixtures;
 mod init;
+mod inspector;
 mod json_types;
 mod listen;
 mod listen_controls;

@@ -364,7 +364,11 @@ fn listen_per_request_lines() {
     send("class.created", "5", &["--sign-with", "forged"]);
     send("staff.updated", "5", &["--no-signature"]);
     send("location.created", "6", &["--repeat-exact", "1"]);
-    let first = format!("Listening on {}", l.url);
+    let first = format!(
+        "Listening on {}\n{}",
+        l.url,
+        l.inspector.as_deref().unwrap_or_default()
+    );
     let (code, rest) = l.finish();
     let r = Redactor::new().wall_clock();
     insta::assert_snapshot!(
