@@ -12,7 +12,9 @@ use super::fake::pools::{CITIES, FIRST_NAMES, ROLE_MAILBOXES};
 use super::text::digits_of;
 use super::*;
 
-const CLIENT: &str = include_str!("../../fixtures/client.created.json");
+/// A realistic client record: client.created keeps WL's published example (placeholder names
+/// such as "Client Name"), so the client tests read client.updated, the same record later.
+const CLIENT: &str = include_str!("../../fixtures/client.updated.json");
 const PURCHASE: &str = include_str!("../../fixtures/purchase.created.json");
 const STAFF: &str = include_str!("../../fixtures/staff.created.json");
 
@@ -38,11 +40,11 @@ const FIXTURES: &[(&str, &str)] = &[
         "class.updated",
         include_str!("../../fixtures/class.updated.json"),
     ),
-    ("client.created", CLIENT),
     (
-        "client.updated",
-        include_str!("../../fixtures/client.updated.json"),
+        "client.created",
+        include_str!("../../fixtures/client.created.json"),
     ),
+    ("client.updated", CLIENT),
     (
         "location.created",
         include_str!("../../fixtures/location.created.json"),

@@ -218,9 +218,9 @@ fn import_redacts_a_real_capture_into_a_fixture_send_can_deliver() {
             &files[0],
             "client.created",
             vec![
-                "Maya",
-                "Okonkwo-Hale",
-                "maya.okonkwo-hale@example.com",
+                "Client Name",
+                "Client Last Name",
+                "client@email.com",
                 "+12015557898",
             ],
         ),
@@ -295,7 +295,7 @@ fn import_redacts_a_real_capture_into_a_fixture_send_can_deliver() {
     let hits = srv.hits();
     assert_eq!(hits.len(), 2);
     crate::server::check_wl_request(&hits[0], b"k", "client.created");
-    assert!(!String::from_utf8_lossy(&hits[0].body).contains("Okonkwo"));
+    assert!(!String::from_utf8_lossy(&hits[0].body).contains("Client Last Name"));
     // Refuses to overwrite; --no-redact keeps everything with a warning.
     wl().args(["fixtures", "import"])
         .arg(&files[0])
@@ -324,7 +324,7 @@ fn import_redacts_a_real_capture_into_a_fixture_send_can_deliver() {
     assert!(
         std::fs::read_to_string(fixtures.join("client.created.json"))
             .unwrap()
-            .contains("Okonkwo-Hale")
+            .contains("Client Last Name")
     );
     wl().args(["fixtures", "import"])
         .arg(&files[0])
@@ -343,4 +343,48 @@ fn import_redacts_a_real_capture_into_a_fixture_send_can_deliver() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("not JSON"));
+}
+
+/// WL's three published example bodies, verbatim: every field of each is in the bundled
+/// fixture with the same value.
+#[test]
+fn the_bundled_fixtures_keep_wls_published_examples_verbatim() {
+    let examples = [
+        (
+            "client.created",
+            r#"{"uid": "2976050", "s_first_name": "Client Name", "s_last_name": "Client Last Name",
+                "s_mail": "client@email.com", "s_phone": "+12015557898",
+                "gender": {"id": 2, "name": "Female"}, "is_active": "1"}"#,
+        ),
+        (
+            "purchase.refunded",
+            r#"{"order_id": "100013412008", "dtl_purchase": "2024-11-22 10:38:41",
+                "a_price": {"m_total": "24.00", "text_currency": "usd"}}"#,
+        ),
+        (
+            "appointment.updated",
+            r#"{"k_service": "5000001533", "s_service": "Advanced Personal Training", "is_bookable": true,
+                "meta_data": {"topic": "appointment.updated", "operation": "updated", "source": "appointment",
+                              "date": "2025-01-20T20:10:00Z", "version": 1}}"#,
+        ),
+    ];
+    fn contains(fixture: &Value, example: &Value, path: &str) {
+        match example {
+            Value::Object(fields) => {
+                for (k, v) in fields {
+                    contains(&fixture[k], v, &format!("{path}.{k}"));
+                }
+            }
+            leaf => assert_eq!(fixture, leaf, "{path}"),
+        }
+    }
+    for (event, example) in examples {
+        let out = wl()
+            .args(["fixtures", "show", "--raw", event])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let fixture: Value = serde_json::from_slice(&out.stdout).unwrap();
+        contains(&fixture, &serde_json::from_str(example).unwrap(), event);
+    }
 }
