@@ -195,6 +195,20 @@ impl ListenView {
         Ok(())
     }
 
+    /// The note that `n` events were not shown: the output was not read fast enough.
+    pub fn write_dropped(&self, out: &mut impl Write, n: u64) -> io::Result<()> {
+        if self.json {
+            return write_line(out, &Line::Dropped { events: n });
+        }
+        writeln!(
+            out,
+            "{}\n",
+            warn(&format!(
+                "… {n} requests not shown: the output was not read fast enough (each was still answered)"
+            ))
+        )
+    }
+
     pub fn write_summary(
         &self,
         out: &mut impl Write,
@@ -231,6 +245,13 @@ impl ListenView {
                 out,
                 "  {} connections refused before a request was read",
                 t.rejected
+            )?;
+        }
+        if t.dropped > 0 {
+            writeln!(
+                out,
+                "  {} requests not shown: the output was not read fast enough",
+                t.dropped
             )?;
         }
         for (e, arrived) in &t.expected {
@@ -415,10 +436,16 @@ struct ForwardLine<'a> {
 #[derive(Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Line<'a> {
-    Listening { url: &'a str },
+    Listening {
+        url: &'a str,
+    },
     Request(&'a RequestLine<'a>),
     Rejected(&'a RejectedLine<'a>),
     Summary(&'a SummaryLine<'a>),
+    /// Events whose lines were dropped because the output was not read fast enough.
+    Dropped {
+        events: u64,
+    },
 }
 
 /// One line of JSON and its newline.
@@ -450,6 +477,7 @@ pub struct SummaryLine<'a> {
     saved: u64,
     save_errors: u64,
     rejected: u64,
+    dropped: u64,
     /// Status -> how many answers (the keys become strings in JSON).
     by_status: &'a std::collections::BTreeMap<u16, u64>,
     #[serde(serialize_with = "expected_map")]
@@ -472,6 +500,7 @@ impl<'a> SummaryLine<'a> {
             saved: t.saved,
             save_errors: t.save_errors,
             rejected: t.rejected,
+            dropped: t.dropped,
             by_status: &t.by_status,
             expected: &t.expected,
             stopped,
@@ -789,6 +818,7 @@ mod tests {
                 "saved",
                 "save_errors",
                 "rejected",
+                "dropped",
                 "by_status",
                 "expected",
                 "stopped",

@@ -17,6 +17,7 @@ mod init;
 mod json_types;
 mod listen;
 mod receivers;
+mod reliability;
 mod replay;
 mod send;
 mod sign;
