@@ -13,7 +13,7 @@ use crate::commands::common;
 use crate::delivery::{self, ClientOptions};
 use crate::exit::{failure, input_error, Exit};
 use crate::inspector::{self, Inspector, UiPort};
-use crate::output::background::Shower;
+use crate::output::background::{Finished, Shower};
 use crate::output::listen::{BodyMode, ListenView};
 use crate::protocol::topics;
 use crate::server::receiver::{
@@ -419,21 +419,51 @@ pub async fn listen<W: Write + Send + 'static>(
     let reason = shown.until_stop(stop, &mut rx, stop_signal).await?;
     // Stop accepting; requests already in flight finish (bounded) and are still shown, each as
     // it finishes.
+    let stopping = std::time::Instant::now();
     let _ = stop_tx.send(true);
     let drained = shown.drain(&mut rx, &mut server).await?;
     if let Some(task) = ui_server {
         task.abort();
     }
-    let tally = shown.tally;
-    let mut out = shown.shower.finish()?;
+    let mut tally = shown.tally;
+    tally.dropped = shown.shower.dropped();
+    let count_met = plan.count.is_none_or(|n| tally.deliveries >= n);
+    let met = count_met && tally.expectations_met();
+    let exit = if met { Exit::Ok } else { Exit::Negative };
+    // The lines still waiting get the rest of the grace period (at least a second): an output
+    // nobody reads must not keep listen from stopping.
+    let deadline =
+        (stopping + OUTPUT_GRACE).max(std::time::Instant::now() + Duration::from_secs(1));
+    let mut out = match shown.shower.finish(deadline)? {
+        Finished::Done(out) => out,
+        Finished::Stuck => {
+            warn_unblocked(
+                "the output is not being read: the last lines and the summary were not written",
+            );
+            return Ok(exit);
+        }
+    };
     if !drained {
         // After the requests above, as they appear on a terminal.
         crate::output::warning("some requests were still in flight when the stop timed out");
     }
-    let count_met = plan.count.is_none_or(|n| tally.deliveries >= n);
-    let met = count_met && tally.expectations_met();
     plan.view.write_summary(&mut out, &tally, &reason, met)?;
-    Ok(if met { Exit::Ok } else { Exit::Negative })
+    Ok(exit)
+}
+
+/// How long after a stop the output may take to write what waits.
+const OUTPUT_GRACE: Duration = Duration::from_secs(5);
+
+/// Warn on stderr without waiting for it: stderr is often the same stuck terminal as stdout.
+fn warn_unblocked(message: &'static str) {
+    let (done, wait) = std::sync::mpsc::channel();
+    let spawned = std::thread::Builder::new().spawn(move || {
+        crate::output::warning(message);
+        let _ = done.send(());
+    });
+    if spawned.is_ok() {
+        let _ = wait.recv_timeout(Duration::from_millis(200));
+    }
 }
 
 /// Whether `url` names the address listen is bound to: relaying there would loop.

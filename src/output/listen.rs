@@ -212,6 +212,20 @@ impl ListenView {
         Ok(())
     }
 
+    /// The note that `n` events were not shown: the output was not read fast enough.
+    pub fn write_dropped(&self, out: &mut impl Write, n: u64) -> io::Result<()> {
+        if self.json {
+            return write_line(out, &Line::Dropped { events: n });
+        }
+        writeln!(
+            out,
+            "{}\n",
+            warn(&format!(
+                "… {n} requests not shown: the output was not read fast enough (each was still answered)"
+            ))
+        )
+    }
+
     pub fn write_summary(
         &self,
         out: &mut impl Write,
@@ -262,6 +276,13 @@ impl ListenView {
                 out,
                 "  {} requests for other events answered but not shown nor forwarded (--events)",
                 t.filtered
+            )?;
+        }
+        if t.dropped > 0 {
+            writeln!(
+                out,
+                "  {} requests not shown: the output was not read fast enough",
+                t.dropped
             )?;
         }
         for (e, arrived) in &t.expected {
@@ -484,11 +505,19 @@ struct ForwardLine<'a> {
 #[derive(Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Line<'a> {
-    Listening { url: &'a str },
-    Inspector { url: &'a str },
+    Listening {
+        url: &'a str,
+    },
+    Inspector {
+        url: &'a str,
+    },
     Request(&'a RequestLine<'a>),
     Rejected(&'a RejectedLine<'a>),
     Summary(&'a SummaryLine<'a>),
+    /// Events whose lines were dropped because the output was not read fast enough.
+    Dropped {
+        events: u64,
+    },
 }
 
 /// One line of JSON and its newline.
@@ -522,6 +551,7 @@ pub struct SummaryLine<'a> {
     rejected: u64,
     filtered: u64,
     unanswered: u64,
+    dropped: u64,
     /// Status -> how many answers (the keys become strings in JSON).
     by_status: &'a std::collections::BTreeMap<u16, u64>,
     #[serde(serialize_with = "expected_map")]
@@ -546,6 +576,7 @@ impl<'a> SummaryLine<'a> {
             rejected: t.rejected,
             filtered: t.filtered,
             unanswered: t.unanswered,
+            dropped: t.dropped,
             by_status: &t.by_status,
             expected: &t.expected,
             stopped,
@@ -885,6 +916,7 @@ mod tests {
                 "rejected",
                 "filtered",
                 "unanswered",
+                "dropped",
                 "by_status",
                 "expected",
                 "stopped",

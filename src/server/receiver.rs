@@ -308,6 +308,8 @@ pub struct Tally {
     pub unanswered: u64,
     /// Connections hyper refused before a request was complete.
     pub rejected: u64,
+    /// Events whose lines listen dropped because its output was not read fast enough.
+    pub dropped: u64,
     pub by_status: std::collections::BTreeMap<u16, u64>,
     /// Expected event -> arrived with a valid (or unchecked) signature.
     pub expected: Vec<(String, bool)>,

@@ -23,6 +23,7 @@ mod listen;
 mod listen_controls;
 mod receivers;
 mod recipes;
+mod reliability;
 mod replay;
 mod send;
 mod sign;

@@ -1,0 +1,139 @@
+//! listen under faults: an output nobody reads, a file-size limit, a full folder, many
+//! connections. Each test drives the real binary with real processes and sockets.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::common::*;
+
+/// `wl-hook listen --port 0 --ready-file DIR/url ARGS...` with stdout going to `stdout`; returns
+/// the process and its URL once it accepts connections.
+fn spawn_listen(dir: &Path, args: &[&str], stdout: Stdio) -> (Child, String) {
+    let ready = dir.join("url");
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("wl-hook"));
+    for var in ENV_VARS {
+        cmd.env_remove(var);
+    }
+    let child = cmd
+        .args(["listen", "--port", "0", "--ready-file"])
+        .arg(&ready)
+        .args(args)
+        .stdout(stdout)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    (child, wait_for_url(&ready))
+}
+
+fn wait_for_url(ready: &Path) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Ok(url) = std::fs::read_to_string(ready) {
+            if url.ends_with('\n') {
+                return url.trim().to_string();
+            }
+        }
+        assert!(Instant::now() < deadline, "listen never became ready");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Wait (at most `within`) for `child` to exit; its exit code, or None if it is still running.
+fn wait_exit(child: &mut Child, within: Duration) -> Option<Option<i32>> {
+    let deadline = Instant::now() + within;
+    loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            return Some(s.code());
+        }
+        if Instant::now() > deadline {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn terminate(child: &Child) {
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+}
+
+/// `wl-hook send --json ARGS...` to `url`: the summary line.
+fn send_summary(url: &str, args: &[&str]) -> Value {
+    let out = wl()
+        .args(["send", "--json", "--url", url])
+        .args(args)
+        .output()
+        .unwrap();
+    let lines = ndjson(&out.stdout);
+    lines
+        .into_iter()
+        .find(|l| l["type"] == "summary")
+        .unwrap_or_else(|| panic!("no summary: {out:?}"))
+}
+
+/// The files in `dir`, sorted.
+fn names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+/// A paused pager or a pipe nobody reads: listen keeps answering every delivery, saves every
+/// capture, and a SIGTERM still stops it (the lines it could not write are dropped).
+#[test]
+fn a_stdout_nobody_reads_never_stops_the_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let caps: PathBuf = dir.path().join("caps");
+    // A real process holds the pipe's other end and never reads from it.
+    let mut sink = Command::new("sleep")
+        .arg("600")
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pipe = sink.stdin.take().unwrap();
+    let (mut listen, url) = spawn_listen(
+        dir.path(),
+        &["--secret", "k", "--save", caps.to_str().unwrap()],
+        Stdio::from(pipe),
+    );
+    // Far more than the pipe and listen's buffers hold: each block is about 1 KB.
+    let summary = send_summary(
+        &format!("{url}/webhooks"),
+        &[
+            "--secret",
+            "k",
+            "--topic",
+            "client.created",
+            "--count",
+            "300",
+            "--concurrency",
+            "30",
+            "--timeout",
+            "3s",
+        ],
+    );
+    assert_eq!(summary["accepted"], 300, "{summary}");
+    terminate(&listen);
+    let code = wait_exit(&mut listen, Duration::from_secs(30));
+    let _ = sink.kill();
+    let _ = sink.wait();
+    if code.is_none() {
+        let _ = listen.kill();
+        panic!("SIGTERM did not stop listen while its output was stuck");
+    }
+    assert_eq!(code, Some(Some(0)));
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut listen.stderr.take().unwrap(), &mut err).unwrap();
+    assert!(err.contains("the output is not being read"), "{err}");
+    let files = names(&caps);
+    assert_eq!(files.len(), 300);
+    assert!(files.iter().all(|f| !f.starts_with('.')));
+}
