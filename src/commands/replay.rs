@@ -35,7 +35,12 @@ fn load_items(args: &ReplayArgs, key: Option<&Secret>) -> Result<Vec<Item>> {
         let named = |e: &dyn std::fmt::Display| input_error(format!("{}: {e}", input.name));
         let bytes = input.read().map_err(|e| named(&e))?;
         let req = crate::capture::parse_bytes(&input.name, &bytes.into()).map_err(|e| named(&e))?;
-        let item = Item::new(input.name.clone(), req, key).map_err(|e| named(&e))?;
+        let mut item = Item::new(input.name.clone(), req, key).map_err(|e| named(&e))?;
+        // Every input is checked before anything is sent, but its body is read again when its
+        // turn comes (all but stdin's): memory for the largest capture, not for all of them.
+        if input.path().is_some() {
+            item.read_later(input);
+        }
         items.push(item);
     }
     match args.order {
