@@ -36,31 +36,25 @@ impl Input {
     /// The input's bytes, or why they cannot be read, in words (for an input that is plainly
     /// not a request, the same words as [`super::parse_bytes`]'s).
     pub fn read(&self) -> Result<Vec<u8>, String> {
-        self.open()?.read()
+        self.read_gated(|_| Some(())).map(|(bytes, _)| bytes)
     }
 
-    /// Open the input, learning its size when it is a regular file; nothing is read yet.
-    pub fn open(&self) -> Result<Opened<'_>, String> {
-        let cannot = |e: std::io::Error| format!("cannot read: {e}");
+    /// [`Input::read`], calling `large` with the input's size (`None` for a stream) before
+    /// reading past its first [`HEAD`] bytes, and handing back what it returned: a caller can
+    /// hold a lock while it has a large input in memory. A small file is read with no more
+    /// than opening it, reading it and closing it (not even a `stat`).
+    pub fn read_gated<G>(
+        &self,
+        large: impl FnOnce(Option<u64>) -> Option<G>,
+    ) -> Result<(Vec<u8>, Option<G>), String> {
+        let name = &self.name;
         match &self.source {
-            Source::Stdin => Ok(Opened {
-                input: self,
-                file: None,
-                len: None,
-            }),
-            Source::File(path) => {
-                let file = std::fs::File::open(path).map_err(cannot)?;
-                let meta = file.metadata().map_err(cannot)?;
-                let len = meta.is_file().then_some(meta.len());
-                if len.is_some_and(|n| n > MAX_INPUT) {
-                    return Err(cannot(too_large()));
-                }
-                Ok(Opened {
-                    input: self,
-                    file: Some(file),
-                    len,
-                })
-            }
+            Source::Stdin => read_from(name, std::io::stdin().lock(), None, large)
+                .map_err(|e| e.unwrap_or_else(|e| format!("cannot read stdin: {e}"))),
+            Source::File(path) => std::fs::File::open(path)
+                .map_err(Err)
+                .and_then(|file| read_from(name, &file, Some(&file), large))
+                .map_err(|e| e.unwrap_or_else(|e| format!("cannot read: {e}"))),
             Source::Error(e) => Err(e.clone()),
         }
     }
@@ -74,54 +68,72 @@ impl Input {
     }
 }
 
-/// An input opened and not yet read.
-pub struct Opened<'a> {
-    input: &'a Input,
-    /// `None` for stdin.
-    file: Option<std::fs::File>,
-    /// The size of a regular file; `None` for a stream.
-    len: Option<u64>,
-}
-
-impl Opened<'_> {
-    /// The size of a regular file (a stream's size is unknown until it is read).
-    pub fn size(&self) -> Option<u64> {
-        self.len
-    }
-
-    /// Read the whole input: a regular file as the size it has, a stream up to [`MAX_INPUT`].
-    /// A stream or a large file that does not start like an input is refused after its first
-    /// [`HEAD`] bytes.
-    pub fn read(self) -> Result<Vec<u8>, String> {
-        let name = &self.input.name;
-        match (self.file, self.len) {
-            (None, _) => read_stream(name, std::io::stdin().lock())
-                .map_err(|e| e.unwrap_or_else(|e| format!("cannot read stdin: {e}"))),
-            (Some(file), None) => read_stream(name, file)
-                .map_err(|e| e.unwrap_or_else(|e| format!("cannot read: {e}"))),
-            (Some(file), Some(len)) => read_regular(name, &file, len)
-                .map_err(|e| e.unwrap_or_else(|e| format!("cannot read: {e}"))),
-        }
-    }
-}
-
 /// Why a read stopped: `Ok(words)` when the input was refused for what it holds, `Err` when
 /// reading failed.
 type Stopped = Result<String, std::io::Error>;
 
-/// A stream read to its end; refused once it passes [`MAX_INPUT`], or after its head when that
-/// is plainly not an input.
-fn read_stream(name: &str, reader: impl Read) -> Result<Vec<u8>, Stopped> {
+/// Read an input whole: its first [`HEAD`] bytes, and when there is more, the rest, bounded by
+/// [`MAX_INPUT`] (a regular file's size is then known: a file over it is refused unread). An
+/// input that is plainly not a request is refused after its head.
+fn read_from<G>(
+    name: &str,
+    reader: impl Read,
+    file: Option<&std::fs::File>,
+    large: impl FnOnce(Option<u64>) -> Option<G>,
+) -> Result<(Vec<u8>, Option<G>), Stopped> {
     let mut reader = reader.take(MAX_INPUT + 1);
-    let mut bytes = Vec::new();
+    // Room for a whole capture of a few KiB, so that it is read in one call and the next says
+    // the end is reached.
+    let mut bytes = Vec::with_capacity(16 * 1024);
     (&mut reader)
         .take(HEAD as u64)
         .read_to_end(&mut bytes)
         .map_err(Err)?;
+    if bytes.len() < HEAD {
+        return Ok((bytes, None));
+    }
     if let Some(e) = super::refuse_early(name, &bytes) {
         return Err(Ok(e.to_string()));
     }
+    let meta = file.map(|f| f.metadata()).transpose().map_err(Err)?;
+    let size = meta.filter(|m| m.is_file()).map(|m| m.len());
+    if size.is_some_and(|n| n > MAX_INPUT) {
+        return Err(Err(too_large()));
+    }
+    let gate = large(size);
+    match (file, size) {
+        (Some(file), Some(len)) if len >= PARALLEL_READ_FROM => {
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+            if threads >= 2 {
+                return match read_in_parts(file, len, threads) {
+                    // The file shrank while it was read: read it again the plain way.
+                    Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                        let mut bytes = Vec::new();
+                        rewind(file).map_err(Err)?;
+                        file.take(MAX_INPUT + 1)
+                            .read_to_end(&mut bytes)
+                            .map_err(Err)?;
+                        check_bound(bytes).map(|b| (b, gate))
+                    }
+                    other => other.map(|b| (b, gate)).map_err(Err),
+                };
+            }
+        }
+        _ => {}
+    }
+    if let Some(len) = size {
+        bytes.reserve_exact(
+            usize::try_from(len)
+                .unwrap_or(0)
+                .saturating_sub(bytes.len())
+                + 1,
+        );
+    }
     reader.read_to_end(&mut bytes).map_err(Err)?;
+    check_bound(bytes).map(|b| (b, gate))
+}
+
+fn check_bound(bytes: Vec<u8>) -> Result<Vec<u8>, Stopped> {
     if bytes.len() as u64 > MAX_INPUT {
         return Err(Err(too_large()));
     }
@@ -176,12 +188,14 @@ pub fn inputs(specs: &[String]) -> Vec<Input> {
 /// name. The entry's own type answers "is it a file" without a `stat` per entry, which for a
 /// folder of 10,000 captures was a tenth of `verify`'s time.
 fn list_folder(path: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
+    let mut names = Vec::new();
     for entry in std::fs::read_dir(path)? {
         let Ok(entry) = entry else { continue };
         let name = entry.file_name();
-        let name = Path::new(&name);
-        if !name.extension().is_some_and(|x| x == "json" || x == "http") {
+        if !Path::new(&name)
+            .extension()
+            .is_some_and(|x| x == "json" || x == "http")
+        {
             continue;
         }
         let is_file = match entry.file_type() {
@@ -190,66 +204,17 @@ fn list_folder(path: &Path) -> std::io::Result<Vec<PathBuf>> {
             Err(_) => entry.path().is_file(),
         };
         if is_file {
-            files.push(entry.path());
+            names.push(name);
         }
     }
-    files.sort();
-    Ok(files)
-}
-
-/// Read a whole regular file of `len` bytes (as it is when read: it may have changed since).
-/// A large one is first looked at ([`HEAD`] bytes) and then read in parts on every core at
-/// once: most of the time goes into the kernel faulting in and zeroing the fresh buffer
-/// (measured: a 64 MiB file took 40-70 ms on one core here, at about 1.5 GB/s), and that work
-/// divides among the cores.
-fn read_regular(name: &str, file: &std::fs::File, len: u64) -> Result<Vec<u8>, Stopped> {
-    let large = len >= PARALLEL_READ_FROM;
-    // Asked only for a large file: on Linux the answer takes reading three cgroup files.
-    let threads = if large {
-        std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
-    } else {
-        1
-    };
-    if large {
-        if let Some(e) = refuse_by_head(name, file, len).map_err(Err)? {
-            return Err(Ok(e));
-        }
-        rewind(file).map_err(Err)?;
-    }
-    if !large || threads < 2 || cfg!(not(unix)) {
-        let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
-        file.take(MAX_INPUT + 1)
-            .read_to_end(&mut bytes)
-            .map_err(Err)?;
-        if bytes.len() as u64 > MAX_INPUT {
-            return Err(Err(too_large()));
-        }
-        return Ok(bytes);
-    }
-    match read_in_parts(file, len, threads) {
-        // The file shrank while it was read: read it again the plain way.
-        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
-            let mut bytes = Vec::new();
-            rewind(file).map_err(Err)?;
-            file.take(MAX_INPUT + 1)
-                .read_to_end(&mut bytes)
-                .map_err(Err)?;
-            Ok(bytes)
-        }
-        other => other.map_err(Err),
-    }
+    // By name: the same order as by path (one folder), without comparing path components.
+    names.sort_unstable();
+    Ok(names.into_iter().map(|n| path.join(n)).collect())
 }
 
 fn rewind(mut file: &std::fs::File) -> std::io::Result<()> {
     use std::io::{Seek, SeekFrom};
     file.seek(SeekFrom::Start(0)).map(|_| ())
-}
-
-/// The words refusing a file from its first [`HEAD`] bytes, when they settle it.
-fn refuse_by_head(name: &str, file: &std::fs::File, len: u64) -> std::io::Result<Option<String>> {
-    let mut head = Vec::with_capacity(HEAD);
-    file.take(len.min(HEAD as u64)).read_to_end(&mut head)?;
-    Ok(super::refuse_early(name, &head).map(|e| e.to_string()))
 }
 
 /// Read `file`, expected to be `len` bytes long, in `threads` parts at once; then whatever it

@@ -100,32 +100,26 @@ impl Checker<'_> {
     fn check(&self, input: &Input) -> std::io::Result<Checked> {
         let mut text = Vec::new();
         let mut view = VerifyView::new(&mut text, self.mode);
-        let exit = match input.open() {
-            Ok(opened) => {
-                // Until the input and its request are dropped, at the end of this block.
-                let _one_at_a_time = opened
-                    .size()
-                    .is_none_or(|n| n >= LARGE_INPUT)
-                    .then(|| self.large.lock().unwrap_or_else(|e| e.into_inner()));
-                let parsed = opened.read().and_then(|bytes| {
-                    capture::parse_bytes(&input.name, &bytes.into()).map_err(|e| e.to_string())
-                });
-                match parsed {
-                    Ok(req) => {
-                        let report = judge::check(&req, self.keys, self.opts);
-                        view.report(&input.name, &req, &report)?;
-                        if report.valid {
-                            Exit::Ok
-                        } else {
-                            Exit::Negative
-                        }
-                    }
-                    Err(e) => {
-                        view.unreadable(&input.name, &e)?;
-                        Exit::Input
+        let lock = || self.large.lock().unwrap_or_else(|e| e.into_inner());
+        // The lock (for an input of [`LARGE_INPUT`] or more) is held until the input and its
+        // request are dropped, at the end of the `Ok` arm.
+        let read = input.read_gated(|size| size.is_none_or(|n| n >= LARGE_INPUT).then(lock));
+        let exit = match read {
+            Ok((bytes, _one_at_a_time)) => match capture::parse_bytes(&input.name, &bytes.into()) {
+                Ok(req) => {
+                    let report = judge::check(&req, self.keys, self.opts);
+                    view.report(&input.name, &req, &report)?;
+                    if report.valid {
+                        Exit::Ok
+                    } else {
+                        Exit::Negative
                     }
                 }
-            }
+                Err(e) => {
+                    view.unreadable(&input.name, &e.to_string())?;
+                    Exit::Input
+                }
+            },
             Err(e) => {
                 view.unreadable(&input.name, &e)?;
                 Exit::Input
