@@ -162,6 +162,73 @@ def verify_large(tmp):
     )
 
 
+def make_captures(tmp):
+    """A CI run's captures: `send --topic all --count 800` (13 events, 10,400 deliveries) into
+    `listen --save`, on disk. Returns the folder."""
+    folder = os.path.join(tmp, "captures")
+    os.makedirs(folder)
+    port = free_port()
+    p = Proc([WL, "listen", "--port", str(port), "--secret", KEY, "--save", folder, "--json"], port)
+    try:
+        text = run([WL, "send", "--secret", KEY, "--url", f"http://127.0.0.1:{port}/webhooks", "--topic", "all",
+                    "--count", "800", "--concurrency", "16", "--json"])
+        summary = json.loads(text.strip().splitlines()[-1])
+        assert summary["accepted"] == summary["sent"], summary
+    finally:
+        p.stop()
+    return folder
+
+
+# Other wl-hook binaries measured side by side with this one on the folder of captures
+# (`label=path,...`), for "Machinery kept or removed" in the verify section.
+VERIFY_COMPARE = dict(item.split("=", 1) for item in os.environ.get("BENCH_VERIFY_COMPARE", "").split(",") if item)
+VERIFY_MACHINERY_FILE = os.path.join(ROOT, "bench/verify-machinery.json")
+
+
+def verify_folder(tmp):
+    log("verify of a CI run's captures vs cat | sha256sum and a Python script")
+    folder = make_captures(tmp)
+    files = [f for f in os.listdir(folder) if f.endswith(".json")]
+    size = sum(os.path.getsize(os.path.join(folder, f)) for f in files)
+    # The same verdicts first: every capture valid for both.
+    py = os.path.join(ROOT, "bench/verify_captures.py")
+    counts = run(["python3", py, KEY, folder]).split()
+    lines = run([WL, "verify", folder, "--secret", KEY, "--json"]).splitlines()
+    valid = sum(json.loads(line)["valid"] for line in lines)
+    assert counts == ["valid", str(len(files)), "invalid", "0", "unreadable", "0"] and valid == len(files), (counts, valid)
+    commands = {
+        "cat_sha256sum": f"bash -c 'cat {folder}/* | sha256sum'",
+        "python": f"python3 {py} {KEY} {folder}",
+        "wl_hook": f"{WL} verify {folder} --secret {KEY} -q",
+        # One core: available_parallelism follows the affinity, so verify runs one worker.
+        "wl_hook_one_core": f"taskset -c 0 {WL} verify {folder} --secret {KEY} -q",
+    }
+    for label, binary in VERIFY_COMPARE.items():
+        commands[f"{label}:wl_hook"] = f"{binary} verify {folder} --secret {KEY} -q"
+    times = hyperfine(commands, runs=max(RUNS, 5) * 2)
+    results["verify_folder"] = {"files": len(files), "bytes": size, **times}
+    if VERIFY_COMPARE:
+        save_json(VERIFY_MACHINERY_FILE, {
+            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            "compared": list(VERIFY_COMPARE),
+            "figures": times,
+            "notes": load_json(VERIFY_MACHINERY_FILE).get("notes", []),
+        })
+
+
+def load_json(path):
+    if not os.path.exists(path):
+        return {}
+    with open(path) as f:
+        return json.load(f)
+
+
+def save_json(path, value):
+    with open(path, "w") as f:
+        json.dump(value, f, indent=2)
+        f.write("\n")
+
+
 def hyperfine(commands, runs, extra=()):
     export = os.path.join(OUT, "hyperfine.json")
     cmd = ["hyperfine", "-N", "--warmup", "2", "--runs", str(runs), "--export-json", export, *extra]
@@ -459,20 +526,7 @@ def report():
     w(f"\nBar: in-process verify of 1 KiB within 1.3× of a bare HMAC: {v1k:.2f}× — {bar(v1k <= 1.3)}.")
     w(f"Rendering and signing one delivery (send's per-delivery work): {fmt_time(pr['render_and_sign_delivery'])}.\n")
 
-    v = r["verify_64mib"]
-    ratio = v["capture"] / v["openssl"]
-    w("## `wl-hook verify` of a 64 MiB capture, end to end\n")
-    w("| command | median | ÷ openssl |")
-    w("|---|---|---|")
-    w(f"| `openssl dgst -sha256 -hmac` on the body | {fmt_time(v['openssl'])} | 1.00× |")
-    w(f"| `wl-hook verify large.json` (capture document) | {fmt_time(v['capture'])} | {ratio:.2f}× |")
-    w(f"| `wl-hook verify large.http` (raw HTTP dump) | {fmt_time(v['raw_http'])} | {v['raw_http'] / v['openssl']:.2f}× |")
-    w(f"\nBar: within 1.5× of openssl: {ratio:.2f}× — {bar(ratio <= 1.5)}.")
-    w("verify hashes the body twice (HMAC-SHA256 for `x-signature-256`, SHA-256 for `x-payload-key`) and checks")
-    w("that it is JSON, three passes shared by the cores; openssl hashes it once. A capture document also holds")
-    w("the body as a JSON string, which has to be decoded first. The whole body is read into fresh memory first (the")
-    w("kernel zeroing and faulting it in is about 30% of the CPU), because serde_json checks only a complete slice.")
-    w("Profiles: `bench/profiles/verify-http.txt`, `bench/profiles/verify-capture.txt` (`bench/profile.sh verify`).\n")
+    verify_report(r, w)
 
     L = r["listen"]
     w("## `wl-hook listen` throughput (wrk, 1 KiB signed body, keep-alive)\n")
@@ -557,6 +611,72 @@ def report():
 
 
 HAND_WRITTEN = "<!-- Hand-written below: bench/run.py keeps this part. -->"
+
+
+def bar(ok):
+    return "met" if ok else "**not met**"
+
+
+def verify_report(r, w):
+    v = r["verify_64mib"]
+    ratio = v["capture"] / v["openssl"]
+    raw = v["raw_http"] / v["openssl"]
+    w("## `wl-hook verify` of a 64 MiB capture, end to end\n")
+    w("| command | median | ÷ openssl |")
+    w("|---|---|---|")
+    w(f"| `openssl dgst -sha256 -hmac` on the body | {fmt_time(v['openssl'])} | 1.00× |")
+    w(f"| `wl-hook verify large.json` (capture document) | {fmt_time(v['capture'])} | {ratio:.2f}× |")
+    w(f"| `wl-hook verify large.http` (raw HTTP dump) | {fmt_time(v['raw_http'])} | {raw:.2f}× |")
+    w(f"\nBars: a raw HTTP dump within 1.5× of openssl: {raw:.2f}× — {bar(raw <= 1.5)}; a capture document within 2×: {ratio:.2f}× — {bar(ratio <= 2)}.")
+    w(VERIFY_LARGE_TEXT + "\n")
+
+    f = r.get("verify_folder")
+    if not f:
+        return
+    n = f["files"]
+    cat, py, wl, one = f["cat_sha256sum"], f["python"], f["wl_hook"], f["wl_hook_one_core"]
+    w(f"## `wl-hook verify` of a CI run's captures ({n:,} files, {f['bytes'] / 1e6:.0f} MB)\n")
+    w("The captures of `send --topic all --count 800` into `listen --save`, on disk (in the page cache), all valid.\n")
+    w("| command | median | per capture | ÷ `cat \\| sha256sum` |")
+    w("|---|---|---|---|")
+    rows = [
+        ("`cat DIR/* \\| sha256sum` (read and hash every byte once: the limit)", cat),
+        ("`python3 bench/verify_captures.py` (the same checks: json.load, hmac, sha256)", py),
+        ("`wl-hook verify DIR -q`", wl),
+        ("`taskset -c 0 wl-hook verify DIR -q` (one core: one worker)", one),
+    ]
+    for label, t in rows:
+        w(f"| {label} | {fmt_time(t)} | {fmt_time(t / n)} | {t / cat:.2f}× |")
+    w(f"\nBars: within 1.2× of `cat | sha256sum`: {wl / cat:.2f}× — {bar(wl <= 1.2 * cat)}; at least 5× the Python script: {py / wl:.2f}× — {bar(py >= 5 * wl)}.")
+    w(f"The workers (one per core, here {r['machine']['cores']}) earn {one / wl - 1:+.0%} over one core.")
+    w(VERIFY_FOLDER_TEXT + "\n")
+
+    m = load_json(VERIFY_MACHINERY_FILE)
+    if m:
+        figs = m["figures"]
+        w(f"Measured side by side on the same folder ({m['date']}; `BENCH_VERIFY_COMPARE=label=path bench/run.sh --only verify`):\n")
+        w("| binary | median | its gain over this one |")
+        w("|---|---|---|")
+        w(f"| this one | {fmt_time(figs['wl_hook'])} | — |")
+        w(f"| this one on one core | {fmt_time(figs['wl_hook_one_core'])} | {figs['wl_hook'] / figs['wl_hook_one_core'] - 1:+.1%} |")
+        for label in m["compared"]:
+            t = figs.get(f"{label}:wl_hook")
+            if t:
+                w(f"| {label} | {fmt_time(t)} | {figs['wl_hook'] / t - 1:+.1%} |")
+        for text in m.get("notes", []):
+            w(f"\n{text}")
+        w("")
+
+
+VERIFY_LARGE_TEXT = """\
+verify hashes the body twice (HMAC-SHA256 for `x-signature-256`, SHA-256 for `x-payload-key`) and checks
+that it is JSON: three passes, shared by the cores; openssl hashes it once. A capture document also holds
+the body as a JSON string, which has to be decoded first. The whole body is read into fresh memory first
+(the kernel zeroing and faulting it in), because serde_json checks only a complete slice; a file of 16 MiB
+or more is read in parts by one thread per core.
+Profiles: `bench/profiles/verify-http.txt`, `bench/profiles/verify-capture.txt` (`bench/profile.sh verify`)."""
+
+VERIFY_FOLDER_TEXT = ""
 
 
 MACHINERY_TEXT = """\
@@ -649,12 +769,13 @@ def main():
         log("wrote BENCHMARKS.md")
         return 0
     only_listen = sys.argv[1:] == ["--only", "listen"]
-    if sys.argv[1:] and not only_listen:
-        print("usage: bench/run.py [--report | --only listen]", file=sys.stderr)
+    only_verify = sys.argv[1:] == ["--only", "verify"]
+    if sys.argv[1:] and not (only_listen or only_verify):
+        print("usage: bench/run.py [--report | --only listen | --only verify]", file=sys.stderr)
         return 2
     os.makedirs(OUT, exist_ok=True)
     # A run that measures a part keeps the last figures of the rest.
-    results.update({k: v for k, v in previous.items() if only_listen and k != "machinery"})
+    results.update({k: v for k, v in previous.items() if (only_listen or only_verify) and k != "machinery"})
     tmp = tempfile.mkdtemp(prefix="wl-hook-bench-")
     try:
         machine()
@@ -662,8 +783,13 @@ def main():
         if only_listen:
             listen_figures(tmp, lua)
             return 0
+        if only_verify:
+            verify_large(tmp)
+            verify_folder(tmp)
+            return 0
         protocol_benches()
         verify_large(tmp)
+        verify_folder(tmp)
         # The client-side figures first: the listen runs leave the kernel writing back and
         # discarding thousands of capture files for a while, which would slow what follows.
         send_burst(tmp, capture)

@@ -8,7 +8,9 @@
 # BENCH_RUNS (runs per figure, default 3), BENCH_SOAK (seconds of the memory/descriptor run,
 # default 60), BENCH_COMPARE (`label=path,...`: other wl-hook binaries measured in the same listen
 # rounds, for "Machinery kept or removed"), BENCH_VARIANTS (only these listen variants).
-# `--only listen`: only the listen figures (the others are kept from the last run).
+# `--only listen`, `--only verify`: only those figures (the others are kept from the last run).
+# BENCH_VERIFY_COMPARE (`label=path,...`): other wl-hook binaries measured on the folder of
+# captures, for the verify section's "machinery" table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 
+use crate::capture::source::Input;
 use crate::capture::Request;
 use crate::delivery::{self, ClientOptions, Outcome};
 use crate::protocol::{self, header, timestamp, Secret};
@@ -20,8 +21,18 @@ pub struct Item {
     pub name: String,
     pub event: String,
     pub headers: Vec<(String, String)>,
-    pub body: Bytes,
+    pub body: Body,
     pub generated_at: Option<DateTime<Utc>>,
+}
+
+/// Where a capture's body is while the replay waits for its turn.
+#[derive(Debug, Clone)]
+pub enum Body {
+    /// In memory (stdin, which cannot be read twice).
+    Bytes(Bytes),
+    /// Read again from its input when its turn comes, so that a replay holds one body at a
+    /// time; the SHA-256 it had when it was checked, which it must still have.
+    Reread { input: Input, sha256: [u8; 32] },
 }
 
 impl Item {
@@ -62,9 +73,42 @@ impl Item {
             name,
             event,
             headers,
-            body: req.body,
+            body: Body::Bytes(req.body),
             generated_at,
         })
+    }
+
+    /// Let go of the body, to read it again from `input` when its turn comes.
+    pub fn read_later(&mut self, input: Input) {
+        if let Body::Bytes(b) = &self.body {
+            use sha2::Digest;
+            let sha256 = sha2::Sha256::digest(b).into();
+            self.body = Body::Reread { input, sha256 };
+        }
+    }
+
+    /// The body to deliver: the one in memory, or the input's read again, refused when it is
+    /// no longer the body that was checked.
+    pub fn load_body(&self) -> anyhow::Result<Bytes> {
+        match &self.body {
+            Body::Bytes(b) => Ok(b.clone()),
+            Body::Reread { input, sha256 } => {
+                use sha2::Digest;
+                let changed = |why: &str| {
+                    crate::exit::input_error(format!(
+                        "{}: {why} since the replay began; run it again",
+                        self.name
+                    ))
+                };
+                let bytes = input.read().map_err(|_| changed("cannot be read"))?;
+                let req = crate::capture::parse_bytes(&self.name, &bytes.into())
+                    .map_err(|_| changed("no longer reads as a capture"))?;
+                if sha2::Sha256::digest(&req.body).as_slice() != sha256 {
+                    return Err(changed("its body changed"));
+                }
+                Ok(req.body)
+            }
+        }
     }
 }
 
@@ -198,12 +242,13 @@ async fn attempt(
     plan: &Plan,
     client: &reqwest::Client,
     item: &Item,
+    body: &Bytes,
     sent_at: &str,
 ) -> anyhow::Result<Outcome> {
     let mut headers = item.headers.clone();
     protocol::set_header(&mut headers, header::SENT_AT, sent_at);
     let map = delivery::header_map(&headers)?;
-    Ok(delivery::deliver(client, &plan.url, map, item.body.clone(), plan.timeout).await)
+    Ok(delivery::deliver(client, &plan.url, map, body.clone(), plan.timeout).await)
 }
 
 async fn replay_one(
@@ -213,6 +258,8 @@ async fn replay_one(
     observer: &mut impl Observer,
 ) -> anyhow::Result<CaptureResult> {
     let mut result = CaptureResult::default();
+    // Held until this capture is done: one body in memory at a time.
+    let body = item.load_body()?;
     observer.event(Event::Capture { item })?;
     let mut last_sent_at = String::new();
     for planned in &plan.attempts {
@@ -223,7 +270,7 @@ async fn replay_one(
         }
         let sim = plan.start + chrono::Duration::from_std(planned.offset).unwrap_or_default();
         let sent_at = plan.timestamp.format(sim);
-        let outcome = attempt(plan, client, item, &sent_at).await?;
+        let outcome = attempt(plan, client, item, &body, &sent_at).await?;
         result.attempts = planned.number;
         result.reached |= outcome.reached();
         result.refusals += u32::from(matches!(outcome.status, Some(401 | 403)));
@@ -242,7 +289,7 @@ async fn replay_one(
     // Identical copies after success, as a duplicate delivery would be.
     if result.delivered_on.is_some() {
         for copy in 1..=plan.duplicates {
-            let outcome = attempt(plan, client, item, &last_sent_at).await?;
+            let outcome = attempt(plan, client, item, &body, &last_sent_at).await?;
             if !outcome.accepted() {
                 result.duplicates_failed += 1;
             }

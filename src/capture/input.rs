@@ -7,6 +7,7 @@ use std::fmt;
 use bytes::Bytes;
 
 use base64::Engine;
+use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::{BodyForm, Request};
@@ -133,15 +134,39 @@ fn parse_with(name: &str, bytes: &[u8], owner: Option<&Bytes>) -> Result<Request
         Sniff::Blank => Err(InputError::Blank),
         Sniff::Json(text) => parse_json(text),
         Sniff::Http(text) => parse_http(text, owner),
-        Sniff::Other(text) => {
-            if name.to_ascii_lowercase().ends_with(".json") && looks_like_text(text) {
-                parse_json(text)
-            } else {
-                Err(InputError::Unrecognised {
-                    start: describe_start(text),
-                })
-            }
-        }
+        Sniff::Other(text) => match unrecognised(name, text) {
+            Some(e) => Err(e),
+            None => parse_json(text),
+        },
+    }
+}
+
+/// The error [`parse_input`] would give for an input that starts with `head`, when `head`
+/// alone settles that the input is not one (binary data, an image, `/dev/zero`): a large file
+/// or an endless stream is then refused without being read further. `None` when the rest could
+/// matter.
+pub fn refuse_early(name: &str, head: &[u8]) -> Option<InputError> {
+    let text = head.strip_prefix(UTF8_BOM).unwrap_or(head);
+    let start = text.iter().position(|b| !b.is_ascii_whitespace())?;
+    // Every test below looks at fewer bytes than this, so the head decides as the whole would.
+    if text.len() - start <= REQUEST_LINE_SCAN {
+        return None;
+    }
+    match sniff(head) {
+        Sniff::Other(text) => unrecognised(name, text),
+        _ => None,
+    }
+}
+
+/// The error for an input that starts with neither JSON nor a request line, unless it may be
+/// JSON all the same (a `.json` file of text gets the JSON parser's complaint instead).
+fn unrecognised(name: &str, text: &[u8]) -> Option<InputError> {
+    if name.to_ascii_lowercase().ends_with(".json") && looks_like_text(text) {
+        None
+    } else {
+        Some(InputError::Unrecognised {
+            start: describe_start(text),
+        })
     }
 }
 
@@ -208,6 +233,14 @@ fn describe_start(text: &[u8]) -> String {
 // ---- JSON: capture and loose form ----
 
 fn parse_json(text: &[u8]) -> Result<Request, InputError> {
+    match fast_capture(text) {
+        Some(req) => Ok(req),
+        None => parse_json_general(text),
+    }
+}
+
+/// Any JSON input: a capture, or the loose form, or why it is neither.
+fn parse_json_general(text: &[u8]) -> Result<Request, InputError> {
     let map = match serde_json::from_slice::<Value>(text).map_err(json_error)? {
         Value::Object(map) => map,
         other => {
@@ -220,6 +253,69 @@ fn parse_json(text: &[u8]) -> Result<Request, InputError> {
         parse_capture(map)
     } else {
         parse_loose(map)
+    }
+}
+
+/// A capture document exactly as wl-hook writes it, deserialised in one pass straight into its
+/// fields, without building a tree first: the common case of `verify DIR`. Any field it does
+/// not know, any duplicate, wrong type or version, or anything [`parse_capture`] would refuse
+/// gives `None`, and the input is then read by the general path, which names what is wrong.
+/// What this accepts, the general path reads into the same [`Request`] (tested below).
+fn fast_capture(text: &[u8]) -> Option<Request> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Doc {
+        wl_hook_capture: u32,
+        #[serde(default)]
+        received_at: Option<String>,
+        #[serde(default)]
+        remote_addr: Option<String>,
+        #[serde(default)]
+        url: Option<String>,
+        method: String,
+        path: String,
+        headers: Vec<(String, String)>,
+        #[serde(default)]
+        body: Present<Option<String>>,
+        #[serde(default)]
+        body_base64: Present<Option<String>>,
+        #[serde(default)]
+        body_omitted: Present<serde::de::IgnoredAny>,
+    }
+    let doc: Doc = serde_json::from_slice(text).ok()?;
+    if doc.wl_hook_capture > CAPTURE_VERSION || doc.body_omitted.0.is_some() {
+        return None;
+    }
+    let body = match (doc.body.0, doc.body_base64.0) {
+        (Some(Some(text)), None) => text.into_bytes(),
+        (None, Some(Some(b64))) => decode_base64(&b64).ok()?,
+        _ => return None,
+    };
+    // Read only to be refused or kept alike by the general path.
+    let _ = (doc.received_at, doc.remote_addr, doc.url);
+    Some(Request {
+        method: doc.method,
+        path: doc.path,
+        headers: doc.headers,
+        body: body.into(),
+        body_form: BodyForm::Exact,
+        body_omitted: None,
+    })
+}
+
+/// A field that may be absent (`Present(None)`) or given, `null` included (`Present(Some(..))`),
+/// as the general path tells `"body": null` from no `body` at all.
+struct Present<T>(Option<T>);
+
+impl<T> Default for Present<T> {
+    fn default() -> Self {
+        Present(None)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Present<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        T::deserialize(d).map(|v| Present(Some(v)))
     }
 }
 
@@ -889,6 +985,62 @@ mod tests {
         }
         blob[..16].copy_from_slice(b"POST / HTTP/1.1\n");
         assert!(parse_input("blob", &blob).is_err());
+    }
+
+    /// The one-pass reading of capture documents accepts nothing the general path refuses,
+    /// and reads what it accepts into the same request.
+    #[test]
+    fn the_fast_capture_reading_agrees_with_the_general_one() {
+        let agree = |text: &[u8]| match fast_capture(text) {
+            Some(fast) => {
+                assert_eq!(
+                    Ok(fast),
+                    parse_json_general(text),
+                    "{}",
+                    String::from_utf8_lossy(text)
+                );
+                true
+            }
+            None => false,
+        };
+        let doc = capture_json();
+        assert!(agree(doc.as_bytes()));
+        let b64 = serde_json::to_string(&Capture::new("POST", "/", vec![], b"\xff")).unwrap();
+        assert!(agree(b64.as_bytes()));
+        let tail =
+            |extra: &str| doc.trim_end().strip_suffix('}').unwrap().to_string() + extra + "}";
+        for refused in [
+            tail(r#","body_base64": "AA==""#),
+            tail(r#","body_omitted": null"#),
+            tail(r#","unknown": 1e400"#),
+            tail(r#","path": "/again""#),
+            doc.replace(r#""wl_hook_capture": 1"#, r#""wl_hook_capture": 2"#),
+            doc.replace(r#""body": "#, r#""body": null, "x": "#),
+            b64.replace("body_base64", "body\\u005fbase64")
+                .replace(r#""/w==""#, "null"),
+        ] {
+            assert!(!agree(refused.as_bytes()), "{refused}");
+        }
+        // Seeded mutations of documents: whatever the fast reading accepts, the general agrees.
+        let mut rng = rand::rngs::StdRng::seed_from_u64(0xfa57);
+        let seeds = [doc.into_bytes(), b64.into_bytes()];
+        const SPECIAL: &[u8] = b"{}[]\\\":,0n";
+        let mut accepted = 0;
+        for i in 0..3000 {
+            let mut bytes = seeds[i % 2].clone();
+            for _ in 0..rng.random_range(1..3) {
+                let at = rng.random_range(0..bytes.len());
+                match rng.random_range(0..3) {
+                    0 => bytes[at] = rng.random_range(b' '..=b'~'),
+                    1 => bytes.insert(at, SPECIAL[rng.random_range(0..SPECIAL.len())]),
+                    _ => {
+                        bytes.remove(at);
+                    }
+                }
+            }
+            accepted += usize::from(agree(&bytes));
+        }
+        assert!(accepted > 100, "{accepted}");
     }
 
     /// Seeded mutations and truncations of valid inputs never panic, in the parser or in the

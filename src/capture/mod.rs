@@ -3,10 +3,11 @@
 //! reads raw HTTP dumps and a loose hand-written form) as a [`Request`].
 
 mod input;
+pub mod source;
 
 use std::fmt;
 
-pub use input::{detect_kind, parse_bytes, parse_input, InputError, Kind};
+pub use input::{detect_kind, parse_bytes, parse_input, refuse_early, InputError, Kind};
 
 use base64::Engine;
 use serde::{Deserialize, Serialize};

@@ -40,7 +40,12 @@ fn load_items(
         let req = crate::capture::parse_bytes(&input.name, &bytes.into())
             .and_then(crate::capture::Request::with_body)
             .map_err(|e| named(&e))?;
-        let item = Item::new(input.name.clone(), req, key).map_err(|e| named(&e))?;
+        let mut item = Item::new(input.name.clone(), req, key).map_err(|e| named(&e))?;
+        // Every input is checked before anything is sent, but its body is read again when its
+        // turn comes (all but stdin's): memory for the largest capture, not for all of them.
+        if input.path().is_some() {
+            item.read_later(input);
+        }
         items.push(item);
     }
     match args.order {

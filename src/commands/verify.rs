@@ -1,12 +1,15 @@
 //! `wl-hook verify`: check captured requests and explain why each does or does not verify.
 
+use std::io::Write;
+use std::sync::{mpsc, Mutex};
+
 use anyhow::Result;
 
 use crate::capture;
 use crate::cli::VerifyArgs;
-use crate::commands::common;
+use crate::commands::common::{self, Input};
 use crate::exit::Exit;
-use crate::judge::{self, CheckOptions};
+use crate::judge::{self, CheckOptions, NamedKey};
 use crate::output::verify::{Mode, VerifyView};
 
 pub fn run(args: &VerifyArgs) -> Result<Exit> {
@@ -47,27 +50,219 @@ pub fn run(args: &VerifyArgs) -> Result<Exit> {
         Mode::Human
     };
 
-    let mut view = VerifyView::new(std::io::BufWriter::new(std::io::stdout().lock()), mode);
-    let mut exit = Exit::Ok;
-    // One input in memory at a time.
-    for input in common::inputs(&args.inputs) {
-        let parsed = input
-            .read()
-            .and_then(|b| capture::parse_bytes(&input.name, &b.into()).map_err(|e| e.to_string()));
-        match parsed {
-            Ok(req) => {
-                let report = judge::check(&req, &keys, &opts);
-                if !report.valid {
-                    exit = exit.worst(Exit::Negative);
+    let inputs = common::inputs(&args.inputs);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(MAX_WORKERS);
+    let checker = Checker {
+        keys: &keys,
+        opts: &opts,
+        mode,
+        large: Mutex::new(()),
+    };
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let exit = check_all(&inputs, workers, &checker, &mut out)?;
+    out.flush()?;
+    Ok(exit)
+}
+
+/// Inputs are independent, so they are checked on every core (up to this many threads).
+const MAX_WORKERS: usize = 8;
+
+/// Workers take inputs in blocks of this many and hand over each block's results in one
+/// message: one hand-over (and wake-up of the printer) per input cost more than checking a
+/// small capture.
+const BLOCK: usize = 32;
+
+/// How many blocks of results a worker may have ready before the one printed next: the bound on
+/// the memory that results waiting to be printed in order take.
+const AHEAD: usize = 4;
+
+/// Inputs from this size on are held in memory one at a time, whatever the number of workers,
+/// so that a run needs memory for its largest input, not for several; the check itself spreads
+/// over the cores for them.
+const LARGE_INPUT: u64 = 1 << 20;
+
+/// What checking one input needs, shared by the workers.
+struct Checker<'a> {
+    keys: &'a [NamedKey],
+    opts: &'a CheckOptions,
+    mode: Mode,
+    /// Held while a large input is read and checked.
+    large: Mutex<()>,
+}
+
+/// One input's verdict, and what the view prints for it.
+struct Checked {
+    exit: Exit,
+    text: Vec<u8>,
+}
+
+impl Checker<'_> {
+    fn check(&self, input: &Input) -> std::io::Result<Checked> {
+        let mut text = Vec::new();
+        let mut view = VerifyView::new(&mut text, self.mode);
+        let lock = || self.large.lock().unwrap_or_else(|e| e.into_inner());
+        // The lock (for an input of [`LARGE_INPUT`] or more) is held until the input and its
+        // request are dropped, at the end of the `Ok` arm.
+        let read = input.read_gated(|size| size.is_none_or(|n| n >= LARGE_INPUT).then(lock));
+        let exit = match read {
+            Ok((bytes, _one_at_a_time)) => match capture::parse_bytes(&input.name, &bytes.into()) {
+                Ok(req) => {
+                    let report = judge::check(&req, self.keys, self.opts);
+                    view.report(&input.name, &req, &report)?;
+                    if report.valid {
+                        Exit::Ok
+                    } else {
+                        Exit::Negative
+                    }
                 }
-                view.report(&input.name, &req, &report)?;
-            }
+                Err(e) => {
+                    view.unreadable(&input.name, &e.to_string())?;
+                    Exit::Input
+                }
+            },
             Err(e) => {
-                exit = exit.worst(Exit::Input);
                 view.unreadable(&input.name, &e)?;
+                Exit::Input
+            }
+        };
+        view.finish()?;
+        Ok(Checked { exit, text })
+    }
+}
+
+/// Check every input, printing the results in input order; the worst exit.
+///
+/// With several workers, worker `w` checks blocks `w`, `w + workers`, ... of [`BLOCK`] inputs
+/// and hands each block's results over on its own bounded channel, which the printer reads in
+/// turn: the order is the inputs' whatever finishes first, and no worker gets more than
+/// [`AHEAD`] blocks ahead.
+fn check_all(
+    inputs: &[Input],
+    workers: usize,
+    checker: &Checker<'_>,
+    out: &mut impl Write,
+) -> std::io::Result<Exit> {
+    let mut exit = Exit::Ok;
+    let mut print = |checked: Checked| {
+        exit = exit.worst(checked.exit);
+        out.write_all(&checked.text)
+    };
+    let blocks: Vec<&[Input]> = inputs.chunks(BLOCK).collect();
+    let workers = workers.min(blocks.len());
+    if workers < 2 {
+        for input in inputs {
+            print(checker.check(input)?)?;
+        }
+        return Ok(exit);
+    }
+    std::thread::scope(|s| {
+        let results: Vec<_> = (0..workers)
+            .map(|w| {
+                let (tx, rx) = mpsc::sync_channel(AHEAD);
+                let mine = blocks.iter().skip(w).step_by(workers);
+                s.spawn(move || {
+                    for block in mine {
+                        let checked: std::io::Result<Vec<Checked>> =
+                            block.iter().map(|input| checker.check(input)).collect();
+                        // The printer stopped (it could not write): so does the worker.
+                        if tx.send(checked).is_err() {
+                            break;
+                        }
+                    }
+                });
+                rx
+            })
+            .collect();
+        for i in 0..blocks.len() {
+            let block = results[i % workers]
+                .recv()
+                .map_err(|_| std::io::Error::other("a verify worker stopped"))??;
+            for checked in block {
+                print(checked)?;
             }
         }
-    }
-    view.finish()?;
+        Ok::<(), std::io::Error>(())
+    })?;
     Ok(exit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_come_in_input_order_with_the_verdicts_of_one_worker() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = crate::protocol::dev_secret();
+        let mut names = Vec::new();
+        for i in 0..300 {
+            let body = format!("{{\"n\":{i}}}");
+            let sig = crate::protocol::sign(&key, body.as_bytes());
+            let headers = vec![
+                ("x-topic".to_string(), "client.created".to_string()),
+                (
+                    "x-generated-at".to_string(),
+                    "2030-01-01T00:00:00.000Z".to_string(),
+                ),
+                ("x-signature-256".to_string(), sig),
+            ];
+            let name = dir.path().join(format!("{i:03}.json"));
+            let bytes = match i % 5 {
+                // valid, a bad signature, not JSON, binary, an HTTP dump
+                0 => serde_json::to_vec(&capture::Capture::new(
+                    "POST",
+                    "/",
+                    headers,
+                    body.as_bytes(),
+                ))
+                .unwrap(),
+                1 => {
+                    serde_json::to_vec(&capture::Capture::new("POST", "/", headers, b"{}")).unwrap()
+                }
+                2 => b"{not json".to_vec(),
+                3 => vec![0x89, 0, 1, 2],
+                _ => format!("POST / HTTP/1.1\r\nx-topic: a.b\r\n\r\n{body}").into_bytes(),
+            };
+            std::fs::write(&name, bytes).unwrap();
+            names.push(name.display().to_string());
+        }
+        let inputs = common::inputs(&[dir.path().display().to_string()]);
+        let opts = CheckOptions::at(
+            crate::protocol::timestamp::parse("2030-01-01T00:01:00Z")
+                .unwrap()
+                .0,
+        );
+        let checker = Checker {
+            keys: &[],
+            opts: &opts,
+            mode: Mode::Json,
+            large: Mutex::new(()),
+        };
+        let run = |workers| {
+            let mut out = Vec::new();
+            let exit = check_all(&inputs, workers, &checker, &mut out).unwrap();
+            (exit, String::from_utf8(out).unwrap())
+        };
+        let (serial_exit, serial) = run(1);
+        let lines: Vec<serde_json::Value> = serial
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let order: Vec<&str> = lines.iter().map(|l| l["input"].as_str().unwrap()).collect();
+        assert_eq!(order, names);
+        let valid = lines.iter().filter(|l| l["valid"] == true).count();
+        assert_eq!(valid, 60);
+        assert_eq!(serial_exit, Exit::Input);
+        for workers in [2, 3, 8] {
+            let (exit, text) = run(workers);
+            assert_eq!(exit, serial_exit, "{workers} workers");
+            // Compared line by line, so that a failure names the first difference.
+            for (i, (a, b)) in text.lines().zip(serial.lines()).enumerate() {
+                assert_eq!(a, b, "{workers} workers, line {i}");
+            }
+            assert_eq!(text.lines().count(), 300, "{workers} workers");
+        }
+    }
 }

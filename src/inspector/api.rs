@@ -175,11 +175,12 @@ pub fn curl(e: &Entry, setup: &Setup, query: &str) -> Response {
     refused((|| {
         let url = target(asked.as_deref(), setup, r, true).map_err(bad)?;
         let item = item(r, setup, resign)?;
+        let body = item.load_body().map_err(|e| (500, e.to_string()))?;
         let mut out = Vec::new();
         let printed = PrintedRequest {
             url: &url,
             headers: &item.headers,
-            body: &item.body,
+            body: &body,
         };
         printed
             .write_curl(&mut out)
@@ -253,7 +254,8 @@ async fn resend_one(
     let item = item(r, setup, ask.resign)?;
     let client = client(&url, setup)?;
     let headers = delivery::header_map(&item.headers).map_err(bad)?;
-    let outcome = delivery::deliver(&client, &url, headers, item.body, ACTION_TIMEOUT).await;
+    let body = item.load_body().map_err(|e| (500, e.to_string()))?;
+    let outcome = delivery::deliver(&client, &url, headers, body, ACTION_TIMEOUT).await;
     Ok(json(200, &Resent::of(r.seq, &url, ask.resign, &outcome)))
 }
 

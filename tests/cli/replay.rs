@@ -371,3 +371,38 @@ fn speed_waits_a_fraction_of_the_real_delays() {
         .assert()
         .code(2);
 }
+
+/// Each capture is read again when its turn comes; one whose body changed since the replay
+/// checked it is not sent (exit 2), and the ones before it were delivered as checked.
+#[test]
+fn a_capture_changed_during_the_replay_is_not_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = make_captures(dir.path(), "k", &["client.created", "class.created"]);
+    let second = paths[1].clone();
+    let first_body = std::fs::read_to_string(&paths[0]).unwrap();
+    // The first delivery rewrites the second capture with another body.
+    let server = TestServer::start(move |_, n| {
+        if n == 0 {
+            let text = std::fs::read_to_string(&second).unwrap();
+            std::fs::write(&second, text.replace("class.created", "class.updated")).unwrap();
+        }
+        Reply::status(200)
+    })
+    .expect(1);
+    let out = wl()
+        .args(["replay", "--json", "--url", &server.url()])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(
+            "01-class.created.json: its body changed since the replay began; run it again"
+        ),
+        "{err}"
+    );
+    let sent = String::from_utf8_lossy(&server.hits()[0].body).into_owned();
+    let doc: serde_json::Value = serde_json::from_str(&first_body).unwrap();
+    assert_eq!(sent, doc["body"].as_str().unwrap());
+}
