@@ -239,3 +239,36 @@ fn man_dir_writes_every_page_the_pages_link_to() {
         .code(2)
         .stderr(predicates::str::contains("cannot write manual pages into"));
 }
+
+/// The README's reproducible samples (a fixed clock and seed) are exactly what the binary prints.
+#[test]
+fn the_readme_reproducible_samples_are_what_the_binary_prints() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let mut checked = 0;
+    for block in readme.split("```console\n").skip(1) {
+        let block = &block[..block.find("```").unwrap()];
+        let Some(first) = block.lines().next() else {
+            continue;
+        };
+        let Some(cmd) = first.strip_prefix("$ wl-hook ") else {
+            continue;
+        };
+        // Only commands whose output is fixed: a pinned clock and seed, or no clock at all.
+        let pinned = cmd.contains("--now ") && cmd.contains("--seed ");
+        if !(pinned || cmd == "fixtures list") {
+            continue;
+        }
+        let words = shlex::split(cmd).unwrap();
+        let out = wl().args(&words).output().unwrap();
+        assert!(out.status.success(), "{cmd}");
+        let expected = &block[first.len() + 1..];
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            expected,
+            "the README's sample of `wl-hook {cmd}` is not what it prints"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 2, "only {checked} reproducible samples");
+}
