@@ -243,12 +243,18 @@ pub fn run(args: &ListenArgs) -> Result<Exit> {
         .enable_all()
         .build()?;
     let exit_with_parent = args.exit_with_parent;
-    rt.block_on(listen(plan, std::io::stdout(), async move {
-        tokio::select! {
-            reason = shutdown_signal() => reason,
-            reason = parent_exited(), if exit_with_parent => reason,
-        }
-    }))
+    rt.block_on(async move {
+        // The handlers are in place before anyone is told listen is ready: a SIGTERM sent the
+        // moment the first line appears stops it with its summary, not by the default action.
+        let signals = shutdown_signal();
+        listen(plan, std::io::stdout(), async move {
+            tokio::select! {
+                reason = signals => reason,
+                reason = parent_exited(), if exit_with_parent => reason,
+            }
+        })
+        .await
+    })
 }
 
 /// Resolves once the process that started listen has exited (listen is then re-parented).
@@ -267,22 +273,26 @@ async fn parent_exited() -> &'static str {
     std::future::pending().await
 }
 
-/// Resolves on SIGINT or SIGTERM with the signal's name.
-async fn shutdown_signal() -> &'static str {
+/// Registers SIGINT and SIGTERM handlers now (inside the runtime) and resolves on either with
+/// its name.
+fn shutdown_signal() -> impl std::future::Future<Output = &'static str> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
-        let mut term = match signal(SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(_) => return std::future::pending().await,
-        };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => "interrupted (SIGINT)",
-            _ = term.recv() => "terminated (SIGTERM)",
+        let term = signal(SignalKind::terminate());
+        let int = signal(SignalKind::interrupt());
+        async move {
+            let (Ok(mut term), Ok(mut int)) = (term, int) else {
+                return std::future::pending().await;
+            };
+            tokio::select! {
+                _ = int.recv() => "interrupted (SIGINT)",
+                _ = term.recv() => "terminated (SIGTERM)",
+            }
         }
     }
     #[cfg(not(unix))]
-    {
+    async {
         let _ = tokio::signal::ctrl_c().await;
         "interrupted"
     }
