@@ -155,7 +155,7 @@ _wl__hook() {
             return 0
             ;;
         wl__hook__subcmd__check)
-            opts="-t -H -h --secret --secret-file --signature-encoding --signature-prefix --payload-key --timestamp-format --topic --timeout --burst --only --junit --json --fixtures --json-style --connections --header --cacert --insecure --color --help"
+            opts="-t -H -h --secret --secret-file --signature-encoding --signature-prefix --payload-key --timestamp-format --strict --topic --timeout --burst --only --junit --json --fixtures --json-style --connections --header --cacert --insecure --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

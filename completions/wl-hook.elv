@@ -132,6 +132,7 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand --header 'Add a header to every request, for an endpoint behind auth: -H ''Authorization: Bearer TOKEN'' (repeatable)'
             cand --cacert 'Trust the certificates in this PEM file for https, e.g. a local self-signed one'
             cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
+            cand --strict 'Fail a scenario that only warns (an unknown topic refused, answers near --timeout), as verify --strict does'
             cand --json 'One JSON object per scenario and a summary'
             cand --insecure 'Do not check the https endpoint''s certificate (TLS only: signatures are judged as always)'
             cand -h 'Print help (see more with ''--help'')'

@@ -235,6 +235,7 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l cacert -d 'Tru
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l color -d 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l strict -d 'Fail a scenario that only warns (an unknown topic refused, answers near --timeout), as verify --strict does'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l json -d 'One JSON object per scenario and a summary'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l insecure -d 'Do not check the https endpoint\'s certificate (TLS only: signatures are judged as always)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'

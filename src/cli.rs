@@ -813,6 +813,10 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub fidelity: FidelityArgs,
 
+    /// Fail a scenario that only warns (an unknown topic refused, answers near --timeout), as verify --strict does
+    #[arg(long)]
+    pub strict: bool,
+
     /// Events for the accepts scenario (repeatable or comma-separated; default all 13); the first is used by the others
     #[arg(short, long = "topic", value_name = "TOPIC", value_delimiter = ',', value_parser = Hinted(topic_hints), hide_possible_values = true)]
     pub topics: Vec<String>,
