@@ -105,7 +105,7 @@ Register-ArgumentCompleter -Native -CommandName 'wl-hook' -ScriptBlock {
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the certificates in this PEM file for https, e.g. a local self-signed one')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after N deliveries (POST requests)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Stop after this long; exit 1 if --count or --expect-topic was not met by then')
-            [CompletionResult]::new('--expect-topic', '--expect-topic', [CompletionResultType]::ParameterName, 'An event that must arrive with a valid signature (repeatable, aliases allowed)')
+            [CompletionResult]::new('--expect-topic', '--expect-topic', [CompletionResultType]::ParameterName, 'An event that must arrive as a valid delivery (repeatable, aliases allowed)')
             [CompletionResult]::new('--ready-file', '--ready-file', [CompletionResultType]::ParameterName, 'Write the URL here (atomically) once connections are accepted')
             [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Connections served at once')
             [CompletionResult]::new('--read-timeout', '--read-timeout', [CompletionResultType]::ParameterName, 'Time a client has to send its headers, and its body')

@@ -100,7 +100,7 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand --cacert 'Trust the certificates in this PEM file for https, e.g. a local self-signed one'
             cand --count 'Stop after N deliveries (POST requests)'
             cand --timeout 'Stop after this long; exit 1 if --count or --expect-topic was not met by then'
-            cand --expect-topic 'An event that must arrive with a valid signature (repeatable, aliases allowed)'
+            cand --expect-topic 'An event that must arrive as a valid delivery (repeatable, aliases allowed)'
             cand --ready-file 'Write the URL here (atomically) once connections are accepted'
             cand --max-connections 'Connections served at once'
             cand --read-timeout 'Time a client has to send its headers, and its body'
