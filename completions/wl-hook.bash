@@ -180,7 +180,7 @@ _wl__hook() {
             return 0
             ;;
         wl__hook__subcmd__check)
-            opts="-t -H -h --secret --secret-file --signature-encoding --signature-prefix --payload-key --timestamp-format --topic --timeout --wait --burst --only --junit --json --fixtures --json-style --connections --header --cacert --insecure --color --profile --help"
+            opts="-t -H -h --secret --secret-file --signature-encoding --signature-prefix --payload-key --timestamp-format --strict --topic --timeout --wait --burst --only --junit --json --fixtures --json-style --connections --header --cacert --insecure --color --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

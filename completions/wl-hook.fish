@@ -168,7 +168,7 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -s H -l header -
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l cacert -d 'Trust the certificates in this PEM file for https, e.g. a local self-signed one' -r -F
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l count -d 'Stop after N deliveries (POST requests)' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l timeout -d 'Stop after this long; exit 1 if --count or --expect-topic was not met by then' -r
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l expect-topic -d 'An event that must arrive with a valid signature (repeatable, aliases allowed)' -r -f -a "business.updated\t'Business'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l expect-topic -d 'An event that must arrive as a valid delivery (repeatable, aliases allowed)' -r -f -a "business.updated\t'Business'
 location.created\t'Location'
 location.updated\t'Location'
 staff.created\t'Staff Profile'
@@ -275,6 +275,7 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l color -d 'When
 always\t''
 never\t''"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l profile -d 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file\'s defaults' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l strict -d 'Fail a scenario that only warns (an unknown topic refused, answers near --timeout), as verify --strict does'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l json -d 'One JSON object per scenario and a summary'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l insecure -d 'Do not check the https endpoint\'s certificate (TLS only: signatures are judged as always)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'

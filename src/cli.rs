@@ -192,10 +192,13 @@ Examples:
   wl-hook listen --ready-file url.txt --expect-topic purchases --timeout 30s --json > events.ndjson
   wl-hook listen --ui-port 8080                    # the browser inspector on http://127.0.0.1:8080/
 
-Answers: a valid delivery gets --status (200); a missing or invalid signature 401; a body that is
-not JSON 400; a body over --max-body 413; any method but POST 405. The first stdout line is
-'Listening on http://HOST:PORT', the second 'Inspector on http://127.0.0.1:PORT/': a page that
-shows each request live, with resend, replay and curl (the last 1,000 requests; --no-ui for none).
+Each request is judged by verify's checks and severities. Answers: a valid delivery gets --status
+(200), with its warnings shown (a wrong x-payload-key or content type...; --strict refuses them
+with 400); a missing or invalid signature 401; any other failed check 400 (a body that is not JSON,
+no x-topic, a missing x-generated-at...); a body over --max-body 413; any method but POST 405. The
+first stdout line is 'Listening on http://HOST:PORT', the second 'Inspector on
+http://127.0.0.1:PORT/': a page that shows each request live, with resend, replay and curl (the
+last 1,000 requests; --no-ui for none).
 
 Exit codes: 0 stopped with every expectation met (--count reached, every --expect-topic arrived,
 or a plain stop); 1 --timeout passed before --count was reached or an expected event arrived, or
@@ -846,7 +849,7 @@ pub struct ListenArgs {
     #[arg(long, value_name = "DURATION")]
     pub timeout: Option<String>,
 
-    /// An event that must arrive with a valid signature (repeatable, aliases allowed)
+    /// An event that must arrive as a valid delivery (repeatable, aliases allowed)
     #[arg(long = "expect-topic", value_name = "TOPIC", value_parser = Hinted(topic_hints), hide_possible_values = true)]
     pub expect_topics: Vec<String>,
 
@@ -893,6 +896,10 @@ pub struct CheckArgs {
 
     #[command(flatten)]
     pub fidelity: FidelityArgs,
+
+    /// Fail a scenario that only warns (an unknown topic refused, answers near --timeout), as verify --strict does
+    #[arg(long)]
+    pub strict: bool,
 
     /// Events for the accepts scenario (repeatable or comma-separated; default all 13); the first is used by the others
     #[arg(short, long = "topic", value_name = "TOPIC", value_delimiter = ',', value_parser = Hinted(topic_hints), hide_possible_values = true)]

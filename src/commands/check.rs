@@ -49,6 +49,7 @@ fn plan(args: &CheckArgs) -> Result<(Plan, View)> {
     plan.key_label = first.label;
     plan.more_keys = keys;
     plan.fidelity = common::fidelity(&args.fidelity)?;
+    plan.strict = args.strict;
     if let Some(events) = events {
         plan.events = events;
     }

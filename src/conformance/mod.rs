@@ -73,6 +73,8 @@ pub struct Plan {
     pub more_keys: Vec<NamedKey>,
     /// How signatures, payload keys and timestamps are spelt (WL's unknowns, modelled).
     pub fidelity: crate::protocol::Fidelity,
+    /// A warning fails its scenario (`--strict`), as it fails `verify --strict`.
+    pub strict: bool,
     /// The longest a receiver may take to answer; also each delivery's timeout.
     pub timeout: Duration,
     /// Deliveries sent at once in `burst`.
@@ -100,6 +102,7 @@ impl Plan {
             key_label: "the key".into(),
             more_keys: Vec::new(),
             fidelity: crate::protocol::Fidelity::default(),
+            strict: false,
             timeout: Duration::from_secs(10),
             burst: NonZeroUsize::new(50).expect("50 is not zero"),
             events: crate::protocol::EVENTS
@@ -271,7 +274,13 @@ pub async fn run_observed(
             timeout: plan.timeout,
             accepts: accepts.as_deref(),
         };
-        let (verdict, reason) = scenario.judge(&evidence);
+        let (verdict, reason) = match scenario.judge(&evidence) {
+            (Verdict::Warn, reason) if plan.strict => (
+                Verdict::Fail,
+                format!("{reason} (a warning, failed under --strict)"),
+            ),
+            judged => judged,
+        };
         let blocked_by = scenario.blocked_by(&evidence);
         let (max_latency, deliveries, elapsed) = if scenario.judges_the_run() {
             // Its figures are the run's; its time is only what it sent itself.

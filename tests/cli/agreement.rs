@@ -288,3 +288,41 @@ fn listen_takes_several_keys_and_names_the_one_that_matched() {
         "{out}"
     );
 }
+
+/// --strict means the same in check: a scenario that only warns fails, and the run exits 1.
+#[test]
+fn check_strict_fails_a_scenario_that_only_warns() {
+    use crate::server::{Reply, TestServer};
+    let srv = TestServer::start(|h, _| {
+        if h.header("x-topic") == Some("membership.created") {
+            Reply::status(404)
+        } else {
+            Reply::status(200)
+        }
+    });
+    let run = |strict: bool| {
+        let mut cmd = wl();
+        cmd.args(["check", &srv.url(), "--json", "--only", "unknown-topic"]);
+        if strict {
+            cmd.arg("--strict");
+        }
+        let out = cmd.output().unwrap();
+        (out.status.code(), ndjson(&out.stdout))
+    };
+    let (code, lines) = run(false);
+    assert_eq!(
+        (code, lines[0]["verdict"].as_str()),
+        (Some(0), Some("WARN"))
+    );
+    let (code, lines) = run(true);
+    assert_eq!(
+        (code, lines[0]["verdict"].as_str()),
+        (Some(1), Some("FAIL"))
+    );
+    let reason = lines[0]["reason"].as_str().unwrap();
+    assert!(
+        reason.ends_with("(a warning, failed under --strict)"),
+        "{reason}"
+    );
+    assert_eq!(lines[1]["ok"], false);
+}
