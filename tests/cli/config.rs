@@ -250,7 +250,18 @@ fn the_readme_example_file_loads() {
         text.contains("https://staging.example.com/webhooks"),
         "{text}"
     );
-    assert!(text.contains("replay.schedule  svix"), "{text}");
+    assert!(
+        regex::Regex::new(r"replay\.schedule +svix")
+            .unwrap()
+            .is_match(&text),
+        "{text}"
+    );
+    assert!(
+        regex::Regex::new(r"signature-encoding +base64 +.*wl-hook\.toml:\d+ \[profiles\.staging\]")
+            .unwrap()
+            .is_match(&text),
+        "{text}"
+    );
     assert!(
         regex::Regex::new(r"listen\.port +9100")
             .unwrap()
