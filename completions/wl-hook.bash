@@ -743,7 +743,7 @@ _wl__hook() {
             return 0
             ;;
         wl__hook__subcmd__listen)
-            opts="-H -h --host --port --secret --secret-file --no-verify --status --max-body --body --fail-first --fail-rate --seed --delay --save --forward-to --header --cacert --insecure --count --timeout --expect-topic --ready-file --json --max-connections --read-timeout --color --help"
+            opts="-H -h --host --port --secret --secret-file --no-verify --status --max-body --body --fail-first --fail-rate --seed --delay --save --forward-to --header --cacert --insecure --count --timeout --expect-topic --ready-file --json --max-connections --idle-timeout --read-timeout --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -830,6 +830,10 @@ _wl__hook() {
                     return 0
                     ;;
                 --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -56,6 +56,10 @@ impl ListenPlan {
         if read_timeout.is_zero() {
             return Err(input_error("--read-timeout must be more than 0"));
         }
+        let idle_timeout = common::duration_flag("--idle-timeout", &args.idle_timeout)?;
+        if idle_timeout.is_zero() {
+            return Err(input_error("--idle-timeout must be more than 0"));
+        }
         let timeout = args
             .timeout
             .as_deref()
@@ -114,6 +118,7 @@ impl ListenPlan {
             limits: Limits {
                 read_timeout,
                 max_connections: args.max_connections.max(1),
+                idle_timeout,
                 ..Limits::default()
             },
             view: ListenView {
@@ -217,6 +222,12 @@ pub async fn listen<W: Write + Send + 'static>(
             } else {
                 ""
             }
+        ));
+    }
+    if let Err(fit) = server::make_room_for(plan.limits.max_connections) {
+        crate::output::warning(&format!(
+            "the open-file limit (ulimit -n) leaves room for about {fit} connections, not --max-connections {}; raise it, or idle connections are closed sooner",
+            plan.limits.max_connections
         ));
     }
     let url = format!("http://{addr}");

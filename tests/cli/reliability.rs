@@ -137,3 +137,67 @@ fn a_stdout_nobody_reads_never_stops_the_answers() {
     assert_eq!(files.len(), 300);
     assert!(files.iter().all(|f| !f.starts_with('.')));
 }
+
+/// Raise this process's soft limit on open files to at least `n` (the test's connections).
+fn allow_open_files(n: u64) {
+    use rustix::process::{getrlimit, setrlimit, Resource};
+    let mut limit = getrlimit(Resource::Nofile);
+    if limit.current.is_some_and(|c| c < n) {
+        limit.current = Some(limit.maximum.map_or(n, |m| m.min(n)));
+        setrlimit(Resource::Nofile, limit).unwrap();
+    }
+    let now = getrlimit(Resource::Nofile).current;
+    assert!(
+        now.is_none_or(|c| c >= n),
+        "ulimit -n is {now:?}, {n} needed"
+    );
+}
+
+/// 2,000 connections that send nothing do not keep a delivery out: the ones idle the longest
+/// are closed to make room, and the delivery is answered.
+#[test]
+fn idle_connections_make_room_for_a_delivery() {
+    allow_open_files(2600);
+    let dir = tempfile::tempdir().unwrap();
+    // Idle connections are not closed for being slow to send their headers meanwhile.
+    // 256 slots and the kernel's backlog hold fewer than 2,000.
+    let args = [
+        "--json",
+        "--body",
+        "none",
+        "--read-timeout",
+        "60s",
+        "--max-connections",
+        "256",
+    ];
+    let (mut listen, url) = spawn_listen(dir.path(), &args, Stdio::null());
+    let addr = url.trim_start_matches("http://").to_string();
+    let idle: Vec<std::net::TcpStream> = (0..2000)
+        .map(|_| std::net::TcpStream::connect(&addr).unwrap())
+        .collect();
+    // Past the grace a new connection gets to send its request.
+    std::thread::sleep(Duration::from_millis(500));
+    let body = br#"{"uid":"7"}"#;
+    let headers = wl_headers(
+        DEV_KEY.as_bytes(),
+        "client.created",
+        body,
+        "2026-01-10T10:00:00.000Z",
+    );
+    let hook = format!("{url}/webhooks");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(post(&hook, &refs(&headers), body));
+    });
+    // Generous: without room made, it waits for the idle ones to time out (minutes).
+    let answer = rx.recv_timeout(Duration::from_secs(20));
+    drop(idle);
+    terminate(&listen);
+    assert_eq!(
+        wait_exit(&mut listen, Duration::from_secs(30)),
+        Some(Some(0))
+    );
+    let (status, text) =
+        answer.expect("the delivery was answered while 2,000 connections sat idle");
+    assert_eq!(status, 200, "{text}");
+}
