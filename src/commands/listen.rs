@@ -230,6 +230,7 @@ pub async fn listen<W: Write + Send + 'static>(
             plan.limits.max_connections
         ));
     }
+    ignore_file_size_signal();
     let url = format!("http://{addr}");
     // Everything that can fail is set up before anyone is told the receiver is ready.
     let (tx, mut rx) = mpsc::channel::<Event>(1024);
@@ -306,6 +307,19 @@ pub async fn listen<W: Write + Send + 'static>(
     }
     plan.view.write_summary(&mut out, &tally, &reason, met)?;
     Ok(exit)
+}
+
+/// A file-size limit (`ulimit -f`) must fail a capture's write (EFBIG: answered 500, the sender
+/// retries), not kill listen: catching SIGXFSZ replaces its default action, which ends the
+/// process.
+fn ignore_file_size_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let xfsz = SignalKind::from_raw(rustix::process::Signal::XFSZ.as_raw());
+        // The handler stays installed after the stream is dropped; a failure leaves the default.
+        let _ = signal(xfsz);
+    }
 }
 
 /// How long after a stop the output may take to write what waits.

@@ -201,3 +201,57 @@ fn idle_connections_make_room_for_a_delivery() {
         answer.expect("the delivery was answered while 2,000 connections sat idle");
     assert_eq!(status, 200, "{text}");
 }
+
+/// Under a file-size limit (`ulimit -f`), a capture too large to write is answered 500 (the
+/// sender retries) and leaves no half-written temporary file; listen keeps running and saves
+/// the next one.
+#[test]
+fn a_file_size_limit_fails_the_save_not_listen() {
+    let dir = tempfile::tempdir().unwrap();
+    let caps = dir.path().join("caps");
+    let ready = dir.path().join("url");
+    let bin = assert_cmd::cargo::cargo_bin("wl-hook");
+    let mut cmd = Command::new("bash");
+    for var in ENV_VARS {
+        cmd.env_remove(var);
+    }
+    // 8 blocks of 1 KiB: a capture of a 20 KB body is over it.
+    let mut listen = cmd
+        .arg("-c")
+        .arg(r#"ulimit -f 8 && exec "$0" "$@""#)
+        .arg(&bin)
+        .args(["listen", "--port", "0", "--json", "--no-verify"])
+        .arg("--ready-file")
+        .arg(&ready)
+        .arg("--save")
+        .arg(&caps)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let url = format!("{}/webhooks", wait_for_url(&ready));
+    let big = format!(r#"{{"uid":"1","note":"{}"}}"#, "x".repeat(20_000));
+    let (status, text) = post(&url, &[("x-topic", "client.created")], big.as_bytes());
+    assert_eq!(status, 500, "{text}");
+    let (status, text) = post(&url, &[("x-topic", "client.created")], br#"{"uid":"2"}"#);
+    assert_eq!(status, 200, "{text}");
+    assert_eq!(names(&caps).len(), 1, "{:?}", names(&caps));
+    assert!(names(&caps)[0].starts_with("000002-"), "{:?}", names(&caps));
+    terminate(&listen);
+    assert_eq!(
+        wait_exit(&mut listen, Duration::from_secs(30)),
+        Some(Some(0))
+    );
+    let mut out = Vec::new();
+    std::io::Read::read_to_end(&mut listen.stdout.take().unwrap(), &mut out).unwrap();
+    let lines = ndjson(&out);
+    let first = lines.iter().find(|l| l["type"] == "request").unwrap();
+    assert_eq!(first["status"], 500);
+    assert!(
+        first["save_error"].as_str().unwrap().contains("too large"),
+        "{first}"
+    );
+    let summary = lines.last().unwrap();
+    assert_eq!(summary["saved"], 1, "{summary}");
+    assert_eq!(summary["save_errors"], 1, "{summary}");
+}
