@@ -255,3 +255,29 @@ fn a_file_size_limit_fails_the_save_not_listen() {
     assert_eq!(summary["saved"], 1, "{summary}");
     assert_eq!(summary["save_errors"], 1, "{summary}");
 }
+
+/// A lone surrogate escape is JSON in the record-id field as anywhere else: listen answers 200
+/// and shows the id, as `verify` calls the body JSON.
+#[test]
+fn a_lone_surrogate_in_the_record_id_is_json_like_anywhere_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut listen, url) = spawn_listen(dir.path(), &["--no-verify", "--json"], Stdio::piped());
+    for body in [&br#"{"uid":"\ud800"}"#[..], br#"{"note":"\ud800"}"#] {
+        let (status, text) = post(
+            &format!("{url}/webhooks"),
+            &[("x-topic", "client.created")],
+            body,
+        );
+        assert_eq!(status, 200, "{text}");
+    }
+    terminate(&listen);
+    assert_eq!(
+        wait_exit(&mut listen, Duration::from_secs(30)),
+        Some(Some(0))
+    );
+    let mut out = Vec::new();
+    std::io::Read::read_to_end(&mut listen.stdout.take().unwrap(), &mut out).unwrap();
+    let lines = ndjson(&out);
+    let first = lines.iter().find(|l| l["type"] == "request").unwrap();
+    assert_eq!(first["record_id"], r"\ud800", "{first}");
+}
