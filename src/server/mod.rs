@@ -409,10 +409,14 @@ where
             drop(permit);
             // Errors here are requests hyper refused itself (431, malformed, too slow): report
             // them, so nothing that reached the port goes unseen. hyper's header timer also
-            // closes a kept-alive connection that merely sits idle afterwards: not a refusal.
+            // closes a kept-alive connection that merely sits idle afterwards, and a client that
+            // resets the connection in the middle of a request's body has had that request
+            // shown already (answered 400): neither is a refusal.
             if let Err(e) = result {
+                let broken = std::error::Error::source(&e)
+                    .is_some_and(|s| s.downcast_ref::<std::io::Error>().is_some());
                 let idle_close = conn.served.load(Ordering::Acquire)
-                    && (e.is_timeout() || e.is_incomplete_message());
+                    && (e.is_timeout() || e.is_incomplete_message() || broken);
                 if !idle_close {
                     on_error(remote, &e);
                 }

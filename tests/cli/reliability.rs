@@ -281,3 +281,45 @@ fn a_lone_surrogate_in_the_record_id_is_json_like_anywhere_else() {
     let first = lines.iter().find(|l| l["type"] == "request").unwrap();
     assert_eq!(first["record_id"], r"\ud800", "{first}");
 }
+
+/// A client that resets the connection in the middle of a body (a real Python socket with
+/// SO_LINGER 0) is reported once: as a request answered 400, not also as a refused connection.
+#[test]
+fn a_reset_mid_body_is_reported_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut listen, url) = spawn_listen(dir.path(), &["--no-verify", "--json"], Stdio::piped());
+    let port = url.rsplit(':').next().unwrap();
+    let script = format!(
+        "import socket,struct,time\n\
+         s=socket.create_connection(('127.0.0.1',{port}))\n\
+         s.sendall(b'POST /h HTTP/1.1\\r\\nhost: x\\r\\ncontent-length: 100\\r\\n\\r\\n0123456789')\n\
+         time.sleep(0.3)\n\
+         s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii',1,0))\n\
+         s.close()\n"
+    );
+    let ran = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .status()
+        .unwrap();
+    assert!(ran.success());
+    // A request that follows shows the reset was handled before the stop.
+    let (status, _) = post(&format!("{url}/h"), &[], b"{}");
+    assert_eq!(status, 200);
+    terminate(&listen);
+    assert_eq!(
+        wait_exit(&mut listen, Duration::from_secs(30)),
+        Some(Some(0))
+    );
+    let mut out = Vec::new();
+    std::io::Read::read_to_end(&mut listen.stdout.take().unwrap(), &mut out).unwrap();
+    let lines = ndjson(&out);
+    let kinds: Vec<&str> = lines.iter().map(|l| l["type"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        ["listening", "request", "request", "summary"],
+        "{lines:?}"
+    );
+    assert_eq!(lines[1]["status"], 400, "{}", lines[1]);
+    assert_eq!(lines[3]["rejected"], 0);
+}
