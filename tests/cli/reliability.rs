@@ -323,3 +323,45 @@ fn a_reset_mid_body_is_reported_once() {
     assert_eq!(lines[1]["status"], 400, "{}", lines[1]);
     assert_eq!(lines[3]["rejected"], 0);
 }
+
+/// The head's bounds are the documented ones: 100 headers pass, 101 get 431, said in words.
+#[test]
+fn more_than_a_hundred_headers_get_431_as_documented() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut listen, url) = spawn_listen(dir.path(), &["--no-verify", "--json"], Stdio::piped());
+    let addr = url.trim_start_matches("http://").to_string();
+    let status_for = |headers: usize| {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(&addr).unwrap();
+        let mut req =
+            String::from("POST /h HTTP/1.1\r\ncontent-length: 2\r\nconnection: close\r\n");
+        // With host, content-length and connection.
+        for i in 0..headers - 3 {
+            req.push_str(&format!("x-h{i}: v\r\n"));
+        }
+        req.push_str("host: x\r\n\r\n{}");
+        s.write_all(req.as_bytes()).unwrap();
+        let mut answer = String::new();
+        let _ = s.read_to_string(&mut answer);
+        answer.split(' ').nth(1).unwrap_or("").to_string()
+    };
+    assert_eq!(status_for(100), "200");
+    assert_eq!(status_for(101), "431");
+    terminate(&listen);
+    assert_eq!(
+        wait_exit(&mut listen, Duration::from_secs(30)),
+        Some(Some(0))
+    );
+    let mut out = Vec::new();
+    std::io::Read::read_to_end(&mut listen.stdout.take().unwrap(), &mut out).unwrap();
+    let lines = ndjson(&out);
+    let refused = lines.iter().find(|l| l["type"] == "rejected").unwrap();
+    assert_eq!(refused["status"], 431);
+    assert!(
+        refused["reason"]
+            .as_str()
+            .unwrap()
+            .contains("over 100 headers"),
+        "{refused}"
+    );
+}
