@@ -942,7 +942,7 @@ _wl__hook() {
             return 0
             ;;
         wl__hook__subcmd__listen)
-            opts="-H -h --host --port --secret --secret-file --no-verify --strict --signature-encoding --signature-prefix --payload-key --timestamp-format --status --max-body --body --fail-first --fail-rate --fail-status --retry-after --hang --reset --events --seed --delay --save --forward-to --header --cacert --insecure --count --exit-with-parent --timeout --expect-topic --ready-file --json --ui-port --no-ui --max-connections --read-timeout --color --profile --help"
+            opts="-H -h --host --port --secret --secret-file --no-verify --strict --signature-encoding --signature-prefix --payload-key --timestamp-format --status --max-body --body --fail-first --fail-rate --fail-status --retry-after --hang --reset --events --seed --delay --save --forward-to --header --cacert --insecure --count --exit-with-parent --timeout --expect-topic --ready-file --json --ui-port --no-ui --max-connections --idle-timeout --read-timeout --color --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1061,6 +1061,10 @@ _wl__hook() {
                     return 0
                     ;;
                 --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -196,7 +196,8 @@ purchases\t'the Purchases family\'s first event'
 all\t'all 13 events'"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l ready-file -d 'Write the URL here (atomically) once connections are accepted' -r -F
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l ui-port -d 'Port of the browser inspector on 127.0.0.1 (default 9001, another free one when busy; 0 picks a free one)' -r
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l max-connections -d 'Connections served at once' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l max-connections -d 'Connections open at once; when all are taken, the one idle the longest is closed' -r
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l idle-timeout -d 'Close a kept-alive connection that carries no request for this long' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l read-timeout -d 'Time a client has to send its headers, and its body' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l color -d 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''

@@ -869,9 +869,13 @@ pub struct ListenArgs {
     #[arg(long)]
     pub no_ui: bool,
 
-    /// Connections served at once
-    #[arg(long, value_name = "N", default_value_t = 256)]
+    /// Connections open at once; when all are taken, the one idle the longest is closed
+    #[arg(long, value_name = "N", default_value_t = 1024)]
     pub max_connections: usize,
+
+    /// Close a kept-alive connection that carries no request for this long
+    #[arg(long, value_name = "DURATION", default_value = "5s")]
+    pub idle_timeout: String,
 
     /// Time a client has to send its headers, and its body
     #[arg(long, value_name = "DURATION", default_value = "10s")]

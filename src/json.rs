@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use serde_json::value::RawValue;
+
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 /// A JSON value's type in words, for messages: "a string", "an object", ...
@@ -86,45 +88,21 @@ fn depth_exceeds(body: &[u8], limit: usize) -> bool {
     false
 }
 
-/// A field value, kept only when it is a string or an integer.
-struct IdValue(Option<String>);
-
-impl<'de> serde::Deserialize<'de> for IdValue {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<IdValue, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = IdValue;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_str<E>(self, v: &str) -> Result<IdValue, E> {
-                Ok(IdValue(Some(v.to_string())))
-            }
-            fn visit_u64<E>(self, v: u64) -> Result<IdValue, E> {
-                Ok(IdValue(Some(v.to_string())))
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<IdValue, E> {
-                Ok(IdValue(Some(v.to_string())))
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<IdValue, E> {
-                Ok(IdValue(None))
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<IdValue, E> {
-                Ok(IdValue(None))
-            }
-            fn visit_unit<E>(self) -> Result<IdValue, E> {
-                Ok(IdValue(None))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<IdValue, A::Error> {
-                while a.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(IdValue(None))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<IdValue, A::Error> {
-                while a.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(IdValue(None))
-            }
-        }
-        d.deserialize_any(V)
+/// A record id: a string or an integer, as text. The value comes raw, so that a lone surrogate
+/// escape (`"\ud800"`) is JSON here as everywhere else; such a string is kept as its escaped
+/// text, which still tells one record from another.
+fn id_of(raw: &RawValue) -> Option<String> {
+    let text = raw.get();
+    match text.as_bytes().first()? {
+        b'"' => Some(
+            serde_json::from_str::<String>(text)
+                .unwrap_or_else(|_| text[1..text.len() - 1].to_string()),
+        ),
+        b'-' | b'0'..=b'9' => serde_json::from_str::<i64>(text)
+            .map(|n| n.to_string())
+            .or_else(|_| serde_json::from_str::<u64>(text).map(|n| n.to_string()))
+            .ok(),
+        _ => None,
     }
 }
 
@@ -134,7 +112,8 @@ struct Rank<'w>(&'w [&'w str]);
 impl<'de> DeserializeSeed<'de> for Rank<'_> {
     type Value = Option<usize>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<usize>, D::Error> {
-        d.deserialize_str(self)
+        // Bytes, not a str: a key holding a lone surrogate escape is JSON too (as WTF-8).
+        d.deserialize_bytes(self)
     }
 }
 
@@ -145,6 +124,9 @@ impl<'de> Visitor<'de> for Rank<'_> {
     }
     fn visit_str<E>(self, key: &str) -> Result<Option<usize>, E> {
         Ok(self.0.iter().position(|w| *w == key))
+    }
+    fn visit_bytes<E>(self, key: &[u8]) -> Result<Option<usize>, E> {
+        Ok(self.0.iter().position(|w| w.as_bytes() == key))
     }
 }
 
@@ -169,7 +151,7 @@ impl<'de> Visitor<'de> for Top<'_> {
             n += 1;
             match rank {
                 Some(r) if best.as_ref().is_none_or(|(b, _)| r < *b) => {
-                    if let Some(v) = a.next_value::<IdValue>()?.0 {
+                    if let Some(v) = id_of(a.next_value::<&RawValue>()?) {
                         best = Some((r, v));
                     }
                 }
@@ -237,6 +219,23 @@ mod tests {
                 .as_deref(),
             Some("A")
         );
+        // A lone surrogate escape is JSON in the id field and in keys as everywhere else; the
+        // id keeps its escaped text.
+        for (body, id) in [
+            (&br#"{"uid":"\ud800"}"#[..], Some(r"\ud800")),
+            (br#"{"uid":"a\udc00b"}"#, Some(r"a\udc00b")),
+            (br#"{"\ud800":1,"uid":"x"}"#, Some("x")),
+            (br#"{"uid":-7}"#, Some("-7")),
+            (br#"{"uid":1.5}"#, None),
+            (br#"{"uid":null}"#, None),
+        ] {
+            assert_eq!(
+                scan(body, &["uid"], None).unwrap().id.as_deref(),
+                id,
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
         for bad in [&b"{"[..], b"{}x", b"", b"{\"a\":}", b"nul", b"{\"a\":1,}"] {
             assert!(
                 scan(bad, &[], None).is_err(),

@@ -63,6 +63,10 @@ impl ListenPlan {
         if read_timeout.is_zero() {
             return Err(input_error("--read-timeout must be more than 0"));
         }
+        let idle_timeout = common::duration_flag("--idle-timeout", &args.idle_timeout)?;
+        if idle_timeout.is_zero() {
+            return Err(input_error("--idle-timeout must be more than 0"));
+        }
         let timeout = args
             .timeout
             .as_deref()
@@ -168,6 +172,7 @@ impl ListenPlan {
             limits: Limits {
                 read_timeout,
                 max_connections: args.max_connections.max(1),
+                idle_timeout,
                 ..Limits::default()
             },
             view: ListenView {
@@ -338,6 +343,13 @@ pub async fn listen<W: Write + Send + 'static>(
             }
         ));
     }
+    if let Err(fit) = server::make_room_for(plan.limits.max_connections) {
+        crate::output::warning(&format!(
+            "the open-file limit (ulimit -n) leaves room for about {fit} connections, not --max-connections {}; raise it, or idle connections are closed sooner",
+            plan.limits.max_connections
+        ));
+    }
+    ignore_file_size_signal();
     let url = format!("http://{addr}");
     // Everything that can fail is set up before anyone is told the receiver is ready.
     let ui = match plan.ui {
@@ -459,6 +471,19 @@ pub async fn listen<W: Write + Send + 'static>(
     }
     plan.view.write_summary(&mut out, &tally, &reason, met)?;
     Ok(exit)
+}
+
+/// A file-size limit (`ulimit -f`) must fail a capture's write (EFBIG: answered 500, the sender
+/// retries), not kill listen: catching SIGXFSZ replaces its default action, which ends the
+/// process.
+fn ignore_file_size_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let xfsz = SignalKind::from_raw(rustix::process::Signal::XFSZ.as_raw());
+        // The handler stays installed after the stream is dropped; a failure leaves the default.
+        let _ = signal(xfsz);
+    }
 }
 
 /// How long after a stop the output may take to write what waits.

@@ -246,7 +246,7 @@ impl Rejected {
         let (status, reason) = if err.is_parse_too_large() {
             (
                 Some(431),
-                "request head too large (headers over the limit)".to_string(),
+                "request head too large (over 100 headers, or over 64 KiB of headers)".to_string(),
             )
         } else if err.is_timeout() {
             (

@@ -18,7 +18,7 @@ fn spawn_listen(dir: &Path, args: &[&str], stdout: Stdio) -> (Child, String) {
         cmd.env_remove(var);
     }
     let child = cmd
-        .args(["listen", "--port", "0", "--ready-file"])
+        .args(["listen", "--port", "0", "--no-ui", "--ready-file"])
         .arg(&ready)
         .args(args)
         .stdout(stdout)
@@ -136,4 +136,232 @@ fn a_stdout_nobody_reads_never_stops_the_answers() {
     let files = names(&caps);
     assert_eq!(files.len(), 300);
     assert!(files.iter().all(|f| !f.starts_with('.')));
+}
+
+/// Raise this process's soft limit on open files to at least `n` (the test's connections).
+fn allow_open_files(n: u64) {
+    use rustix::process::{getrlimit, setrlimit, Resource};
+    let mut limit = getrlimit(Resource::Nofile);
+    if limit.current.is_some_and(|c| c < n) {
+        limit.current = Some(limit.maximum.map_or(n, |m| m.min(n)));
+        setrlimit(Resource::Nofile, limit).unwrap();
+    }
+    let now = getrlimit(Resource::Nofile).current;
+    assert!(
+        now.is_none_or(|c| c >= n),
+        "ulimit -n is {now:?}, {n} needed"
+    );
+}
+
+/// 2,000 connections that send nothing do not keep a delivery out: the ones idle the longest
+/// are closed to make room, and the delivery is answered.
+#[test]
+fn idle_connections_make_room_for_a_delivery() {
+    allow_open_files(2600);
+    let dir = tempfile::tempdir().unwrap();
+    // Idle connections are not closed for being slow to send their headers meanwhile.
+    // 256 slots and the kernel's backlog hold fewer than 2,000.
+    let args = [
+        "--json",
+        "--body",
+        "none",
+        "--read-timeout",
+        "60s",
+        "--max-connections",
+        "256",
+    ];
+    let (mut listen, url) = spawn_listen(dir.path(), &args, Stdio::null());
+    let addr = url.trim_start_matches("http://").to_string();
+    let idle: Vec<std::net::TcpStream> = (0..2000)
+        .map(|_| std::net::TcpStream::connect(&addr).unwrap())
+        .collect();
+    // Past the grace a new connection gets to send its request.
+    std::thread::sleep(Duration::from_millis(500));
+    let body = br#"{"uid":"7"}"#;
+    let headers = wl_headers(
+        DEV_KEY.as_bytes(),
+        "client.created",
+        body,
+        "2026-01-10T10:00:00.000Z",
+    );
+    let hook = format!("{url}/webhooks");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(post(&hook, &refs(&headers), body));
+    });
+    // Generous: without room made, it waits for the idle ones to time out (minutes).
+    let answer = rx.recv_timeout(Duration::from_secs(20));
+    drop(idle);
+    terminate(&listen);
+    assert_eq!(
+        wait_exit(&mut listen, Duration::from_secs(30)),
+        Some(Some(0))
+    );
+    let (status, text) =
+        answer.expect("the delivery was answered while 2,000 connections sat idle");
+    assert_eq!(status, 200, "{text}");
+}
+
+/// Under a file-size limit (`ulimit -f`), a capture too large to write is answered 500 (the
+/// sender retries) and leaves no half-written temporary file; listen keeps running and saves
+/// the next one.
+#[test]
+fn a_file_size_limit_fails_the_save_not_listen() {
+    let dir = tempfile::tempdir().unwrap();
+    let caps = dir.path().join("caps");
+    let ready = dir.path().join("url");
+    let bin = assert_cmd::cargo::cargo_bin("wl-hook");
+    let mut cmd = Command::new("bash");
+    for var in ENV_VARS {
+        cmd.env_remove(var);
+    }
+    // 8 blocks of 1 KiB: a capture of a 20 KB body is over it.
+    let mut listen = cmd
+        .arg("-c")
+        .arg(r#"ulimit -f 8 && exec "$0" "$@""#)
+        .arg(&bin)
+        .args(["listen", "--port", "0", "--no-ui", "--json", "--no-verify"])
+        .arg("--ready-file")
+        .arg(&ready)
+        .arg("--save")
+        .arg(&caps)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let url = format!("{}/webhooks", wait_for_url(&ready));
+    let big = format!(r#"{{"uid":"1","note":"{}"}}"#, "x".repeat(20_000));
+    let (status, text) = post(&url, &[("x-topic", "client.created")], big.as_bytes());
+    assert_eq!(status, 500, "{text}");
+    let (status, text) = post(&url, &[("x-topic", "client.created")], br#"{"uid":"2"}"#);
+    assert_eq!(status, 200, "{text}");
+    assert_eq!(names(&caps).len(), 1, "{:?}", names(&caps));
+    assert!(names(&caps)[0].starts_with("000002-"), "{:?}", names(&caps));
+    terminate(&listen);
+    assert_eq!(
+        wait_exit(&mut listen, Duration::from_secs(30)),
+        Some(Some(0))
+    );
+    let mut out = Vec::new();
+    std::io::Read::read_to_end(&mut listen.stdout.take().unwrap(), &mut out).unwrap();
+    let lines = ndjson(&out);
+    let first = lines.iter().find(|l| l["type"] == "request").unwrap();
+    assert_eq!(first["status"], 500);
+    assert!(
+        first["save_error"].as_str().unwrap().contains("too large"),
+        "{first}"
+    );
+    let summary = lines.last().unwrap();
+    assert_eq!(summary["saved"], 1, "{summary}");
+    assert_eq!(summary["save_errors"], 1, "{summary}");
+}
+
+/// A lone surrogate escape is JSON in the record-id field as anywhere else: listen answers 200
+/// and shows the id, as `verify` calls the body JSON.
+#[test]
+fn a_lone_surrogate_in_the_record_id_is_json_like_anywhere_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut listen, url) = spawn_listen(dir.path(), &["--no-verify", "--json"], Stdio::piped());
+    for body in [&br#"{"uid":"\ud800"}"#[..], br#"{"note":"\ud800"}"#] {
+        let (status, text) = post(
+            &format!("{url}/webhooks"),
+            &[("x-topic", "client.created")],
+            body,
+        );
+        assert_eq!(status, 200, "{text}");
+    }
+    terminate(&listen);
+    assert_eq!(
+        wait_exit(&mut listen, Duration::from_secs(30)),
+        Some(Some(0))
+    );
+    let mut out = Vec::new();
+    std::io::Read::read_to_end(&mut listen.stdout.take().unwrap(), &mut out).unwrap();
+    let lines = ndjson(&out);
+    let first = lines.iter().find(|l| l["type"] == "request").unwrap();
+    assert_eq!(first["record_id"], r"\ud800", "{first}");
+}
+
+/// A client that resets the connection in the middle of a body (a real Python socket with
+/// SO_LINGER 0) is reported once: as a request answered 400, not also as a refused connection.
+#[test]
+fn a_reset_mid_body_is_reported_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut listen, url) = spawn_listen(dir.path(), &["--no-verify", "--json"], Stdio::piped());
+    let port = url.rsplit(':').next().unwrap();
+    let script = format!(
+        "import socket,struct,time\n\
+         s=socket.create_connection(('127.0.0.1',{port}))\n\
+         s.sendall(b'POST /h HTTP/1.1\\r\\nhost: x\\r\\ncontent-length: 100\\r\\n\\r\\n0123456789')\n\
+         time.sleep(0.3)\n\
+         s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii',1,0))\n\
+         s.close()\n"
+    );
+    let ran = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .status()
+        .unwrap();
+    assert!(ran.success());
+    // A request that follows shows the reset was handled before the stop.
+    let (status, _) = post(&format!("{url}/h"), &[], b"{}");
+    assert_eq!(status, 200);
+    terminate(&listen);
+    assert_eq!(
+        wait_exit(&mut listen, Duration::from_secs(30)),
+        Some(Some(0))
+    );
+    let mut out = Vec::new();
+    std::io::Read::read_to_end(&mut listen.stdout.take().unwrap(), &mut out).unwrap();
+    let lines = ndjson(&out);
+    let kinds: Vec<&str> = lines.iter().map(|l| l["type"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        ["listening", "request", "request", "summary"],
+        "{lines:?}"
+    );
+    assert_eq!(lines[1]["status"], 400, "{}", lines[1]);
+    assert_eq!(lines[3]["rejected"], 0);
+}
+
+/// The head's bounds are the documented ones: 100 headers pass, 101 get 431, said in words.
+#[test]
+fn more_than_a_hundred_headers_get_431_as_documented() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut listen, url) = spawn_listen(dir.path(), &["--no-verify", "--json"], Stdio::piped());
+    let addr = url.trim_start_matches("http://").to_string();
+    let status_for = |headers: usize| {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(&addr).unwrap();
+        let mut req =
+            String::from("POST /h HTTP/1.1\r\ncontent-length: 2\r\nconnection: close\r\n");
+        // With host, content-length and connection.
+        for i in 0..headers - 3 {
+            req.push_str(&format!("x-h{i}: v\r\n"));
+        }
+        req.push_str("host: x\r\n\r\n{}");
+        s.write_all(req.as_bytes()).unwrap();
+        let mut answer = String::new();
+        let _ = s.read_to_string(&mut answer);
+        answer.split(' ').nth(1).unwrap_or("").to_string()
+    };
+    assert_eq!(status_for(100), "200");
+    assert_eq!(status_for(101), "431");
+    terminate(&listen);
+    assert_eq!(
+        wait_exit(&mut listen, Duration::from_secs(30)),
+        Some(Some(0))
+    );
+    let mut out = Vec::new();
+    std::io::Read::read_to_end(&mut listen.stdout.take().unwrap(), &mut out).unwrap();
+    let lines = ndjson(&out);
+    let refused = lines.iter().find(|l| l["type"] == "rejected").unwrap();
+    assert_eq!(refused["status"], 431);
+    assert!(
+        refused["reason"]
+            .as_str()
+            .unwrap()
+            .contains("over 100 headers"),
+        "{refused}"
+    );
 }
