@@ -103,7 +103,7 @@ fn receiver_config(
 pub fn run(args: &DemoArgs) -> Result<Exit> {
     super::runtime()?.block_on(async {
         let mut out = std::io::BufWriter::new(std::io::stdout());
-        demo(args.json, &mut out).await
+        demo(args.json.json, &mut out).await
     })
 }
 

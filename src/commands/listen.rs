@@ -171,7 +171,7 @@ impl ListenPlan {
                 ..Limits::default()
             },
             view: ListenView {
-                json: args.json,
+                json: args.json.json,
                 body: match args.body {
                     BodyArg::Full => BodyMode::Full,
                     BodyArg::Summary => BodyMode::Summary,
