@@ -75,7 +75,7 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand --insecure 'Do not check the https endpoint''s certificate (TLS only: signatures are judged as always)'
             cand --no-signature 'Leave out x-signature-256 (the receiver must reject it)'
             cand --tamper 'Change one byte of the body after signing (the receiver must reject it)'
-            cand --json 'One JSON object per delivery and a summary'
+            cand --json 'One JSON object per line (see the README''s table for this command)'
             cand -v 'Show request and response headers and the response body'
             cand --verbose 'Show request and response headers and the response body'
             cand -h 'Print help (see more with ''--help'')'
@@ -121,7 +121,7 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand --reset 'Fail by closing the connection without an answer'
             cand --insecure 'Do not check the https endpoint''s certificate (TLS only: signatures are judged as always)'
             cand --exit-with-parent 'Stop when the process that started listen exits (a CI script that dies leaves no listener)'
-            cand --json 'One JSON object per line: listening, each request, summary'
+            cand --json 'One JSON object per line (see the README''s table for this command)'
             cand --no-ui 'Do not serve the browser inspector'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
@@ -149,7 +149,7 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
             cand --profile 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file''s defaults'
             cand --strict 'Fail a scenario that only warns (an unknown topic refused, answers near --timeout), as verify --strict does'
-            cand --json 'One JSON object per scenario and a summary'
+            cand --json 'One JSON object per line (see the README''s table for this command)'
             cand --insecure 'Do not check the https endpoint''s certificate (TLS only: signatures are judged as always)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
@@ -178,7 +178,7 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand --profile 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file''s defaults'
             cand --realtime 'Really wait the full delays'
             cand --resign 'Re-sign each capture with the key (--secret, --secret-file, WL_HOOK_SECRET)'
-            cand --json 'One JSON object per attempt, per capture, and a summary'
+            cand --json 'One JSON object per line (see the README''s table for this command)'
             cand --print-schedule 'Print the schedule (attempt, delay, cumulative time) and exit'
             cand --insecure 'Do not check the https endpoint''s certificate (TLS only: signatures are judged as always)'
             cand -h 'Print help (see more with ''--help'')'
@@ -200,7 +200,7 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand --strict 'Count warnings (a wrong x-payload-key or content type, an unknown event...) as failures'
             cand -q 'Print nothing; only the exit code tells'
             cand --quiet 'Print nothing; only the exit code tells'
-            cand --json 'One JSON object per input'
+            cand --json 'One JSON object per line (see the README''s table for this command)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -238,7 +238,7 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
         &'wl-hook;demo'= {
             cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
             cand --profile 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file''s defaults'
-            cand --json 'The steps as JSON objects, one per line'
+            cand --json 'One JSON object per line (see the README''s table for this command)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -257,7 +257,7 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
             cand --fixtures 'A folder of <event>.json files that add or replace bundled fixtures'
             cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
             cand --profile 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file''s defaults'
-            cand --json 'One JSON object per event'
+            cand --json 'One JSON object per line (see the README''s table for this command)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -345,7 +345,7 @@ set edit:completion:arg-completer[wl-hook] = {|@words|
         &'wl-hook;config;show'= {
             cand --color 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never'
             cand --profile 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file''s defaults'
-            cand --json 'One JSON object per line: the files read, then each setting'
+            cand --json 'One JSON object per line (see the README''s table for this command)'
             cand -h 'Print help'
             cand --help 'Print help'
         }

@@ -110,7 +110,7 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l exact -d 'Keep 
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l insecure -d 'Do not check the https endpoint\'s certificate (TLS only: signatures are judged as always)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l no-signature -d 'Leave out x-signature-256 (the receiver must reject it)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l tamper -d 'Change one byte of the body after signing (the receiver must reject it)'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l json -d 'One JSON object per delivery and a summary'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -l json -d 'One JSON object per line (see the README\'s table for this command)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -s v -l verbose -d 'Show request and response headers and the response body'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand send" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l host -d 'Address to bind (loopback unless you say otherwise)' -r
@@ -209,7 +209,7 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l hang -d 'Fail
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l reset -d 'Fail by closing the connection without an answer'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l insecure -d 'Do not check the https endpoint\'s certificate (TLS only: signatures are judged as always)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l exit-with-parent -d 'Stop when the process that started listen exits (a CI script that dies leaves no listener)'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l json -d 'One JSON object per line: listening, each request, summary'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l json -d 'One JSON object per line (see the README\'s table for this command)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -l no-ui -d 'Do not serve the browser inspector'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l secret -d 'A key to try (repeatable); reports name the one that matched, never its value [also: $WL_HOOK_SECRET]' -r
@@ -277,7 +277,7 @@ always\t''
 never\t''"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l profile -d 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file\'s defaults' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l strict -d 'Fail a scenario that only warns (an unknown topic refused, answers near --timeout), as verify --strict does'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l json -d 'One JSON object per scenario and a summary'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l json -d 'One JSON object per line (see the README\'s table for this command)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l insecure -d 'Do not check the https endpoint\'s certificate (TLS only: signatures are judged as always)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l url -d 'Where to deliver (never a host taken from a capture)' -r
@@ -313,7 +313,7 @@ never\t''"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l profile -d 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file\'s defaults' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l realtime -d 'Really wait the full delays'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l resign -d 'Re-sign each capture with the key (--secret, --secret-file, WL_HOOK_SECRET)'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l json -d 'One JSON object per attempt, per capture, and a summary'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l json -d 'One JSON object per line (see the README\'s table for this command)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l print-schedule -d 'Print the schedule (attempt, delay, cumulative time) and exit'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -l insecure -d 'Do not check the https endpoint\'s certificate (TLS only: signatures are judged as always)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand replay" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -337,7 +337,7 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l profile -d 'U
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l show-expected -d 'Show the signature the first key gives over the body'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l strict -d 'Count warnings (a wrong x-payload-key or content type, an unknown event...) as failures'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -s q -l quiet -d 'Print nothing; only the exit code tells'
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l json -d 'One JSON object per input'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -l json -d 'One JSON object per line (see the README\'s table for this command)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand verify" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand sign" -s t -l topic -d 'Event, family alias, family.* or all (repeatable, or comma-separated): purchase.created, purchases, \'client.*\'' -r -f -a "business.updated\t'Business'
 location.created\t'Location'
@@ -405,7 +405,7 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand demo" -l color -d 'When 
 always\t''
 never\t''"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand demo" -l profile -d 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file\'s defaults' -r
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand demo" -l json -d 'The steps as JSON objects, one per line'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand demo" -l json -d 'One JSON object per line (see the README\'s table for this command)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand demo" -s h -l help -d 'Print help'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and not __fish_seen_subcommand_from list show export import help" -l color -d 'When to colour output: auto (a terminal, unless NO_COLOR is set), always or never' -r -f -a "auto\t''
 always\t''
@@ -422,7 +422,7 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_see
 always\t''
 never\t''"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from list" -l profile -d 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file\'s defaults' -r
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from list" -l json -d 'One JSON object per event'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from list" -l json -d 'One JSON object per line (see the README\'s table for this command)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from show" -l fixtures -d 'A folder of <event>.json files that add or replace bundled fixtures' -r -F
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand fixtures; and __fish_seen_subcommand_from show" -l seed -d 'Seed for generated ids, for byte-for-byte reproducible output' -r
@@ -505,7 +505,7 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand config; and __fish_seen_
 always\t''
 never\t''"
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand config; and __fish_seen_subcommand_from show" -l profile -d 'Use the named profile of wl-hook.toml ([profiles.NAME]) over the file\'s defaults' -r
-complete -c wl-hook -n "__fish_wl_hook_using_subcommand config; and __fish_seen_subcommand_from show" -l json -d 'One JSON object per line: the files read, then each setting'
+complete -c wl-hook -n "__fish_wl_hook_using_subcommand config; and __fish_seen_subcommand_from show" -l json -d 'One JSON object per line (see the README\'s table for this command)'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand config; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the settings in effect, each with where it comes from; never a key'
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

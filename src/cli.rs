@@ -61,9 +61,8 @@ pub enum ConfigCommand {
     /// Print the settings in effect, each with where it comes from; never a key
     #[command(after_help = CONFIG_SHOW_HELP)]
     Show {
-        /// One JSON object per line: the files read, then each setting
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        json: JsonArg,
     },
 }
 
@@ -481,6 +480,14 @@ impl FidelityArgs {
     }
 }
 
+/// `--json`: the same switch on every command that prints JSON lines.
+#[derive(Args, Clone, Copy, Debug, Default)]
+pub struct JsonArg {
+    /// One JSON object per line (see the README's table for this command)
+    #[arg(id = "json", long = "json")]
+    pub json: bool,
+}
+
 /// `--fixtures DIR`: a user's fixtures beside (or instead of) the bundled ones.
 #[derive(Args, Clone, Debug, Default)]
 pub struct FixturesDir {
@@ -726,9 +733,8 @@ pub struct SendArgs {
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub repeat_exact: u32,
 
-    /// One JSON object per delivery and a summary
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub json: JsonArg,
 
     /// Show request and response headers and the response body
     #[arg(short, long)]
@@ -857,9 +863,8 @@ pub struct ListenArgs {
     #[arg(long, value_name = "PATH")]
     pub ready_file: Option<PathBuf>,
 
-    /// One JSON object per line: listening, each request, summary
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub json: JsonArg,
 
     /// Port of the browser inspector on 127.0.0.1 (default 9001, another free one when busy; 0 picks a free one)
     #[arg(long, value_name = "PORT", conflicts_with = "no_ui")]
@@ -884,9 +889,8 @@ pub struct ListenArgs {
 
 #[derive(Args, Clone)]
 pub struct DemoArgs {
-    /// The steps as JSON objects, one per line
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub json: JsonArg,
 }
 
 #[derive(Args, Clone)]
@@ -937,13 +941,11 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
 
-    /// One JSON object per scenario and a summary
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub json: JsonArg,
 
-    /// A folder of <event>.json files that add or replace bundled fixtures
-    #[arg(long, value_name = "DIR", env = "WL_HOOK_FIXTURES")]
-    pub fixtures: Option<PathBuf>,
+    #[command(flatten)]
+    pub fixtures: FixturesDir,
 
     /// How fixture bodies are spelt (modelled: WL's own spelling is unknown)
     #[arg(long, value_enum, value_name = "STYLE", default_value_t = JsonStyleArg::Compact)]
@@ -996,9 +998,8 @@ pub struct VerifyArgs {
     #[arg(short, long, conflicts_with = "json")]
     pub quiet: bool,
 
-    /// One JSON object per input
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub json: JsonArg,
 }
 
 #[derive(Args, Clone)]
@@ -1068,9 +1069,8 @@ pub struct ReplayArgs {
     #[arg(long, value_name = "DURATION", default_value = "10s")]
     pub timeout: String,
 
-    /// One JSON object per attempt, per capture, and a summary
-    #[arg(long)]
-    pub json: bool,
+    #[command(flatten)]
+    pub json: JsonArg,
 
     /// Print the schedule (attempt, delay, cumulative time) and exit
     #[arg(long)]
@@ -1112,9 +1112,8 @@ pub enum FixturesCommand {
         after_help = "Examples:\n  wl-hook fixtures list\n  wl-hook fixtures list --json\n\nExit codes: 0 listed; 2 unreadable --fixtures folder."
     )]
     List {
-        /// One JSON object per event
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        json: JsonArg,
         #[command(flatten)]
         fixtures: FixturesDir,
     },

@@ -76,8 +76,8 @@ impl Exponential {
             if cap < self.base {
                 return Err(format!(
                     "cap ({}) is below base ({})",
-                    span(cap),
-                    span(self.base)
+                    duration::human(cap),
+                    duration::human(self.base)
                 ));
             }
         }
@@ -226,7 +226,8 @@ impl Policy {
             ),
             Policy::Exponential(exp) => format!("exponential ({})", describe_exponential(exp)),
             Policy::Svix | Policy::StandardWebhooks | Policy::List(_) => {
-                let delays: Vec<String> = self.fixed().iter().map(|d| span(*d)).collect();
+                let delays: Vec<String> =
+                    self.fixed().iter().map(|d| duration::human(*d)).collect();
                 format!("{} ({})", self.name(), delays.join(", "))
             }
         }
@@ -261,13 +262,13 @@ fn describe_exponential(exp: &Exponential) -> String {
     } else {
         format!("x{}", exp.factor)
     };
-    let cap = exp
-        .cap
-        .map_or("uncapped".to_string(), |c| format!("capped at {}", span(c)));
-    let horizon = exp
-        .horizon
-        .map_or("no horizon".to_string(), |h| format!("within {}", span(h)));
-    format!("{} {growth}, {cap}, {horizon}", span(exp.base))
+    let cap = exp.cap.map_or("uncapped".to_string(), |c| {
+        format!("capped at {}", duration::human(c))
+    });
+    let horizon = exp.horizon.map_or("no horizon".to_string(), |h| {
+        format!("within {}", duration::human(h))
+    });
+    format!("{} {growth}, {cap}, {horizon}", duration::human(exp.base))
 }
 
 /// The canonical spec, which [`parse_policy`] reads back to the same policy.
@@ -411,29 +412,6 @@ impl Schedule {
         }
         text
     }
-}
-
-/// A duration for people, to the millisecond: `65 h 3 min`, `5 s`, `1.5 s`, `250 ms`.
-pub fn span(d: Duration) -> String {
-    let ms = d.as_millis() + u128::from(d.subsec_nanos() % 1_000_000 >= 500_000);
-    if ms < 1000 {
-        return format!("{ms} ms");
-    }
-    let (hours, minutes, millis) = (ms / 3_600_000, ms / 60_000 % 60, ms % 60_000);
-    let mut parts = Vec::new();
-    if hours > 0 {
-        parts.push(format!("{hours} h"));
-    }
-    if minutes > 0 {
-        parts.push(format!("{minutes} min"));
-    }
-    if millis % 1000 == 0 && millis > 0 {
-        parts.push(format!("{} s", millis / 1000));
-    } else if millis > 0 {
-        let secs = format!("{}.{:03}", millis / 1000, millis % 1000);
-        parts.push(format!("{} s", secs.trim_end_matches('0')));
-    }
-    parts.join(" ")
 }
 
 /// A duration as [`duration::parse`] reads it back, in the largest exact unit.
@@ -871,19 +849,5 @@ mod tests {
             assert_eq!(policy.to_string(), spec);
             assert_eq!(spec.parse::<Policy>(), Ok(policy));
         }
-    }
-
-    #[test]
-    fn spans_read_naturally() {
-        assert_eq!(span(Duration::from_secs(65 * HOUR + 3 * MIN)), "65 h 3 min");
-        assert_eq!(
-            span(Duration::from_secs(75 * HOUR + 35 * MIN + 5)),
-            "75 h 35 min 5 s"
-        );
-        assert_eq!(span(Duration::from_millis(1500)), "1.5 s");
-        assert_eq!(span(Duration::from_millis(61_250)), "1 min 1.25 s");
-        assert_eq!(span(Duration::from_millis(250)), "250 ms");
-        assert_eq!(span(Duration::ZERO), "0 ms");
-        assert_eq!(span(Duration::from_nanos(999_999_600)), "1 s");
     }
 }

@@ -27,7 +27,7 @@ fn plan(args: &CheckArgs) -> Result<(Plan, View)> {
     }
     let burst =
         NonZeroUsize::new(args.burst).ok_or_else(|| input_error("--burst must be at least 1"))?;
-    let fixtures = common::fixture_set(args.fixtures.as_deref())?;
+    let fixtures = common::fixture_set(args.fixtures.dir.as_deref())?;
     let events: Option<Vec<String>> = if args.topics.is_empty() {
         None
     } else {
@@ -63,7 +63,7 @@ fn plan(args: &CheckArgs) -> Result<(Plan, View)> {
         common::added_headers(&args.headers.headers, "check")?,
     )?;
     let view = View {
-        json: args.json,
+        json: args.json.json,
         junit: args.junit.clone(),
     };
     Ok((plan, view))

@@ -21,6 +21,7 @@ const COMMON: [(&str, &str); 7] = [
 
 pub fn run(cmd: &ConfigCommand, profile: Option<&str>) -> Result<Exit> {
     let ConfigCommand::Show { json } = cmd;
+    let json = json.json;
     let cwd = std::env::current_dir()?;
     let files = config::discover(&cwd);
     let cli = Cli::command();
@@ -32,7 +33,7 @@ pub fn run(cmd: &ConfigCommand, profile: Option<&str>) -> Result<Exit> {
         rows: &rows,
     };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    view::show(&mut out, &shown, *json)?;
+    view::show(&mut out, &shown, json)?;
     Ok(Exit::Ok)
 }
 

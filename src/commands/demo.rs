@@ -14,7 +14,7 @@ use bytes::Bytes;
 use tokio::sync::{mpsc, watch};
 
 use crate::cli::DemoArgs;
-use crate::commands::replay;
+use crate::commands::{listen, replay};
 use crate::conformance;
 use crate::delivery::{self, ClientOptions};
 use crate::exit::Exit;
@@ -44,14 +44,7 @@ impl InProcess {
             drain_timeout: Duration::from_secs(2),
             ..Limits::default()
         };
-        let for_errors = receiver.clone();
-        let task = tokio::spawn(server::serve(
-            listener,
-            limits,
-            move |req, remote| receiver.clone().handle(req, remote),
-            move |remote, err| for_errors.rejected(remote, err),
-            stop_rx,
-        ));
+        let task = listen::serve_receiver(listener, limits, receiver, stop_rx);
         Ok(InProcess {
             url,
             events,
@@ -103,7 +96,7 @@ fn receiver_config(
 pub fn run(args: &DemoArgs) -> Result<Exit> {
     super::runtime()?.block_on(async {
         let mut out = std::io::BufWriter::new(std::io::stdout());
-        demo(args.json, &mut out).await
+        demo(args.json.json, &mut out).await
     })
 }
 

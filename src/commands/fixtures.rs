@@ -13,7 +13,7 @@ use crate::output::fixtures as view;
 
 pub fn run(cmd: &FixturesCommand) -> Result<Exit> {
     match cmd {
-        FixturesCommand::List { json, fixtures } => list(*json, fixtures.dir.as_deref()),
+        FixturesCommand::List { json, fixtures } => list(json.json, fixtures.dir.as_deref()),
         FixturesCommand::Show {
             topics,
             raw,

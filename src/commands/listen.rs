@@ -176,7 +176,7 @@ impl ListenPlan {
                 ..Limits::default()
             },
             view: ListenView {
-                json: args.json,
+                json: args.json.json,
                 body: match args.body {
                     BodyArg::Full => BodyMode::Full,
                     BodyArg::Summary => BodyMode::Summary,
@@ -303,6 +303,25 @@ fn shutdown_signal() -> impl std::future::Future<Output = &'static str> {
     }
 }
 
+/// Serve `receiver` on `listener` until `stop` turns true: the one wiring of a receiver into the
+/// HTTP server, for `listen` and for `demo`'s in-process listeners. The task ends with whether
+/// every in-flight request finished within the drain limit.
+pub fn serve_receiver(
+    listener: tokio::net::TcpListener,
+    limits: Limits,
+    receiver: Arc<Receiver>,
+    stop: watch::Receiver<bool>,
+) -> Server {
+    let for_errors = receiver.clone();
+    tokio::spawn(server::serve(
+        listener,
+        limits,
+        move |req, remote| receiver.clone().handle(req, remote),
+        move |remote, err| for_errors.rejected(remote, err),
+        stop,
+    ))
+}
+
 /// Bind, announce, serve until a stop condition, drain, summarise. Events are counted as they
 /// come and shown on `out` by a thread of their own; a failed output stops listen at once.
 pub async fn listen<W: Write + Send + 'static>(
@@ -418,14 +437,7 @@ pub async fn listen<W: Write + Send + 'static>(
     let mut shower = Shower::start(plan.view, out)?;
     let output_failed = shower.failed();
 
-    let for_errors = receiver.clone();
-    let mut server: Server = tokio::spawn(server::serve(
-        listener,
-        plan.limits,
-        move |req, remote| receiver.clone().handle(req, remote),
-        move |remote, err| for_errors.rejected(remote, err),
-        stop_rx,
-    ));
+    let mut server = serve_receiver(listener, plan.limits, receiver, stop_rx);
 
     let mut shown = Shown {
         tally: Tally::expecting(&plan.expected),

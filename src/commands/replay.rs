@@ -115,13 +115,13 @@ pub fn run(args: &ReplayArgs) -> Result<Exit> {
     if args.print_schedule {
         let (schedule, attempts) = build_schedule(args)?;
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-        view::schedule(&mut out, args.json, &schedule, &attempts)?;
+        view::schedule(&mut out, args.json.json, &schedule, &attempts)?;
         return Ok(Exit::Ok);
     }
     let plan = plan(args)?;
     super::runtime()?.block_on(async {
         let mut out = std::io::BufWriter::new(std::io::stdout());
-        let mut view = ReplayView::new(&mut out, args.json, &plan);
+        let mut view = ReplayView::new(&mut out, args.json.json, &plan);
         let totals = replay::run(&plan, &mut view).await?;
         view.summary(&totals)?;
         Ok(exit(&totals))

@@ -101,7 +101,7 @@ impl Plan {
             count: args.count,
             concurrency: args.concurrency,
             rate: args.rate,
-            json: args.json,
+            json: args.json.json,
             verbose: args.verbose,
             fixed_now,
             body: std::sync::Mutex::new(body),

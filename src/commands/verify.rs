@@ -42,7 +42,7 @@ pub fn run(args: &VerifyArgs) -> Result<Exit> {
         fidelity: common::fidelity(&args.fidelity)?,
         ..CheckOptions::at(now)
     };
-    let mode = if args.json {
+    let mode = if args.json.json {
         Mode::Json
     } else if args.quiet {
         Mode::Quiet

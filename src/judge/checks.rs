@@ -7,8 +7,9 @@ use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
 use super::{diagnose, shown, BodyForm, Request};
+use crate::duration::human_signed;
 use crate::protocol::signature::{self, SignatureError};
-use crate::protocol::timestamp::{self, human_duration, TimestampForm};
+use crate::protocol::timestamp::{self, TimestampForm};
 use crate::protocol::{
     header, header_value, topics, Fidelity, PayloadKeyRule, Secret, JSON_CONTENT_TYPE,
     RETRY_WINDOW_HOURS,
@@ -619,7 +620,7 @@ fn sent_at_order_check(generated: Option<DateTime<Utc>>, sent: Option<&str>) -> 
             Status::Fail,
             format!(
                 "x-sent-at {sent_text} is {} before x-generated-at",
-                human_duration(-gap)
+                human_signed(-gap)
             ),
         )
     } else if gap.is_zero() {
@@ -634,7 +635,7 @@ fn sent_at_order_check(generated: Option<DateTime<Utc>>, sent: Option<&str>) -> 
             Status::Pass,
             format!(
                 "x-sent-at {sent_text} is {} after x-generated-at",
-                human_duration(gap)
+                human_signed(gap)
             ),
         )
     }
@@ -654,14 +655,14 @@ fn age_check(generated: Option<DateTime<Utc>>, opts: &CheckOptions) -> Check {
     if age <= Duration::zero() {
         return make(name, Status::Pass, "generated now or later (see future)");
     }
-    let ago = human_duration(age);
+    let ago = human_signed(age);
     match opts.max_age {
         Some(max) if age > max => make(
             name,
             Status::Fail,
             format!(
                 "generated {ago} ago, older than the maximum age of {}",
-                human_duration(max)
+                human_signed(max)
             ),
         ),
         _ if age > window => make(
@@ -689,14 +690,14 @@ fn future_check(generated: Option<DateTime<Utc>>, opts: &CheckOptions) -> Check 
         );
     };
     let ahead = generated - opts.now;
-    let skew = human_duration(opts.skew);
+    let skew = human_signed(opts.skew);
     if ahead > opts.skew {
         make(
             name,
             Status::Fail,
             format!(
                 "generated {} in the future, beyond the allowed clock skew of {skew}",
-                human_duration(ahead)
+                human_signed(ahead)
             ),
         )
     } else if ahead > Duration::zero() {
@@ -705,7 +706,7 @@ fn future_check(generated: Option<DateTime<Utc>>, opts: &CheckOptions) -> Check 
             Status::Pass,
             format!(
                 "generated {} in the future, within the allowed clock skew of {skew}",
-                human_duration(ahead)
+                human_signed(ahead)
             ),
         )
     } else {

@@ -163,11 +163,14 @@ impl ListenView {
             line.push_str(&format!(
                 "  generated {} ({} ago)",
                 timestamp::format(g),
-                timestamp::human_duration(r.time - g)
+                crate::duration::human_signed(r.time - g)
             ));
         }
         if let (Some(g), Some(s)) = (r.generated_at, r.sent_at) {
-            line.push_str(&format!("  retry lag {}", timestamp::human_duration(s - g)));
+            line.push_str(&format!(
+                "  retry lag {}",
+                crate::duration::human_signed(s - g)
+            ));
         }
         writeln!(out, "{}", dim(&line))?;
         for f in findings(r) {

@@ -9,8 +9,9 @@ use serde::Serialize;
 
 use super::{bad, dim, ok, sanitize, strong, warn};
 use crate::delivery::{self, DeliveryError, Outcome};
+use crate::duration;
 use crate::replay::{Event, Observer, Totals};
-use crate::schedule::{span, PlannedAttempt, Schedule};
+use crate::schedule::{PlannedAttempt, Schedule};
 
 #[derive(Serialize)]
 #[serde(tag = "type", rename = "attempt")]
@@ -160,7 +161,7 @@ impl<'w, W: Write> ReplayView<'w, W> {
                     out,
                     "  {:>3}  {:>14}  {:<24}  {:<26}  {:>9}",
                     planned.number,
-                    span(planned.offset),
+                    duration::human(planned.offset),
                     sent_at,
                     if o.accepted() { ok(&text) } else { bad(&text) },
                     format!("{:.1} ms", delivery::ms(o.latency))
@@ -174,7 +175,7 @@ impl<'w, W: Write> ReplayView<'w, W> {
                         out,
                         "  {} delivered on attempt {n}, {} after the first",
                         ok("✓"),
-                        span(off)
+                        duration::human(off)
                     )?,
                     None => {
                         let over = self
@@ -187,7 +188,7 @@ impl<'w, W: Write> ReplayView<'w, W> {
                             "  {} gave up after {} attempts over {}",
                             bad("✗"),
                             result.attempts,
-                            span(over)
+                            duration::human(over)
                         )?;
                         if let Some(why) = result.explanation(self.resigned) {
                             writeln!(out, "    {}", warn(&why))?;
@@ -300,7 +301,7 @@ impl<W: Write> Observer for ReplayView<'_, W> {
             bar.set_message(format!(
                 "{} (simulated clock +{})",
                 planned.number,
-                span(sim)
+                duration::human(sim)
             ));
             bar.set_position(begun.elapsed().as_millis() as u64);
             let left = real.saturating_sub(begun.elapsed());
@@ -338,17 +339,22 @@ pub fn schedule(
         let delay = if a.number == 1 {
             "-".to_string()
         } else {
-            span(a.delay)
+            duration::human(a.delay)
         };
         writeln!(
             out,
             "{:>7}  {:>14}  {:>16}",
             a.number,
             delay,
-            span(a.offset)
+            duration::human(a.offset)
         )?;
     }
     let last = attempts.last().map(|a| a.offset).unwrap_or_default();
-    writeln!(out, "{} attempts over {}", attempts.len(), span(last))?;
+    writeln!(
+        out,
+        "{} attempts over {}",
+        attempts.len(),
+        duration::human(last)
+    )?;
     out.flush()
 }

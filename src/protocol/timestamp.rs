@@ -117,41 +117,6 @@ fn is_sql_shape(s: &str) -> bool {
         })
 }
 
-/// A signed duration as a short human phrase: `3 s`, `4 min 5 s`, `2 h 3 min`, `3 d 1 h`.
-pub fn human_duration(d: chrono::Duration) -> String {
-    let ms = d.num_milliseconds();
-    let sign = if ms < 0 { "-" } else { "" };
-    let ms = ms.unsigned_abs();
-    let s = ms / 1000;
-    let body = if s < 1 {
-        format!("{ms} ms")
-    } else if s < 60 {
-        format!("{s} s")
-    } else if s < 3600 {
-        let (m, r) = (s / 60, s % 60);
-        if r == 0 {
-            format!("{m} min")
-        } else {
-            format!("{m} min {r} s")
-        }
-    } else if s < 86_400 {
-        let (h, m) = (s / 3600, (s % 3600) / 60);
-        if m == 0 {
-            format!("{h} h")
-        } else {
-            format!("{h} h {m} min")
-        }
-    } else {
-        let (days, h) = (s / 86_400, (s % 86_400) / 3600);
-        if h == 0 {
-            format!("{days} d")
-        } else {
-            format!("{days} d {h} h")
-        }
-    };
-    format!("{sign}{body}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,16 +216,5 @@ mod tests {
                 assert_eq!(again, Ok(t.timestamp_millis()), "{s:?}");
             }
         }
-    }
-
-    #[test]
-    fn human_durations() {
-        let d = chrono::Duration::milliseconds;
-        assert_eq!(human_duration(d(250)), "250 ms");
-        assert_eq!(human_duration(d(3_000)), "3 s");
-        assert_eq!(human_duration(d(245_000)), "4 min 5 s");
-        assert_eq!(human_duration(d(7_380_000)), "2 h 3 min");
-        assert_eq!(human_duration(d(262_800_000)), "3 d 1 h");
-        assert_eq!(human_duration(d(-60_000)), "-1 min");
     }
 }

@@ -282,3 +282,34 @@ fn the_table_and_input_errors() {
         .code(3)
         .stderr(predicate::str::contains("cannot reach"));
 }
+
+/// `check --fixtures DIR` sends the user's fixture, not the bundled one.
+#[test]
+fn fixtures_folder_supplies_the_bodies() {
+    let dir = tempfile::tempdir().unwrap();
+    wl().args(["fixtures", "export"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let file = dir.path().join("client.created.json");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("Client Name", "Fixture-From-Folder")).unwrap();
+    let server = correct();
+    let (code, _, _) = check(
+        &server.url(),
+        &[
+            "--topic",
+            "client.created",
+            "--fixtures",
+            dir.path().to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0);
+    let hits = server.hits();
+    assert!(!hits.is_empty());
+    assert!(
+        hits.iter()
+            .any(|h| String::from_utf8_lossy(&h.body).contains("Fixture-From-Folder")),
+        "no delivery carried the folder's fixture"
+    );
+}
