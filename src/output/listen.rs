@@ -28,6 +28,46 @@ pub enum BodyMode {
 /// How much of a non-JSON body is shown.
 const MAX_TEXT_BODY: usize = 2048;
 
+/// How much of a JSON body's readable (indented) view is shown: indenting a deeply nested
+/// body multiplies its size (a 0.9 MB body 127 levels deep would print 117 MB).
+const MAX_PRETTY_BODY: usize = 64 * 1024;
+
+/// A writer that keeps at most `limit` bytes and then refuses more.
+struct Capped {
+    kept: Vec<u8>,
+    limit: usize,
+}
+
+impl Write for Capped {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        let room = self.limit - self.kept.len();
+        if data.len() > room {
+            self.kept.extend_from_slice(&data[..room]);
+            return Err(io::Error::other("over the cap"));
+        }
+        self.kept.extend_from_slice(data);
+        Ok(data.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// `v` indented, cut to whole lines within `limit` bytes; and whether it is all there.
+fn pretty_capped(v: &Value, limit: usize) -> (String, bool) {
+    let mut capped = Capped {
+        kept: Vec::new(),
+        limit,
+    };
+    let complete = serde_json::to_writer_pretty(&mut capped, v).is_ok();
+    let mut kept = capped.kept;
+    if !complete {
+        let end = memchr::memrchr(b'\n', &kept).unwrap_or(0);
+        kept.truncate(end);
+    }
+    (String::from_utf8_lossy(&kept).into_owned(), complete)
+}
+
 /// Renders requests as text or NDJSON.
 #[derive(Debug, Clone, Copy)]
 pub struct ListenView {
@@ -190,10 +230,21 @@ impl ListenView {
                 }
             }
             BodyMode::Full => match (parse_body(r), &r.body) {
-                (Some(v), _) => {
-                    let pretty = serde_json::to_string_pretty(&v).unwrap_or_default();
+                (Some(v), body) => {
+                    let (pretty, complete) = pretty_capped(&v, MAX_PRETTY_BODY);
                     for line in sanitize_with(&pretty, true).lines() {
                         writeln!(out, "    {line}")?;
+                    }
+                    if !complete {
+                        let len = body.as_ref().map_or(0, |b| b.len());
+                        writeln!(
+                            out,
+                            "    {}",
+                            dim(&format!(
+                                "… more not shown: the first {} KiB of the readable view of a {len}-byte body (--json has it whole)",
+                                MAX_PRETTY_BODY / 1024
+                            ))
+                        )?;
                     }
                 }
                 (None, Some(b)) if !b.is_empty() => {

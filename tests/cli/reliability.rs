@@ -365,3 +365,41 @@ fn more_than_a_hundred_headers_get_431_as_documented() {
         "{refused}"
     );
 }
+
+/// A body nested 127 levels deep with many small items: the readable view shows a bounded part
+/// and says so; `--json` carries the body once.
+#[test]
+fn the_readable_view_of_a_body_is_bounded() {
+    let depth = 126;
+    let items = vec!["1"; 150_000].join(",");
+    let body = format!(
+        "{{\"a\":{}{items}{}}}",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    assert!(body.len() < 1024 * 1024);
+    for json in [false, true] {
+        let mut args = vec!["--no-verify", "--color", "never"];
+        if json {
+            args.push("--json");
+        }
+        let l = Listener::start(&args);
+        let (status, _) = post(&l.hook_url(), &[], body.as_bytes());
+        assert_eq!(status, 200);
+        l.terminate();
+        let (code, out) = l.finish();
+        assert_eq!(code, Some(0));
+        if json {
+            let line = out.lines().find(|l| l.contains("\"request\"")).unwrap();
+            assert!(line.len() < body.len() + 2048, "{}", line.len());
+        } else {
+            // Unbounded, the indented view would be about 40 MB.
+            assert!(out.len() < 100 * 1024, "{} bytes of output", out.len());
+            assert!(
+                out.contains("more not shown"),
+                "{}",
+                &out[out.len() - 500..]
+            );
+        }
+    }
+}
