@@ -5,6 +5,7 @@ the profiles BENCHMARKS.md's explanations rest on); perf's raw data goes to targ
     listen   listen --json to a file, wrk at 10 connections
     save     listen --json --save to a memory file system, wrk at 50 connections (per thread)
     verify   verify of the 64 MiB body, as a raw HTTP dump and as a capture document
+    verify-dir  verify of a folder of 10,400 captures (send --topic all --count 800 into listen --save)
     send     send --count 20000 --concurrency 64 to the minimal hyper server
 
 Each report holds the split between the kernel and user space, the functions where the samples
@@ -155,6 +156,23 @@ def main(wanted):
                     stderr=subprocess.DEVNULL,
                 )
                 write(name, summarise(data, f"verify {os.path.basename(path)} (64 MiB body)"))
+        if "verify-dir" in wanted:
+            bench.log("profiling verify of a CI run's captures (10,400 files)")
+            folder = bench.make_captures(tmp)
+            data = os.path.join(OUT, "verify-dir.data")
+            subprocess.run(
+                ["perf", "record", "-q", "-F", "1999", "--call-graph", "dwarf,16384", "-o", data,
+                 bench.WL, "verify", folder, "--secret", bench.KEY, "-q"],
+                check=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            write("verify-dir", summarise(
+                data,
+                "verify DIR -q, 10,400 captures of send --topic all --count 800",
+                inclusive=("wl_hook::", "serde_json::de::from_trait", "__GI___libc_open", "__GI___libc_read", "__close", "__libc_read", "_int_malloc", "_int_free", "__GI___getdents64"),
+                per_thread=True,
+            ))
         if "send" in wanted:
             bench.log("profiling send --count 20000 --concurrency 64")
             p, url = bench.minimal_receiver()
@@ -181,8 +199,8 @@ def main(wanted):
 
 
 if __name__ == "__main__":
-    names = sys.argv[1:] or ["listen", "save", "verify", "send"]
-    unknown = [n for n in names if n not in ("listen", "save", "verify", "send")]
+    names = sys.argv[1:] or ["listen", "save", "verify", "verify-dir", "send"]
+    unknown = [n for n in names if n not in ("listen", "save", "verify", "verify-dir", "send")]
     if unknown:
-        sys.exit(f"profile: unknown scenario {unknown[0]}; choose from listen, save, verify, send")
+        sys.exit(f"profile: unknown scenario {unknown[0]}; choose from listen, save, verify, verify-dir, send")
     main(set(names))

@@ -3,7 +3,7 @@
 # BENCHMARKS.md and for anyone changing a hot path. Reports go to bench/profiles/ (committed),
 # perf.data files to target/bench/profiles/.
 #
-#   bench/profile.sh                  every scenario: listen, save, verify, send
+#   bench/profile.sh                  every scenario: listen, save, verify, verify-dir, send
 #   bench/profile.sh listen verify    some of them
 #
 # It builds the release binary with line tables and symbols (same optimisation as the shipped

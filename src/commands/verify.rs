@@ -1,7 +1,8 @@
 //! `wl-hook verify`: check captured requests and explain why each does or does not verify.
 
 use std::io::Write;
-use std::sync::{mpsc, Mutex};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Condvar, Mutex};
 
 use anyhow::Result;
 
@@ -74,9 +75,9 @@ const MAX_WORKERS: usize = 8;
 /// small capture.
 const BLOCK: usize = 32;
 
-/// How many blocks of results a worker may have ready before the one printed next: the bound on
-/// the memory that results waiting to be printed in order take.
-const AHEAD: usize = 4;
+/// How many blocks past the one printed next the workers may take: the bound on the memory
+/// that results waiting to be printed in order take.
+const WINDOW: usize = 16;
 
 /// Inputs from this size on are held in memory one at a time, whatever the number of workers,
 /// so that a run needs memory for its largest input, not for several; the check itself spreads
@@ -134,10 +135,10 @@ impl Checker<'_> {
 
 /// Check every input, printing the results in input order; the worst exit.
 ///
-/// With several workers, worker `w` checks blocks `w`, `w + workers`, ... of [`BLOCK`] inputs
-/// and hands each block's results over on its own bounded channel, which the printer reads in
-/// turn: the order is the inputs' whatever finishes first, and no worker gets more than
-/// [`AHEAD`] blocks ahead.
+/// With several workers, each takes the next block of [`BLOCK`] inputs not yet taken and hands
+/// its results to the printer, which prints the blocks in order: a worker that the system
+/// leaves waiting (the cores are shared) holds up the printing but not the other workers, which
+/// go on up to [`WINDOW`] blocks ahead.
 fn check_all(
     inputs: &[Input],
     workers: usize,
@@ -157,33 +158,59 @@ fn check_all(
         }
         return Ok(exit);
     }
+    let next = AtomicUsize::new(0);
+    // How many blocks are printed, or `None` once the printer stopped.
+    let printed = (Mutex::new(Some(0usize)), Condvar::new());
+    let (tx, rx) = mpsc::channel::<(usize, std::io::Result<Vec<Checked>>)>();
+    let stop = || {
+        *printed.0.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        printed.1.notify_all();
+    };
     std::thread::scope(|s| {
-        let results: Vec<_> = (0..workers)
-            .map(|w| {
-                let (tx, rx) = mpsc::sync_channel(AHEAD);
-                let mine = blocks.iter().skip(w).step_by(workers);
-                s.spawn(move || {
-                    for block in mine {
-                        let checked: std::io::Result<Vec<Checked>> =
-                            block.iter().map(|input| checker.check(input)).collect();
-                        // The printer stopped (it could not write): so does the worker.
-                        if tx.send(checked).is_err() {
-                            break;
-                        }
-                    }
-                });
-                rx
-            })
-            .collect();
-        for i in 0..blocks.len() {
-            let block = results[i % workers]
-                .recv()
-                .map_err(|_| std::io::Error::other("a verify worker stopped"))??;
-            for checked in block {
-                print(checked)?;
-            }
+        for _ in 0..workers {
+            let (tx, next, printed, blocks) = (tx.clone(), &next, &printed, &blocks);
+            s.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(block) = blocks.get(i) else { break };
+                let mut done = printed.0.lock().unwrap_or_else(|e| e.into_inner());
+                while done.is_some_and(|n| i >= n + WINDOW) {
+                    done = printed.1.wait(done).unwrap_or_else(|e| e.into_inner());
+                }
+                let stopped = done.is_none();
+                drop(done);
+                if stopped {
+                    break;
+                }
+                let checked = block.iter().map(|input| checker.check(input)).collect();
+                if tx.send((i, checked)).is_err() {
+                    break;
+                }
+            });
         }
-        Ok::<(), std::io::Error>(())
+        drop(tx);
+        let result = (|| {
+            let mut waiting: Vec<Option<Vec<Checked>>> = (0..blocks.len()).map(|_| None).collect();
+            let mut n = 0;
+            while n < blocks.len() {
+                let (i, checked) = rx
+                    .recv()
+                    .map_err(|_| std::io::Error::other("a verify worker stopped"))?;
+                waiting[i] = Some(checked?);
+                while let Some(block) = waiting.get_mut(n).and_then(Option::take) {
+                    for checked in block {
+                        print(checked)?;
+                    }
+                    n += 1;
+                    *printed.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(n);
+                    printed.1.notify_all();
+                }
+            }
+            Ok::<(), std::io::Error>(())
+        })();
+        if result.is_err() {
+            stop();
+        }
+        result
     })?;
     Ok(exit)
 }
@@ -197,7 +224,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let key = crate::protocol::dev_secret();
         let mut names = Vec::new();
-        for i in 0..300 {
+        for i in 0..800 {
             let body = format!("{{\"n\":{i}}}");
             let sig = crate::protocol::sign(&key, body.as_bytes());
             let headers = vec![
@@ -208,7 +235,7 @@ mod tests {
                 ),
                 ("x-signature-256".to_string(), sig),
             ];
-            let name = dir.path().join(format!("{i:03}.json"));
+            let name = dir.path().join(format!("{i:04}.json"));
             let bytes = match i % 5 {
                 // valid, a bad signature, not JSON, binary, an HTTP dump
                 0 => serde_json::to_vec(&capture::Capture::new(
@@ -253,7 +280,7 @@ mod tests {
         let order: Vec<&str> = lines.iter().map(|l| l["input"].as_str().unwrap()).collect();
         assert_eq!(order, names);
         let valid = lines.iter().filter(|l| l["valid"] == true).count();
-        assert_eq!(valid, 60);
+        assert_eq!(valid, 160);
         assert_eq!(serial_exit, Exit::Input);
         for workers in [2, 3, 8] {
             let (exit, text) = run(workers);
@@ -262,7 +289,7 @@ mod tests {
             for (i, (a, b)) in text.lines().zip(serial.lines()).enumerate() {
                 assert_eq!(a, b, "{workers} workers, line {i}");
             }
-            assert_eq!(text.lines().count(), 300, "{workers} workers");
+            assert_eq!(text.lines().count(), 800, "{workers} workers");
         }
     }
 }
