@@ -43,7 +43,9 @@ pub fn is_loopback(url: &reqwest::Url) -> bool {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
         Some(url::Host::Domain(d)) => {
-            d.eq_ignore_ascii_case("localhost") || d.ends_with(".localhost")
+            // `localhost.` is the same name written fully qualified (RFC 6761).
+            let d = d.strip_suffix('.').unwrap_or(d).to_ascii_lowercase();
+            d == "localhost" || d.ends_with(".localhost")
         }
         None => false,
     }
@@ -670,6 +672,11 @@ mod tests {
             ("http://127.0.0.1:9000/", true),
             ("http://localhost/", true),
             ("http://[::1]:80/", true),
+            ("http://localhost.:3000/", true),
+            ("http://LocalHost./", true),
+            ("http://app.localhost./", true),
+            ("http://localhost.example.com/", false),
+            ("http://notlocalhost/", false),
             ("https://staging.example.com/", false),
         ] {
             assert_eq!(is_loopback(&reqwest::Url::parse(u).unwrap()), want, "{u}");
