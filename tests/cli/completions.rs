@@ -108,7 +108,7 @@ zpty -w z 'dump() {{ print -r -- "$BUFFER" > {d}/buffer }}; zle -N dump; bindkey
 zpty -w -n z '{line}'$'\t'
 sleep 0.5
 zpty -w -n z $'\x14'
-for i in {{1..100}}; do [[ -s {d}/buffer ]] && break; sleep 0.1; done
+for i in {{1..300}}; do [[ -s {d}/buffer ]] && break; sleep 0.1; done
 zpty -d z
 cat {d}/buffer"#
     );
