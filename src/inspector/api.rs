@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::{json, response, text, Entry, Inspector, Response, Setup};
-use crate::capture::{BodyForm, Request};
+use crate::capture::Request;
 use crate::delivery::{self, ClientOptions};
 use crate::judge::{self, diff, CheckOptions};
 use crate::output::inspector::{self as view, Previous, Resent};
@@ -25,23 +25,9 @@ const ACTION_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The request as a capture holds it (no body when it was not read).
 fn request_of(r: &Received) -> Option<Request> {
-    Some(Request {
-        method: r.method.to_string(),
-        path: r.path.clone(),
-        headers: r
-            .headers
-            .iter()
-            .map(|(n, v)| {
-                (
-                    n.as_str().to_string(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect(),
-        body: r.body.clone()?,
-        body_form: BodyForm::Exact,
-        body_omitted: None,
-    })
+    r.body
+        .as_ref()
+        .map(|body| crate::server::receiver::as_request(r, body))
 }
 
 fn received(e: &Entry) -> Option<&Received> {

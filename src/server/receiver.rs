@@ -432,7 +432,8 @@ fn decode_key(hex_key: &str) -> Option<[u8; 32]> {
 
 /// The request as `verify` reads its capture: the header pairs in the map's order (which is
 /// the order the capture is saved in), values lossy when not UTF-8, and the exact body.
-fn as_request(rec: &Received, body: &Bytes) -> Request {
+/// The request in the form verify reads (a capture's), as the inspector shows and judges it too.
+pub fn as_request(rec: &Received, body: &Bytes) -> Request {
     as_request_with(rec, body, None)
 }
 
