@@ -57,7 +57,7 @@ pub fn scan(body: &[u8], wanted: &[&str], max_depth: Option<usize>) -> Result<To
 /// Whether brackets outside strings nest deeper than `limit`. Nesting deeper than `limit` needs
 /// more than `limit` opening brackets, so most bodies are cleared by one vectorised search
 /// (memchr); only those with more brackets get the byte-by-byte walk.
-fn depth_exceeds(body: &[u8], limit: usize) -> bool {
+pub fn depth_exceeds(body: &[u8], limit: usize) -> bool {
     if memchr::memchr2_iter(b'[', b'{', body).nth(limit).is_none() {
         return false;
     }

@@ -41,6 +41,8 @@ pub fn run(args: &VerifyArgs) -> Result<Exit> {
         show_expected: args.show_expected,
         strict: args.strict,
         fidelity: common::fidelity(&args.fidelity)?,
+        // -q prints nothing per input: only the verdicts matter.
+        pass_reasons: !args.quiet,
         ..CheckOptions::at(now)
     };
     let mode = if args.json.json {

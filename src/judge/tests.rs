@@ -908,3 +908,57 @@ fn a_sent_at_in_whole_seconds_is_not_out_of_order_within_its_second() {
     assert_eq!(order("2025-01-20T20:10:00.100Z").0, Status::Fail);
     assert_eq!(order("1737403799").0, Status::Fail);
 }
+
+/// Without pass reasons (listen, `verify -q`) every verdict and finding is the same, and only
+/// the passing checks' reasons are left out.
+#[test]
+fn pass_reasons_are_only_left_out() {
+    let odd = with_header(good(), "content-type", Some("text/plain"));
+    let stale = with_header(odd.clone(), "x-payload-key", Some(&"AB".repeat(32)));
+    for req in [good(), odd, stale] {
+        let full = run(&req, &[named("k", KEY)]);
+        let bare = run_at(
+            &req,
+            &[named("k", KEY)],
+            CheckOptions {
+                show_expected: true,
+                pass_reasons: false,
+                ..CheckOptions::at(at(NOW))
+            },
+        );
+        assert_eq!(full.valid, bare.valid);
+        for (f, b) in full.checks.iter().zip(&bare.checks) {
+            assert_eq!((f.name, f.status), (b.name, b.status));
+            if f.status == Status::Pass {
+                assert!(!f.detail.is_empty(), "{}", f.name);
+                assert_eq!(b.detail, "", "{}", b.name);
+            } else {
+                assert_eq!(f.detail, b.detail);
+            }
+        }
+    }
+}
+
+/// The judgement hands back the body's SHA-256 and record id from its own passes, so a caller
+/// (listen) does not hash or scan the body again.
+#[test]
+fn digest_and_record_id_come_from_the_judgement() {
+    let report = run_at(
+        &good(),
+        &[named("k", KEY)],
+        CheckOptions {
+            record_id_fields: &["uid"],
+            ..CheckOptions::at(at(NOW))
+        },
+    );
+    let want: [u8; 32] = Sha256::digest(BODY.as_bytes()).into();
+    assert_eq!(report.body_sha256, Some(want));
+    let top = report.body_top.expect("the body is JSON");
+    assert_eq!(top.id.as_deref(), Some("2976050"));
+    assert_eq!(top.object_fields, Some(4));
+    // Not JSON: no top level; no payload key header: no digest computed.
+    let bad = request(b"{nope", &hmac_hex(KEY, b"{nope"));
+    let bad = with_header(bad, "x-payload-key", None);
+    let report = run(&bad, &[named("k", KEY)]);
+    assert_eq!((report.body_sha256, report.body_top), (None, None));
+}

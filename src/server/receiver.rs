@@ -24,6 +24,7 @@ use tokio::sync::mpsc;
 
 use super::saver::{self, Saver, ToSave};
 use crate::capture::{BodyForm, Request};
+use crate::json::TopLevel;
 use crate::judge::history::{self, Delivery, History, Record};
 use crate::judge::{self, Check, CheckOptions, NamedKey, Status};
 use crate::protocol::{header, timestamp, topics, Family};
@@ -419,9 +420,19 @@ fn respond(status: u16, note: &str) -> Response {
 /// JSON deeper than this is refused, as serde_json refuses it when building a tree.
 const MAX_JSON_DEPTH: usize = 128;
 
-/// Check that `body` is JSON, without building a tree, and pick out the record id.
-fn inspect_json(body: &[u8], fields: &'static [&'static str]) -> Result<Option<String>, String> {
-    crate::json::scan(body, fields, Some(MAX_JSON_DEPTH)).map(|top| top.id)
+/// The record id of a body the judgement found to be JSON (`top`, its top level), or why
+/// listen refuses the body as not JSON: nested deeper than [`MAX_JSON_DEPTH`], or not JSON.
+fn json_record(top: Option<TopLevel>, body: &[u8]) -> Result<Option<String>, String> {
+    match top {
+        Some(_) if crate::json::depth_exceeds(body, MAX_JSON_DEPTH) => {
+            Err(format!("nested deeper than {MAX_JSON_DEPTH} levels"))
+        }
+        Some(top) => Ok(top.id),
+        None if std::str::from_utf8(body).is_err() => Err("not UTF-8".to_string()),
+        None => Err(crate::json::scan(body, &[], None)
+            .err()
+            .unwrap_or_else(|| "not a JSON document".to_string())),
+    }
 }
 
 /// Decode a 64-digit hex payload key; `None` when it is not one.
@@ -470,20 +481,6 @@ fn sig_verdict(report: &judge::Report, headers: &HeaderMap) -> SigVerdict {
         },
         Status::Fail if !headers.contains_key(header::SIGNATURE) => SigVerdict::Missing,
         Status::Fail => SigVerdict::Invalid(c.detail.clone()),
-    }
-}
-
-/// Check that the body is JSON and pick out its record id into `rec`; or say why it is not.
-fn check_json(rec: &mut Received, body: &[u8]) -> Result<(), String> {
-    let fields: &'static [&'static str] = rec.family.map_or(&[], |f| f.record_id_fields());
-    match inspect_json(body, fields) {
-        Ok(id) => {
-            rec.body_is_json = true;
-            rec.record_id = id;
-            Ok(())
-        }
-        Err(_) if std::str::from_utf8(body).is_err() => Err("not UTF-8".to_string()),
-        Err(why) => Err(why),
     }
 }
 
@@ -634,32 +631,34 @@ impl Receiver {
             }
         };
         rec.body = Some(body.clone());
-        let digest: [u8; 32] = Sha256::digest(&body).into();
-        rec.body_digest = Some(digest);
-        rec.payload_key_ok = rec
-            .payload_key
-            .as_deref()
-            .map(|k| decode_key(k) == Some(digest));
-
         if rec.method != hyper::Method::POST {
+            self.note_digest(rec, Sha256::digest(&body).into());
             return self.answer(
                 rec,
                 405,
                 format!("method {} not allowed; WL sends POST", rec.method),
             );
         }
-        // One judgement, the one `verify` gives the saved capture.
+        // One judgement, the one `verify` gives the saved capture. Listen shows only findings,
+        // and takes the body's digest and record id from the judgement's own passes.
         let cfg = &self.config;
-        let report = judge::check(
+        let mut report = judge::check(
             &as_request(rec, &body),
             &cfg.keys,
             &CheckOptions {
                 strict: cfg.strict,
                 check_signature: cfg.verify,
                 fidelity: cfg.fidelity.clone(),
+                pass_reasons: false,
+                record_id_fields: rec.family.map_or(&[], |f| f.record_id_fields()),
                 ..CheckOptions::at(rec.time)
             },
         );
+        let digest = report
+            .body_sha256
+            .unwrap_or_else(|| Sha256::digest(&body).into());
+        self.note_digest(rec, digest);
+        let body_top = report.body_top.take();
         rec.signature = sig_verdict(&report, &rec.headers);
         rec.body_is_json = report
             .check("body-json")
@@ -705,10 +704,16 @@ impl Receiver {
                 }
             };
         }
-        if let Err(why) = check_json(rec, &body) {
-            rec.valid = false;
-            rec.body_is_json = false;
-            return self.answer(rec, 400, format!("body is not JSON: {why}"));
+        match json_record(body_top, &body) {
+            Ok(id) => {
+                rec.body_is_json = true;
+                rec.record_id = id;
+            }
+            Err(why) => {
+                rec.valid = false;
+                rec.body_is_json = false;
+                return self.answer(rec, 400, format!("body is not JSON: {why}"));
+            }
         }
         if let Some(events) = &self.config.events {
             let wanted = rec
@@ -767,6 +772,15 @@ impl Receiver {
         };
         let note = format!("{start}, with {warnings}: {}", found.join("; "));
         self.answer(rec, self.config.status, note)
+    }
+
+    /// The body's SHA-256, and whether the `x-payload-key` header is it, into `rec`.
+    fn note_digest(&self, rec: &mut Received, digest: [u8; 32]) {
+        rec.body_digest = Some(digest);
+        rec.payload_key_ok = rec
+            .payload_key
+            .as_deref()
+            .map(|k| decode_key(k) == Some(digest));
     }
 
     /// The whole body, within `--max-body` and `--read-timeout`; or the answer refusing it.
@@ -1002,6 +1016,15 @@ impl Receiver {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What listen makes of a body: the judgement's scan (with the record-id fields), then
+    /// listen's depth bound.
+    fn inspect_json(
+        body: &[u8],
+        fields: &'static [&'static str],
+    ) -> Result<Option<String>, String> {
+        json_record(crate::json::scan(body, fields, None).ok(), body)
+    }
 
     #[test]
     fn record_ids_and_json_checks() {
