@@ -10,7 +10,7 @@ use base64::Engine;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::{BodyForm, Request};
+use super::{BodyForm, HeaderBytes, Request};
 use crate::capture::{Capture, CAPTURE_VERSION};
 
 /// What an input is, judged from its content.
@@ -75,6 +75,8 @@ pub enum InputError {
         field: &'static str,
         found: &'static str,
     },
+    #[error("header_values_base64 must be an object of \"index\": \"base64\" strings ({detail})")]
+    HeaderBytes { detail: String },
     #[error("invalid base64 in body_base64: {reason}")]
     Base64 { reason: String },
     #[error("capture format version {found} is newer than this wl-hook reads ({CAPTURE_VERSION})")]
@@ -276,13 +278,16 @@ fn fast_capture(text: &[u8]) -> Option<Request> {
         path: String,
         headers: Vec<(String, String)>,
         #[serde(default)]
+        header_values_base64: HeaderBytes,
+        #[serde(default)]
         body: Present<Option<String>>,
         #[serde(default)]
         body_base64: Present<Option<String>>,
         #[serde(default)]
         body_omitted: Present<serde::de::IgnoredAny>,
     }
-    let doc: Doc = serde_json::from_slice(text).ok()?;
+    let mut doc: Doc = serde_json::from_slice(text).ok()?;
+    let header_bytes = doc.header_values_base64.settle(&mut doc.headers).ok()?;
     if doc.wl_hook_capture > CAPTURE_VERSION || doc.body_omitted.0.is_some() {
         return None;
     }
@@ -297,6 +302,7 @@ fn fast_capture(text: &[u8]) -> Option<Request> {
         method: doc.method,
         path: doc.path,
         headers: doc.headers,
+        header_bytes,
         body: body.into(),
         body_form: BodyForm::Exact,
         body_omitted: None,
@@ -357,6 +363,9 @@ fn parse_capture(map: Map<String, Value>) -> Result<Request, InputError> {
             header_pairs(h)?;
         }
     }
+    if let Some(v) = map.get("header_values_base64") {
+        header_bytes_shape(v)?;
+    }
     match body_source(&map) {
         Ok(BodySource::Value(v)) => {
             return Err(InputError::NotAString {
@@ -368,10 +377,13 @@ fn parse_capture(map: Map<String, Value>) -> Result<Request, InputError> {
         Err(e) => return Err(e),
         Ok(_) => {}
     }
-    let capture: Capture =
+    let mut capture: Capture =
         serde_json::from_value(Value::Object(map)).map_err(|e| InputError::Capture {
             reason: e.to_string(),
         })?;
+    let header_bytes = std::mem::take(&mut capture.header_bytes)
+        .settle(&mut capture.headers)
+        .map_err(|detail| InputError::HeaderBytes { detail })?;
     let body = match (capture.body, capture.body_base64) {
         (Some(text), _) => text.into_bytes(),
         (None, Some(b64)) => decode_base64(&b64)?,
@@ -382,6 +394,7 @@ fn parse_capture(map: Map<String, Value>) -> Result<Request, InputError> {
         method: capture.method,
         path: capture.path,
         headers: capture.headers,
+        header_bytes,
         body: body.into(),
         body_form: BodyForm::Exact,
         body_omitted: omitted,
@@ -417,6 +430,7 @@ fn parse_loose(map: Map<String, Value>) -> Result<Request, InputError> {
             .to_string(),
         path: optional_string(&map, "path")?.unwrap_or("/").to_string(),
         headers,
+        header_bytes: HeaderBytes::default(),
         body: body.into(),
         body_form,
         body_omitted: None,
@@ -491,6 +505,26 @@ fn header_pairs(v: &Value) -> Result<Vec<(String, String)>, InputError> {
         .collect()
 }
 
+/// `header_values_base64`'s shape, named in words (the index range is checked against the
+/// headers after).
+fn header_bytes_shape(v: &Value) -> Result<(), InputError> {
+    let err = |detail: String| InputError::HeaderBytes { detail };
+    let Value::Object(entries) = v else {
+        return Err(err(format!("found {}", crate::json::kind_of(v))));
+    };
+    for (key, b64) in entries {
+        let Value::String(b64) = b64 else {
+            return Err(err(format!(
+                "\"{}\" is {}",
+                shown(key),
+                crate::json::kind_of(b64)
+            )));
+        };
+        super::header_entry(key, b64).map_err(err)?;
+    }
+    Ok(())
+}
+
 /// `{"name": "value", ...}`, the loose form's shape. Numbers and booleans are taken as their
 /// JSON text, since hand-written files put Unix timestamps in unquoted.
 fn header_object(obj: &Map<String, Value>) -> Result<Vec<(String, String)>, InputError> {
@@ -529,16 +563,9 @@ fn parse_http(text: &[u8], owner: Option<&Bytes>) -> Result<Request, InputError>
     if parsed.version != Some(1) && parsed.version != Some(0) {
         return Err(http_err("only HTTP/1.0 and HTTP/1.1 dumps are read".into()));
     }
-    let headers: Vec<(String, String)> = parsed
-        .headers
-        .iter()
-        .map(|h| {
-            (
-                h.name.to_string(),
-                String::from_utf8_lossy(h.value).into_owned(),
-            )
-        })
-        .collect();
+    // A value with bytes that are not UTF-8 (obs-text) is kept exactly, beside its text.
+    let (headers, header_bytes) =
+        HeaderBytes::split(parsed.headers.iter().map(|h| (h.name, h.value)));
     let rest = &text[head_len..];
     let body = match (http_body(&headers, rest)?, owner) {
         (Cow::Borrowed(b), Some(owner)) => owner.slice_ref(b),
@@ -549,6 +576,7 @@ fn parse_http(text: &[u8], owner: Option<&Bytes>) -> Result<Request, InputError>
         method: parsed.method.unwrap_or("POST").to_string(),
         path: parsed.path.unwrap_or("/").to_string(),
         headers,
+        header_bytes,
         body,
         body_form: BodyForm::Exact,
         body_omitted: None,
