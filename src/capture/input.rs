@@ -745,6 +745,28 @@ mod tests {
         }
     }
 
+    /// A value with bytes that are not UTF-8 is read as its lossy text, its bytes kept exactly.
+    #[test]
+    fn raw_http_keeps_header_bytes_that_are_not_utf8() {
+        let text = raw("\r\n", BODY).replacen(
+            "x-topic: client.created",
+            "x-topic: client.created\r\nx-note: caf\u{e9}",
+            1,
+        );
+        // 'é' as one Latin-1 byte (0xE9), as an old client or a proxy sends it.
+        let bytes: Vec<u8> = text
+            .chars()
+            .map(|c| u8::try_from(u32::from(c)).unwrap())
+            .collect();
+        let r = parse_input("r.http", &bytes).unwrap();
+        assert_eq!(r.headers[3], ("x-note".into(), "caf\u{fffd}".into()));
+        assert_eq!(r.header_bytes.get(3), Some(&b"caf\xe9"[..]));
+        assert_eq!(r.header_bytes.iter().count(), 1);
+        let exact: Vec<(&str, &[u8])> = r.exact_headers().collect();
+        assert_eq!(exact[3], ("x-note", &b"caf\xe9"[..]));
+        assert_eq!(exact[2], ("x-topic", &b"client.created"[..]));
+    }
+
     #[test]
     fn raw_http_body_is_never_normalised() {
         let body = "{\"a\":\"x\"}\r\n\n  \r\n";
@@ -967,6 +989,56 @@ mod tests {
             }),
             "not a valid capture: missing field `method`"
         );
+        let exact = |v: Value| {
+            with(&|m| {
+                m.insert("header_values_base64".into(), v.clone());
+            })
+        };
+        let shape = "header_values_base64 must be an object of \"index\": \"base64\" strings";
+        assert_eq!(
+            exact(serde_json::json!(null)),
+            format!("{shape} (found null)")
+        );
+        assert_eq!(
+            exact(serde_json::json!({"1": 3})),
+            format!("{shape} (\"1\" is a number)")
+        );
+        assert_eq!(
+            exact(serde_json::json!({"01": "AA=="})),
+            format!("{shape} (\"01\" is not an index (0, 1, 2, ...))")
+        );
+        assert_eq!(
+            exact(serde_json::json!({"x-topic": "AA=="})),
+            format!("{shape} (\"x-topic\" is not an index (0, 1, 2, ...))")
+        );
+        assert_eq!(
+            exact(serde_json::json!({"1": "%%"})),
+            format!("{shape} (invalid base64 at \"1\": Invalid symbol 37, offset 0.)")
+        );
+        assert_eq!(
+            exact(serde_json::json!({"2": "6Q=="})),
+            format!("{shape} (\"2\" is not the index of a header (there are 2))")
+        );
+    }
+
+    /// The exact bytes win over the text at their index; bytes that are UTF-8 after all are
+    /// that text.
+    #[test]
+    fn a_capture_reads_its_header_bytes() {
+        let mut v = serde_json::from_str::<Value>(&capture_json()).unwrap();
+        v["header_values_base64"] = serde_json::json!({"1": "Y2Fm6Q==", "0": "dGV4dA=="});
+        let r = parse_input("c", v.to_string().as_bytes()).unwrap();
+        assert_eq!(r.headers[0].1, "text");
+        assert_eq!(r.headers[1].1, "caf\u{fffd}");
+        assert_eq!(
+            r.header_bytes.iter().collect::<Vec<_>>(),
+            [(1, &b"caf\xe9"[..])]
+        );
+        assert_eq!(
+            fast_capture(v.to_string().as_bytes()),
+            Some(r),
+            "the fast reading reads it too"
+        );
     }
 
     #[test]
@@ -1035,6 +1107,11 @@ mod tests {
         assert!(agree(doc.as_bytes()));
         let b64 = serde_json::to_string(&Capture::new("POST", "/", vec![], b"\xff")).unwrap();
         assert!(agree(b64.as_bytes()));
+        let headers: [(&str, &[u8]); 3] = [("a", b"1"), ("b", b"\xe9"), ("c", b"\xff\xfe")];
+        let exact =
+            serde_json::to_string(&Capture::from_exact("POST", "/", headers, b"{}")).unwrap();
+        assert!(exact.contains("header_values_base64"), "{exact}");
+        assert!(agree(exact.as_bytes()));
         let tail =
             |extra: &str| doc.trim_end().strip_suffix('}').unwrap().to_string() + extra + "}";
         for refused in [
@@ -1046,16 +1123,21 @@ mod tests {
             doc.replace(r#""body": "#, r#""body": null, "x": "#),
             b64.replace("body_base64", "body\\u005fbase64")
                 .replace(r#""/w==""#, "null"),
+            exact.replace(r#""1":"#, r#""01":"#),
+            exact.replace(r#""1":"#, r#""3":"#),
+            exact.replace(r#""1":"#, r#""2":"#),
+            exact.replace(r#""6Q==""#, r#""6Q=""#),
+            exact.replace(r#"{"1":"#, r#"null, "x": {"1":"#),
         ] {
             assert!(!agree(refused.as_bytes()), "{refused}");
         }
         // Seeded mutations of documents: whatever the fast reading accepts, the general agrees.
         let mut rng = rand::rngs::StdRng::seed_from_u64(0xfa57);
-        let seeds = [doc.into_bytes(), b64.into_bytes()];
+        let seeds = [doc.into_bytes(), b64.into_bytes(), exact.into_bytes()];
         const SPECIAL: &[u8] = b"{}[]\\\":,0n";
         let mut accepted = 0;
         for i in 0..3000 {
-            let mut bytes = seeds[i % 2].clone();
+            let mut bytes = seeds[i % seeds.len()].clone();
             for _ in 0..rng.random_range(1..3) {
                 let at = rng.random_range(0..bytes.len());
                 match rng.random_range(0..3) {
@@ -1084,6 +1166,13 @@ mod tests {
         let seeds: Vec<Vec<u8>> = vec![
             capture_json().into_bytes(),
             serde_json::to_vec(&Capture::new("POST", "/", vec![], b"\xff\xfe")).unwrap(),
+            serde_json::to_vec(&Capture::from_exact(
+                "POST",
+                "/",
+                [("x-topic", &b"a.b"[..]), ("x-note", b"\xe9")],
+                b"{}",
+            ))
+            .unwrap(),
             raw("\r\n", BODY).into_bytes(),
             raw("\n", BODY).into_bytes(),
             b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n".to_vec(),

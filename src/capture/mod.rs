@@ -385,4 +385,43 @@ mod tests {
         assert_eq!(b.body, None);
         assert_eq!(b.body_base64.as_deref(), Some("/wBvaw=="));
     }
+
+    /// A capture of UTF-8 headers is the document it was before `header_values_base64`
+    /// existed, byte for byte.
+    #[test]
+    fn utf8_headers_are_written_as_before() {
+        let headers: [(&str, &[u8]); 2] = [("x-topic", b"a.b"), ("x-name", "Zoë".as_bytes())];
+        let c = Capture::from_exact("POST", "/w", headers, b"{}");
+        assert!(c.header_bytes.is_empty());
+        assert_eq!(
+            serde_json::to_string(&c).unwrap(),
+            r#"{"wl_hook_capture":1,"method":"POST","path":"/w","headers":[["x-topic","a.b"],["x-name","Zoë"]],"body":"{}"}"#
+        );
+    }
+
+    /// Write, read back: the same bytes, by index, beside their readable text.
+    #[test]
+    fn header_bytes_round_trip() {
+        let headers: [(&str, &[u8]); 4] = [
+            ("x-topic", b"a.b"),
+            ("x-note", b"caf\xe9"),
+            ("x-ok", b"plain"),
+            ("x-raw", b"\xff\xfe \x80"),
+        ];
+        let c = Capture::from_exact("POST", "/w", headers, b"{}");
+        let json = serde_json::to_string(&c).unwrap();
+        assert_eq!(
+            json,
+            r#"{"wl_hook_capture":1,"method":"POST","path":"/w","headers":[["x-topic","a.b"],["x-note","caf�"],["x-ok","plain"],["x-raw","�� �"]],"header_values_base64":{"1":"Y2Fm6Q==","3":"//4ggA=="},"body":"{}"}"#
+        );
+        let back: Capture = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, c);
+        let req = parse_input("c.json", json.as_bytes()).unwrap();
+        let exact: Vec<(&str, &[u8])> = req.exact_headers().collect();
+        assert_eq!(exact, headers);
+        assert_eq!(req.headers[1].1, "caf\u{fffd}");
+        // Written again from what was read: the same document.
+        let again = Capture::from_exact("POST", "/w", req.exact_headers(), &req.body);
+        assert_eq!(serde_json::to_string(&again).unwrap(), json);
+    }
 }
