@@ -166,6 +166,7 @@ pub fn curl(e: &Entry, setup: &Setup, query: &str) -> Response {
         let printed = PrintedRequest {
             url: &url,
             headers: &item.headers,
+            header_bytes: Some(&item.header_bytes),
             body: &body,
         };
         printed

@@ -85,6 +85,22 @@ fn listen_saves_forwards_and_resends_the_exact_bytes_and_replay_sends_them_again
     );
     assert_eq!(status, 200, "{said}");
     assert_exact(&resent_to, 0, "the inspector's resend");
+    // Its curl command carries the bytes through printf's octal escapes.
+    let (status, curl) = request(
+        "GET",
+        &format!("{}api/requests/1/curl", ui["url"].as_str().unwrap()),
+        &[],
+        b"",
+    );
+    assert_eq!(status, 200, "{curl}");
+    assert!(
+        curl.contains(r#"-H "$(printf 'x-note: caf\351')""#),
+        "{curl}"
+    );
+    assert!(
+        curl.contains(r#"-H "$(printf 'x-mixed: \377 ok \200')""#),
+        "{curl}"
+    );
 
     l.terminate();
     let (code, out) = l.finish();
