@@ -82,7 +82,7 @@ impl Item {
         for (n, v, _) in &kept {
             protocol::check_header_value(n, v)?;
         }
-        let header_bytes = HeaderBytes::from_sorted(
+        let header_bytes = HeaderBytes::from_indexed(
             kept.iter()
                 .enumerate()
                 .filter_map(|(i, (_, _, b))| b.map(|b| (i, b.to_vec())))

@@ -131,9 +131,7 @@ impl Capture {
             body_omitted: None,
         }
     }
-}
 
-impl Capture {
     /// A capture of headers given as exact bytes: a value that is not UTF-8 is kept in
     /// `header_values_base64` (and readable in `headers`).
     pub fn from_exact<'a>(
@@ -182,9 +180,10 @@ impl HeaderBytes {
         (pairs, HeaderBytes(exact))
     }
 
-    /// Exact bytes by index; `i` ascending, at most one each.
-    pub fn from_sorted(exact: Vec<(usize, Vec<u8>)>) -> HeaderBytes {
-        debug_assert!(exact.windows(2).all(|w| w[0].0 < w[1].0));
+    /// Exact bytes by index (put in index order; of one index given twice, the first).
+    pub fn from_indexed(mut exact: Vec<(usize, Vec<u8>)>) -> HeaderBytes {
+        exact.sort_by_key(|(i, _)| *i);
+        exact.dedup_by_key(|(i, _)| *i);
         HeaderBytes(exact)
     }
 

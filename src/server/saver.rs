@@ -55,7 +55,7 @@ impl Serialize for Pairs<'_> {
 
 /// The exact bytes of the values in a map that are not UTF-8, by index in the map's order.
 fn header_bytes(map: &HeaderMap) -> HeaderBytes {
-    HeaderBytes::from_sorted(
+    HeaderBytes::from_indexed(
         map.values()
             .enumerate()
             .filter(|(_, v)| std::str::from_utf8(v.as_bytes()).is_err())
