@@ -398,4 +398,62 @@ mod tests {
         let sig = protocol::header_value(&signed.headers, header::SIGNATURE);
         assert_eq!(sig, Some(protocol::sign(&key, b"{}").as_str()));
     }
+
+    /// Exact bytes follow their header through the dropped connection headers and a re-sign,
+    /// which replaces a signature that was not UTF-8 and drops a second one.
+    #[test]
+    fn items_keep_header_bytes_in_place() {
+        let exact: [(&str, &[u8]); 6] = [
+            ("Host", b"example"),
+            ("x-signature-256", b"\xff00"),
+            ("x-a", b"caf\xe9"),
+            ("Connection", b"close"),
+            ("x-signature-256", b"\xfe11"),
+            ("x-b", b"\x80"),
+        ];
+        let (headers, header_bytes) = HeaderBytes::split(exact);
+        let req = Request {
+            method: "POST".into(),
+            path: "/".into(),
+            headers,
+            header_bytes,
+            body: Bytes::from_static(b"{}"),
+            body_form: crate::capture::BodyForm::Exact,
+            body_omitted: None,
+        };
+        let sent = |item: &Item| -> Vec<(String, Vec<u8>)> {
+            item.header_map()
+                .unwrap()
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.as_bytes().to_vec()))
+                .collect()
+        };
+        let owned = |pairs: &[(&str, &[u8])]| -> Vec<(String, Vec<u8>)> {
+            pairs
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_vec()))
+                .collect()
+        };
+        let plain = Item::new("a".into(), req.clone(), None).unwrap();
+        assert_eq!(
+            sent(&plain),
+            owned(&[
+                ("x-signature-256", b"\xff00"),
+                ("x-signature-256", b"\xfe11"),
+                ("x-a", b"caf\xe9"),
+                ("x-b", b"\x80"),
+            ])
+        );
+        let key = Secret::new(b"k".to_vec()).expect("non-empty");
+        let signed = Item::new("a".into(), req, Some((&key, &Default::default()))).unwrap();
+        let sig = protocol::sign(&key, b"{}");
+        assert_eq!(
+            sent(&signed),
+            owned(&[
+                ("x-signature-256", sig.as_bytes()),
+                ("x-a", b"caf\xe9"),
+                ("x-b", b"\x80"),
+            ])
+        );
+    }
 }
