@@ -414,6 +414,22 @@ pub fn header_map_owned(headers: Vec<(String, String)>) -> anyhow::Result<Header
     Ok(map)
 }
 
+/// Headers to send with values given as exact bytes (a captured value that is not UTF-8 is
+/// sent as it came).
+pub fn header_map_exact<'a>(
+    headers: impl IntoIterator<Item = (&'a str, &'a [u8])>,
+) -> anyhow::Result<HeaderMap> {
+    let mut map = HeaderMap::new();
+    for (n, v) in headers {
+        let name = HeaderName::from_bytes(n.as_bytes())
+            .map_err(|_| crate::exit::input_error(format!("invalid header name '{n}'")))?;
+        let value = HeaderValue::from_bytes(v)
+            .map_err(|_| crate::exit::input_error(format!("invalid value for header '{n}'")))?;
+        map.append(name, value);
+    }
+    Ok(map)
+}
+
 /// Headers to send, converted once and shared by repeated attempts.
 pub fn header_map(headers: &[(String, String)]) -> anyhow::Result<HeaderMap> {
     header_map_owned(headers.to_vec())

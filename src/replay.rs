@@ -10,7 +10,7 @@ use bytes::Bytes;
 use chrono::{DateTime, Utc};
 
 use crate::capture::source::Input;
-use crate::capture::Request;
+use crate::capture::{HeaderBytes, Request};
 use crate::delivery::{self, ClientOptions, Outcome};
 use crate::protocol::{self, header, timestamp, Secret};
 use crate::schedule::{PlannedAttempt, Schedule};
@@ -20,7 +20,10 @@ use crate::schedule::{PlannedAttempt, Schedule};
 pub struct Item {
     pub name: String,
     pub event: String,
+    /// The header pairs to send, a value that is not UTF-8 as its lossy text (for showing).
     pub headers: Vec<(String, String)>,
+    /// The exact bytes of the values that are not UTF-8, by index in `headers`: what is sent.
+    pub header_bytes: HeaderBytes,
     pub body: Body,
     pub generated_at: Option<DateTime<Utc>>,
 }
@@ -36,46 +39,82 @@ pub enum Body {
 }
 
 impl Item {
-    /// The request as it will be re-delivered: connection headers dropped, names lower-cased,
-    /// re-signed with `resign` when given. Fails on a header a client cannot send.
-    /// An item of `req`; with `resign`, its signature made again with that key, spelt as the
-    /// fidelity models it.
+    /// An item of `req`, as it will be re-delivered: connection headers dropped, names
+    /// lower-cased, values exactly as captured (bytes that are not UTF-8 included); with
+    /// `resign`, its signature made again with that key, spelt as the fidelity models it.
+    /// Fails on a header a client cannot send.
     pub fn new(
         name: String,
         req: Request,
         resign: Option<(&Secret, &protocol::Fidelity)>,
     ) -> anyhow::Result<Item> {
-        let mut headers: Vec<(String, String)> = req
+        let exact = &req.header_bytes;
+        // (name, text, exact bytes when they are not the text's)
+        let mut kept: Vec<(String, String, Option<&[u8]>)> = req
             .headers
-            .into_iter()
-            .filter(|(n, _)| {
+            .iter()
+            .enumerate()
+            .filter(|(_, (n, _))| {
                 !protocol::NOT_RELAYED
                     .iter()
                     .any(|h| n.eq_ignore_ascii_case(h))
             })
-            .map(|(n, v)| (n.to_ascii_lowercase(), v))
+            .map(|(i, (n, v))| (n.to_ascii_lowercase(), v.clone(), exact.get(i)))
             .collect();
         if let Some((key, fidelity)) = resign {
+            // As protocol::set_header: the first signature header takes the new value, in its
+            // place; any others go.
             let sig = fidelity.signature(key, &req.body);
-            protocol::set_header(&mut headers, header::SIGNATURE, &sig);
+            let mut first = true;
+            kept.retain_mut(|(n, v, bytes)| {
+                if n != header::SIGNATURE {
+                    return true;
+                }
+                if first {
+                    (*v, *bytes) = (sig.clone(), None);
+                }
+                std::mem::take(&mut first)
+            });
+            if first {
+                kept.push((header::SIGNATURE.to_string(), sig, None));
+            }
         }
-        for (n, v) in &headers {
+        for (n, v, _) in &kept {
             protocol::check_header_value(n, v)?;
         }
-        delivery::header_map(&headers)?;
+        let header_bytes = HeaderBytes::from_indexed(
+            kept.iter()
+                .enumerate()
+                .filter_map(|(i, (_, _, b))| b.map(|b| (i, b.to_vec())))
+                .collect(),
+        );
+        let headers: Vec<(String, String)> = kept.into_iter().map(|(n, v, _)| (n, v)).collect();
         let event = protocol::header_value(&headers, header::TOPIC)
             .unwrap_or("(no x-topic)")
             .to_string();
         let generated_at = protocol::header_value(&headers, header::GENERATED_AT)
             .and_then(|v| timestamp::parse(v).ok())
             .map(|(t, _)| t);
-        Ok(Item {
+        let item = Item {
             name,
             event,
             headers,
+            header_bytes,
             body: Body::Bytes(req.body),
             generated_at,
-        })
+        };
+        item.header_map()?;
+        Ok(item)
+    }
+
+    /// The headers to send, each value exactly as captured.
+    pub fn header_map(&self) -> anyhow::Result<reqwest::header::HeaderMap> {
+        delivery::header_map_exact((0..self.headers.len()).map(|i| {
+            (
+                &*self.headers[i].0,
+                self.header_bytes.value(&self.headers, i),
+            )
+        }))
     }
 
     /// Let go of the body, to read it again from `input` when its turn comes.
@@ -245,9 +284,12 @@ async fn attempt(
     body: &Bytes,
     sent_at: &str,
 ) -> anyhow::Result<Outcome> {
-    let mut headers = item.headers.clone();
-    protocol::set_header(&mut headers, header::SENT_AT, sent_at);
-    let map = delivery::header_map(&headers)?;
+    // As protocol::set_header on the pairs: the map keeps the header's place.
+    let mut map = item.header_map()?;
+    map.insert(
+        header::SENT_AT,
+        reqwest::header::HeaderValue::from_str(sent_at)?,
+    );
     Ok(delivery::deliver(client, &plan.url, map, body.clone(), plan.timeout).await)
 }
 
@@ -341,6 +383,7 @@ mod tests {
                 ("X-Topic".into(), "client.created".into()),
                 ("x-signature-256".into(), "00".into()),
             ],
+            header_bytes: HeaderBytes::default(),
             body: Bytes::from_static(b"{}"),
             body_form: crate::capture::BodyForm::Exact,
             body_omitted: None,
@@ -354,5 +397,63 @@ mod tests {
         let signed = Item::new("a".into(), req, Some((&key, &fidelity))).expect("valid headers");
         let sig = protocol::header_value(&signed.headers, header::SIGNATURE);
         assert_eq!(sig, Some(protocol::sign(&key, b"{}").as_str()));
+    }
+
+    /// Exact bytes follow their header through the dropped connection headers and a re-sign,
+    /// which replaces a signature that was not UTF-8 and drops a second one.
+    #[test]
+    fn items_keep_header_bytes_in_place() {
+        let exact: [(&str, &[u8]); 6] = [
+            ("Host", b"example"),
+            ("x-signature-256", b"\xff00"),
+            ("x-a", b"caf\xe9"),
+            ("Connection", b"close"),
+            ("x-signature-256", b"\xfe11"),
+            ("x-b", b"\x80"),
+        ];
+        let (headers, header_bytes) = HeaderBytes::split(exact);
+        let req = Request {
+            method: "POST".into(),
+            path: "/".into(),
+            headers,
+            header_bytes,
+            body: Bytes::from_static(b"{}"),
+            body_form: crate::capture::BodyForm::Exact,
+            body_omitted: None,
+        };
+        let sent = |item: &Item| -> Vec<(String, Vec<u8>)> {
+            item.header_map()
+                .unwrap()
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.as_bytes().to_vec()))
+                .collect()
+        };
+        let owned = |pairs: &[(&str, &[u8])]| -> Vec<(String, Vec<u8>)> {
+            pairs
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_vec()))
+                .collect()
+        };
+        let plain = Item::new("a".into(), req.clone(), None).unwrap();
+        assert_eq!(
+            sent(&plain),
+            owned(&[
+                ("x-signature-256", b"\xff00"),
+                ("x-signature-256", b"\xfe11"),
+                ("x-a", b"caf\xe9"),
+                ("x-b", b"\x80"),
+            ])
+        );
+        let key = Secret::new(b"k".to_vec()).expect("non-empty");
+        let signed = Item::new("a".into(), req, Some((&key, &Default::default()))).unwrap();
+        let sig = protocol::sign(&key, b"{}");
+        assert_eq!(
+            sent(&signed),
+            owned(&[
+                ("x-signature-256", sig.as_bytes()),
+                ("x-a", b"caf\xe9"),
+                ("x-b", b"\x80"),
+            ])
+        );
     }
 }

@@ -10,7 +10,7 @@ use base64::Engine;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::{BodyForm, Request};
+use super::{BodyForm, HeaderBytes, Request};
 use crate::capture::{Capture, CAPTURE_VERSION};
 
 /// What an input is, judged from its content.
@@ -75,6 +75,8 @@ pub enum InputError {
         field: &'static str,
         found: &'static str,
     },
+    #[error("header_values_base64 must be an object of \"index\": \"base64\" strings ({detail})")]
+    HeaderBytes { detail: String },
     #[error("invalid base64 in body_base64: {reason}")]
     Base64 { reason: String },
     #[error("capture format version {found} is newer than this wl-hook reads ({CAPTURE_VERSION})")]
@@ -276,13 +278,16 @@ fn fast_capture(text: &[u8]) -> Option<Request> {
         path: String,
         headers: Vec<(String, String)>,
         #[serde(default)]
+        header_values_base64: HeaderBytes,
+        #[serde(default)]
         body: Present<Option<String>>,
         #[serde(default)]
         body_base64: Present<Option<String>>,
         #[serde(default)]
         body_omitted: Present<serde::de::IgnoredAny>,
     }
-    let doc: Doc = serde_json::from_slice(text).ok()?;
+    let mut doc: Doc = serde_json::from_slice(text).ok()?;
+    let header_bytes = doc.header_values_base64.settle(&mut doc.headers).ok()?;
     if doc.wl_hook_capture > CAPTURE_VERSION || doc.body_omitted.0.is_some() {
         return None;
     }
@@ -297,6 +302,7 @@ fn fast_capture(text: &[u8]) -> Option<Request> {
         method: doc.method,
         path: doc.path,
         headers: doc.headers,
+        header_bytes,
         body: body.into(),
         body_form: BodyForm::Exact,
         body_omitted: None,
@@ -357,6 +363,9 @@ fn parse_capture(map: Map<String, Value>) -> Result<Request, InputError> {
             header_pairs(h)?;
         }
     }
+    if let Some(v) = map.get("header_values_base64") {
+        header_bytes_shape(v)?;
+    }
     match body_source(&map) {
         Ok(BodySource::Value(v)) => {
             return Err(InputError::NotAString {
@@ -368,10 +377,13 @@ fn parse_capture(map: Map<String, Value>) -> Result<Request, InputError> {
         Err(e) => return Err(e),
         Ok(_) => {}
     }
-    let capture: Capture =
+    let mut capture: Capture =
         serde_json::from_value(Value::Object(map)).map_err(|e| InputError::Capture {
             reason: e.to_string(),
         })?;
+    let header_bytes = std::mem::take(&mut capture.header_bytes)
+        .settle(&mut capture.headers)
+        .map_err(|detail| InputError::HeaderBytes { detail })?;
     let body = match (capture.body, capture.body_base64) {
         (Some(text), _) => text.into_bytes(),
         (None, Some(b64)) => decode_base64(&b64)?,
@@ -382,6 +394,7 @@ fn parse_capture(map: Map<String, Value>) -> Result<Request, InputError> {
         method: capture.method,
         path: capture.path,
         headers: capture.headers,
+        header_bytes,
         body: body.into(),
         body_form: BodyForm::Exact,
         body_omitted: omitted,
@@ -417,6 +430,7 @@ fn parse_loose(map: Map<String, Value>) -> Result<Request, InputError> {
             .to_string(),
         path: optional_string(&map, "path")?.unwrap_or("/").to_string(),
         headers,
+        header_bytes: HeaderBytes::default(),
         body: body.into(),
         body_form,
         body_omitted: None,
@@ -491,6 +505,26 @@ fn header_pairs(v: &Value) -> Result<Vec<(String, String)>, InputError> {
         .collect()
 }
 
+/// `header_values_base64`'s shape, named in words (the index range is checked against the
+/// headers after).
+fn header_bytes_shape(v: &Value) -> Result<(), InputError> {
+    let err = |detail: String| InputError::HeaderBytes { detail };
+    let Value::Object(entries) = v else {
+        return Err(err(format!("found {}", crate::json::kind_of(v))));
+    };
+    for (key, b64) in entries {
+        let Value::String(b64) = b64 else {
+            return Err(err(format!(
+                "\"{}\" is {}",
+                shown(key),
+                crate::json::kind_of(b64)
+            )));
+        };
+        super::header_entry(key, b64).map_err(err)?;
+    }
+    Ok(())
+}
+
 /// `{"name": "value", ...}`, the loose form's shape. Numbers and booleans are taken as their
 /// JSON text, since hand-written files put Unix timestamps in unquoted.
 fn header_object(obj: &Map<String, Value>) -> Result<Vec<(String, String)>, InputError> {
@@ -529,16 +563,9 @@ fn parse_http(text: &[u8], owner: Option<&Bytes>) -> Result<Request, InputError>
     if parsed.version != Some(1) && parsed.version != Some(0) {
         return Err(http_err("only HTTP/1.0 and HTTP/1.1 dumps are read".into()));
     }
-    let headers: Vec<(String, String)> = parsed
-        .headers
-        .iter()
-        .map(|h| {
-            (
-                h.name.to_string(),
-                String::from_utf8_lossy(h.value).into_owned(),
-            )
-        })
-        .collect();
+    // A value with bytes that are not UTF-8 (obs-text) is kept exactly, beside its text.
+    let (headers, header_bytes) =
+        HeaderBytes::split(parsed.headers.iter().map(|h| (h.name, h.value)));
     let rest = &text[head_len..];
     let body = match (http_body(&headers, rest)?, owner) {
         (Cow::Borrowed(b), Some(owner)) => owner.slice_ref(b),
@@ -549,6 +576,7 @@ fn parse_http(text: &[u8], owner: Option<&Bytes>) -> Result<Request, InputError>
         method: parsed.method.unwrap_or("POST").to_string(),
         path: parsed.path.unwrap_or("/").to_string(),
         headers,
+        header_bytes,
         body,
         body_form: BodyForm::Exact,
         body_omitted: None,
@@ -715,6 +743,28 @@ mod tests {
             assert_eq!(r.headers[2], ("x-topic".into(), "client.created".into()));
             assert_eq!(r.body, BODY.as_bytes(), "{end:?}");
         }
+    }
+
+    /// A value with bytes that are not UTF-8 is read as its lossy text, its bytes kept exactly.
+    #[test]
+    fn raw_http_keeps_header_bytes_that_are_not_utf8() {
+        let text = raw("\r\n", BODY).replacen(
+            "x-topic: client.created",
+            "x-topic: client.created\r\nx-note: caf\u{e9}",
+            1,
+        );
+        // 'é' as one Latin-1 byte (0xE9), as an old client or a proxy sends it.
+        let bytes: Vec<u8> = text
+            .chars()
+            .map(|c| u8::try_from(u32::from(c)).unwrap())
+            .collect();
+        let r = parse_input("r.http", &bytes).unwrap();
+        assert_eq!(r.headers[3], ("x-note".into(), "caf\u{fffd}".into()));
+        assert_eq!(r.header_bytes.get(3), Some(&b"caf\xe9"[..]));
+        assert_eq!(r.header_bytes.iter().count(), 1);
+        let exact: Vec<(&str, &[u8])> = r.exact_headers().collect();
+        assert_eq!(exact[3], ("x-note", &b"caf\xe9"[..]));
+        assert_eq!(exact[2], ("x-topic", &b"client.created"[..]));
     }
 
     #[test]
@@ -939,6 +989,56 @@ mod tests {
             }),
             "not a valid capture: missing field `method`"
         );
+        let exact = |v: Value| {
+            with(&|m| {
+                m.insert("header_values_base64".into(), v.clone());
+            })
+        };
+        let shape = "header_values_base64 must be an object of \"index\": \"base64\" strings";
+        assert_eq!(
+            exact(serde_json::json!(null)),
+            format!("{shape} (found null)")
+        );
+        assert_eq!(
+            exact(serde_json::json!({"1": 3})),
+            format!("{shape} (\"1\" is a number)")
+        );
+        assert_eq!(
+            exact(serde_json::json!({"01": "AA=="})),
+            format!("{shape} (\"01\" is not an index (0, 1, 2, ...))")
+        );
+        assert_eq!(
+            exact(serde_json::json!({"x-topic": "AA=="})),
+            format!("{shape} (\"x-topic\" is not an index (0, 1, 2, ...))")
+        );
+        assert_eq!(
+            exact(serde_json::json!({"1": "%%"})),
+            format!("{shape} (invalid base64 at \"1\": Invalid symbol 37, offset 0.)")
+        );
+        assert_eq!(
+            exact(serde_json::json!({"2": "6Q=="})),
+            format!("{shape} (\"2\" is not the index of a header (there are 2))")
+        );
+    }
+
+    /// The exact bytes win over the text at their index; bytes that are UTF-8 after all are
+    /// that text.
+    #[test]
+    fn a_capture_reads_its_header_bytes() {
+        let mut v = serde_json::from_str::<Value>(&capture_json()).unwrap();
+        v["header_values_base64"] = serde_json::json!({"1": "Y2Fm6Q==", "0": "dGV4dA=="});
+        let r = parse_input("c", v.to_string().as_bytes()).unwrap();
+        assert_eq!(r.headers[0].1, "text");
+        assert_eq!(r.headers[1].1, "caf\u{fffd}");
+        assert_eq!(
+            r.header_bytes.iter().collect::<Vec<_>>(),
+            [(1, &b"caf\xe9"[..])]
+        );
+        assert_eq!(
+            fast_capture(v.to_string().as_bytes()),
+            Some(r),
+            "the fast reading reads it too"
+        );
     }
 
     #[test]
@@ -1007,6 +1107,11 @@ mod tests {
         assert!(agree(doc.as_bytes()));
         let b64 = serde_json::to_string(&Capture::new("POST", "/", vec![], b"\xff")).unwrap();
         assert!(agree(b64.as_bytes()));
+        let headers: [(&str, &[u8]); 3] = [("a", b"1"), ("b", b"\xe9"), ("c", b"\xff\xfe")];
+        let exact =
+            serde_json::to_string(&Capture::from_exact("POST", "/", headers, b"{}")).unwrap();
+        assert!(exact.contains("header_values_base64"), "{exact}");
+        assert!(agree(exact.as_bytes()));
         let tail =
             |extra: &str| doc.trim_end().strip_suffix('}').unwrap().to_string() + extra + "}";
         for refused in [
@@ -1018,16 +1123,21 @@ mod tests {
             doc.replace(r#""body": "#, r#""body": null, "x": "#),
             b64.replace("body_base64", "body\\u005fbase64")
                 .replace(r#""/w==""#, "null"),
+            exact.replace(r#""1":"#, r#""01":"#),
+            exact.replace(r#""1":"#, r#""3":"#),
+            exact.replace(r#""1":"#, r#""2":"#),
+            exact.replace(r#""6Q==""#, r#""6Q=""#),
+            exact.replace(r#"{"1":"#, r#"null, "x": {"1":"#),
         ] {
             assert!(!agree(refused.as_bytes()), "{refused}");
         }
         // Seeded mutations of documents: whatever the fast reading accepts, the general agrees.
         let mut rng = rand::rngs::StdRng::seed_from_u64(0xfa57);
-        let seeds = [doc.into_bytes(), b64.into_bytes()];
+        let seeds = [doc.into_bytes(), b64.into_bytes(), exact.into_bytes()];
         const SPECIAL: &[u8] = b"{}[]\\\":,0n";
         let mut accepted = 0;
         for i in 0..3000 {
-            let mut bytes = seeds[i % 2].clone();
+            let mut bytes = seeds[i % seeds.len()].clone();
             for _ in 0..rng.random_range(1..3) {
                 let at = rng.random_range(0..bytes.len());
                 match rng.random_range(0..3) {
@@ -1056,6 +1166,13 @@ mod tests {
         let seeds: Vec<Vec<u8>> = vec![
             capture_json().into_bytes(),
             serde_json::to_vec(&Capture::new("POST", "/", vec![], b"\xff\xfe")).unwrap(),
+            serde_json::to_vec(&Capture::from_exact(
+                "POST",
+                "/",
+                [("x-topic", &b"a.b"[..]), ("x-note", b"\xe9")],
+                b"{}",
+            ))
+            .unwrap(),
             raw("\r\n", BODY).into_bytes(),
             raw("\n", BODY).into_bytes(),
             b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n".to_vec(),

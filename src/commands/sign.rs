@@ -29,6 +29,7 @@ pub fn run(args: &SignArgs) -> Result<Exit> {
         let req = PrintedRequest {
             url: &url,
             headers: &headers,
+            header_bytes: None,
             body: &r.body,
         };
         // Text forms are separated by a blank line; JSON and HTTP forms follow each other.

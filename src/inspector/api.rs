@@ -166,6 +166,7 @@ pub fn curl(e: &Entry, setup: &Setup, query: &str) -> Response {
         let printed = PrintedRequest {
             url: &url,
             headers: &item.headers,
+            header_bytes: Some(&item.header_bytes),
             body: &body,
         };
         printed
@@ -239,7 +240,7 @@ async fn resend_one(
     let url = target(ask.url.as_deref(), setup, r, false).map_err(bad)?;
     let item = item(r, setup, ask.resign)?;
     let client = client(&url, setup)?;
-    let headers = delivery::header_map(&item.headers).map_err(bad)?;
+    let headers = item.header_map().map_err(bad)?;
     let body = item.load_body().map_err(|e| (500, e.to_string()))?;
     let outcome = delivery::deliver(&client, &url, headers, body, ACTION_TIMEOUT).await;
     Ok(json(200, &Resent::of(r.seq, &url, ask.resign, &outcome)))

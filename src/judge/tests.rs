@@ -55,6 +55,7 @@ fn request(body: &[u8], signature: &str) -> Request {
             ("x-sent-at".into(), SENT.into()),
             ("x-payload-key".into(), sha_hex(body)),
         ],
+        header_bytes: Default::default(),
         body: body.to_vec().into(),
         body_form: BodyForm::Exact,
         body_omitted: None,

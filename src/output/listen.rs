@@ -213,6 +213,12 @@ impl ListenView {
             ));
         }
         writeln!(out, "{}", dim(&line))?;
+        for (n, v) in r.headers.iter() {
+            if std::str::from_utf8(v.as_bytes()).is_err() {
+                let line = super::non_utf8_line(n.as_str(), v.as_bytes());
+                writeln!(out, "    {}", warn(&line))?;
+            }
+        }
         for f in findings(r) {
             writeln!(out, "    {f}")?;
         }
@@ -676,6 +682,8 @@ pub struct RequestLine<'a> {
     saved_to: Option<String>,
     save_error: Option<&'a str>,
     forwarded: Option<ForwardLine<'a>>,
+    /// The header values that are not UTF-8, exactly (usually none).
+    non_utf8_headers: Vec<super::NonUtf8Header<'a>>,
     body: Option<BodyField<'a>>,
     /// The body as text when `body` cannot hold it.
     body_text: Option<std::borrow::Cow<'a, str>>,
@@ -726,6 +734,9 @@ impl<'a> RequestLine<'a> {
                 latency_ms: crate::delivery::ms(f.latency),
                 response_body: String::from_utf8_lossy(&f.response_body),
             }),
+            non_utf8_headers: super::NonUtf8Header::of(
+                r.headers.iter().map(|(n, v)| (n.as_str(), v.as_bytes())),
+            ),
             // The text when the body is not JSON, or is JSON that cannot be re-serialised (a
             // lone surrogate escape, a number out of range) and does not fit on one line as it
             // came: a body that arrived is never left out of the line.
@@ -842,6 +853,7 @@ mod tests {
                 "saved_to",
                 "save_error",
                 "forwarded",
+                "non_utf8_headers",
                 "body",
                 "body_text"
             ]
@@ -875,6 +887,28 @@ mod tests {
             "{human:?}"
         );
         assert!(human.contains("evil"), "{human}");
+    }
+
+    /// A header value that is not UTF-8: exact (base64) in JSON, escaped for the terminal.
+    #[test]
+    fn header_values_that_are_not_utf8_are_exact_in_json_and_escaped_for_people() {
+        let mut r = received(br#"{"uid":"1"}"#, true);
+        let v = parse(&line(JSON, &r));
+        assert_eq!(v["non_utf8_headers"], serde_json::json!([]));
+        for (n, v) in [("x-a", &b"fine"[..]), ("x-note", b"caf\xe9\tx")] {
+            r.headers.append(
+                hyper::header::HeaderName::from_static(n),
+                hyper::header::HeaderValue::from_bytes(v).unwrap(),
+            );
+        }
+        let v = parse(&line(JSON, &r));
+        assert_eq!(
+            v["non_utf8_headers"],
+            serde_json::json!([{"name": "x-note", "value_base64": "Y2Fm6Ql4"}])
+        );
+        let human = line(HUMAN, &r);
+        assert!(human.contains("x-note: caf\\xe9\\tx (not UTF-8"), "{human}");
+        assert!(!human.contains("x-a"), "{human}");
     }
 
     #[test]

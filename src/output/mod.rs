@@ -109,3 +109,36 @@ pub fn raw(bytes: &[u8]) -> std::io::Result<()> {
     stdout.write_all(bytes)?;
     stdout.flush()
 }
+
+/// A header value that is not UTF-8, as `--json` lines give it (`non_utf8_headers`): its name
+/// and its exact bytes in base64.
+#[derive(serde::Serialize)]
+pub struct NonUtf8Header<'a> {
+    pub name: &'a str,
+    pub value_base64: String,
+}
+
+impl<'a> NonUtf8Header<'a> {
+    /// The values among `headers` (exact bytes) that are not UTF-8; usually none.
+    pub fn of(headers: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> Vec<NonUtf8Header<'a>> {
+        use base64::Engine;
+        headers
+            .into_iter()
+            .filter(|(_, v)| std::str::from_utf8(v).is_err())
+            .map(|(name, v)| NonUtf8Header {
+                name,
+                value_base64: base64::engine::general_purpose::STANDARD.encode(v),
+            })
+            .collect()
+    }
+}
+
+/// The human view's line for a header value that is not UTF-8: `name: value`, the bytes that
+/// are not UTF-8 escaped (`caf\xe9`), never sent raw to the terminal.
+pub fn non_utf8_line(name: &str, value: &[u8]) -> String {
+    format!(
+        "{}: {} (not UTF-8; kept exactly)",
+        sanitize(name),
+        sanitize::sanitize_bytes(value, false)
+    )
+}

@@ -3,17 +3,33 @@
 
 use std::io::{self, Write};
 
-use crate::capture::Capture;
+use crate::capture::{Capture, HeaderBytes};
 
 /// A request as it would go on the wire.
 #[derive(Debug, Clone)]
 pub struct PrintedRequest<'a> {
     pub url: &'a reqwest::Url,
     pub headers: &'a [(String, String)],
+    /// The exact bytes of the header values that are not UTF-8 (a captured request's), by
+    /// index in `headers`: the curl, HTTP and JSON forms carry them exactly.
+    pub header_bytes: Option<&'a HeaderBytes>,
     pub body: &'a [u8],
 }
 
 impl PrintedRequest<'_> {
+    /// Header `i`'s value that is not UTF-8, exactly; `None` for a value that is text.
+    fn exact(&self, i: usize) -> Option<&[u8]> {
+        self.header_bytes.and_then(|b| b.get(i))
+    }
+
+    /// The header pairs with their exact values.
+    fn exact_headers(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.headers
+            .iter()
+            .enumerate()
+            .map(|(i, (n, v))| (n.as_str(), self.exact(i).unwrap_or(v.as_bytes())))
+    }
+
     fn path_and_query(&self) -> String {
         match self.url.query() {
             Some(q) => format!("{}?{q}", self.url.path()),
@@ -66,8 +82,22 @@ impl PrintedRequest<'_> {
             write!(out, "' | ")?;
         }
         write!(out, "curl -sS {}", shell_quote(self.url.as_str()))?;
-        for (n, v) in self.headers {
-            write!(out, " \\\n  -H {}", shell_quote(&format!("{n}: {v}")))?;
+        for (i, (n, v)) in self.headers.iter().enumerate() {
+            match self.exact(i) {
+                Some(bytes) => {
+                    // Bytes that are not UTF-8 go through printf's octal escapes too.
+                    write!(out, " \\\n  -H \"$(printf '{n}: ")?;
+                    for b in bytes {
+                        if b.is_ascii_alphanumeric() || b" .-_".contains(b) {
+                            out.write_all(&[*b])?;
+                        } else {
+                            write!(out, "\\{b:03o}")?;
+                        }
+                    }
+                    write!(out, "')\"")?;
+                }
+                None => write!(out, " \\\n  -H {}", shell_quote(&format!("{n}: {v}")))?,
+            }
         }
         // curl would otherwise add "Expect: 100-continue" to large bodies.
         write!(out, " \\\n  -H 'Expect:'")?;
@@ -81,8 +111,10 @@ impl PrintedRequest<'_> {
     pub fn write_http(&self, out: &mut impl Write) -> io::Result<()> {
         write!(out, "POST {} HTTP/1.1\r\n", self.path_and_query())?;
         write!(out, "host: {}\r\n", self.host())?;
-        for (n, v) in self.headers {
-            write!(out, "{n}: {v}\r\n")?;
+        for (n, v) in self.exact_headers() {
+            write!(out, "{n}: ")?;
+            out.write_all(v)?;
+            write!(out, "\r\n")?;
         }
         write!(out, "content-length: {}\r\n\r\n", self.body.len())?;
         out.write_all(self.body)
@@ -90,10 +122,10 @@ impl PrintedRequest<'_> {
 
     /// The capture document of this request, as one line of JSON.
     pub fn write_json(&self, out: &mut impl Write) -> io::Result<()> {
-        let mut c = Capture::new(
+        let mut c = Capture::from_exact(
             "POST",
             &self.path_and_query(),
-            self.headers.to_vec(),
+            self.exact_headers(),
             self.body,
         );
         c.url = Some(self.url.to_string());
@@ -124,6 +156,7 @@ mod tests {
         let r = PrintedRequest {
             url: &url,
             headers: &headers,
+            header_bytes: None,
             body: b"{}",
         };
         let mut out = Vec::new();
@@ -132,5 +165,44 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "POST /hooks?x=1 HTTP/1.1\r\nhost: 127.0.0.1:3000\r\nx-topic: a.b\r\ncontent-length: 2\r\n\r\n{}"
         );
+    }
+
+    /// A captured value that is not UTF-8 is carried exactly by the curl, HTTP and JSON forms;
+    /// the shell's printf gives back the very bytes.
+    #[test]
+    fn header_bytes_that_are_not_utf8_are_carried_exactly() {
+        let url = reqwest::Url::parse("http://127.0.0.1:3000/h").unwrap();
+        let exact: [(&str, &[u8]); 2] = [("x-topic", b"a.b"), ("x-note", b"caf\xe9 '%\\n\x80")];
+        let (headers, bytes) = HeaderBytes::split(exact);
+        let r = PrintedRequest {
+            url: &url,
+            headers: &headers,
+            header_bytes: Some(&bytes),
+            body: b"{}",
+        };
+        let mut out = Vec::new();
+        r.write_curl(&mut out).unwrap();
+        let curl = String::from_utf8(out).unwrap();
+        let want = r#"-H "$(printf 'x-note: caf\351 \047\045\134n\200')""#;
+        assert!(curl.contains(want), "{curl}");
+        assert!(curl.contains("-H 'x-topic: a.b'"), "{curl}");
+        let printed = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(r"printf 'x-note: caf\351 \047\045\134n\200'")
+            .output()
+            .unwrap();
+        assert_eq!(printed.stdout, b"x-note: caf\xe9 '%\\n\x80");
+        let mut out = Vec::new();
+        r.write_http(&mut out).unwrap();
+        let line = b"\r\nx-note: caf\xe9 '%\\n\x80\r\n";
+        assert!(
+            out.windows(line.len()).any(|w| w == line),
+            "{}",
+            String::from_utf8_lossy(&out)
+        );
+        let mut out = Vec::new();
+        r.write_json(&mut out).unwrap();
+        let req = crate::capture::parse_input("j", &out).unwrap();
+        assert_eq!(req.exact_headers().collect::<Vec<_>>(), exact);
     }
 }

@@ -21,6 +21,8 @@ struct VerifyLine<'a> {
     body_form: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     expected_signature: Option<&'a str>,
+    /// The header values that are not UTF-8, exactly (usually none).
+    non_utf8_headers: Vec<super::NonUtf8Header<'a>>,
 }
 
 /// `{"type":"unreadable",...}`: an input that could not be read as a request.
@@ -64,6 +66,11 @@ impl<W: Write> VerifyView<W> {
                     matched_key: report.matched_key.as_deref(),
                     body_form: req.body_form.to_string(),
                     expected_signature: report.expected_signature.as_deref(),
+                    non_utf8_headers: super::NonUtf8Header::of(
+                        req.header_bytes
+                            .iter()
+                            .map(|(i, b)| (req.headers[i].0.as_str(), b)),
+                    ),
                 };
                 super::json_line(&mut self.out, &line)
             }
@@ -116,6 +123,10 @@ impl<W: Write> VerifyView<W> {
         if !req.body_form.is_exact() {
             let note = format!("the exact bytes are unknown: checked {}", req.body_form);
             writeln!(out, "  {}", warn(&note))?;
+        }
+        for (i, bytes) in req.header_bytes.iter() {
+            let line = super::non_utf8_line(&req.headers[i].0, bytes);
+            writeln!(out, "  {}", warn(&line))?;
         }
         for c in &report.checks {
             writeln!(out, "  {} {:<14} {}", mark(c), c.name, sanitize(&c.detail))?;

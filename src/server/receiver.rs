@@ -23,7 +23,7 @@ use sha2::{Digest, Sha256};
 use tokio::sync::mpsc;
 
 use super::saver::{self, Saver, ToSave};
-use crate::capture::{BodyForm, Request};
+use crate::capture::{BodyForm, HeaderBytes, Request};
 use crate::json::TopLevel;
 use crate::judge::history::{self, Delivery, History, Record};
 use crate::judge::{self, Check, CheckOptions, NamedKey, Status};
@@ -442,26 +442,20 @@ fn decode_key(hex_key: &str) -> Option<[u8; 32]> {
 }
 
 /// The request as `verify` reads its capture: the header pairs in the map's order (which is
-/// the order the capture is saved in), values lossy when not UTF-8, and the exact body.
-/// The request in the form verify reads (a capture's), as the inspector shows and judges it too.
+/// the order the capture is saved in), a value that is not UTF-8 as its lossy text with its
+/// exact bytes beside, and the exact body. The inspector shows, judges and resends this too.
 pub fn as_request(rec: &Received, body: &Bytes) -> Request {
     as_request_with(rec, body, None)
 }
 
 fn as_request_with(rec: &Received, body: &Bytes, omitted: Option<String>) -> Request {
+    let (headers, header_bytes) =
+        HeaderBytes::split(rec.headers.iter().map(|(n, v)| (n.as_str(), v.as_bytes())));
     Request {
         method: rec.method.to_string(),
         path: rec.path.clone(),
-        headers: rec
-            .headers
-            .iter()
-            .map(|(n, v)| {
-                (
-                    n.as_str().to_string(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect(),
+        headers,
+        header_bytes,
         body: body.clone(),
         body_form: BodyForm::Exact,
         body_omitted: omitted,

@@ -21,7 +21,7 @@ use hyper::header::HeaderMap;
 use serde::ser::{Serialize, SerializeSeq, Serializer};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::capture::{body_fields, Document, CAPTURE_VERSION};
+use crate::capture::{body_fields, Document, HeaderBytes, CAPTURE_VERSION};
 use crate::protocol::timestamp;
 
 /// A received request on its way to disk: what hyper gave, with the bytes shared rather than
@@ -39,7 +39,8 @@ pub struct ToSave {
     pub body: Result<Bytes, String>,
 }
 
-/// The header pairs of a map as `[name, value]` arrays, values lossy when not UTF-8.
+/// The header pairs of a map as `[name, value]` arrays, values lossy when not UTF-8 (their
+/// exact bytes go in `header_values_base64`).
 struct Pairs<'a>(&'a HeaderMap);
 
 impl Serialize for Pairs<'_> {
@@ -52,12 +53,24 @@ impl Serialize for Pairs<'_> {
     }
 }
 
+/// The exact bytes of the values in a map that are not UTF-8, by index in the map's order.
+fn header_bytes(map: &HeaderMap) -> HeaderBytes {
+    HeaderBytes::from_indexed(
+        map.values()
+            .enumerate()
+            .filter(|(_, v)| std::str::from_utf8(v.as_bytes()).is_err())
+            .map(|(i, v)| (i, v.as_bytes().to_vec()))
+            .collect(),
+    )
+}
+
 impl Serialize for ToSave {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let (body, body_base64) = match &self.body {
             Ok(b) => body_fields(b),
             Err(_) => (None, None),
         };
+        let exact = header_bytes(&self.headers);
         Document {
             wl_hook_capture: CAPTURE_VERSION,
             received_at: Some(&timestamp::format(self.received_at)),
@@ -66,6 +79,7 @@ impl Serialize for ToSave {
             method: self.method.as_str(),
             path: &self.path,
             headers: Pairs(&self.headers),
+            header_values_base64: exact.or_none(),
             body,
             body_base64: body_base64.as_deref(),
             body_omitted: self.body.as_ref().err().map(String::as_str),
@@ -235,22 +249,25 @@ mod tests {
             Err("body over --max-body"),
         ] {
             let t = to_save(headers, body);
-            let pairs: Vec<(String, String)> = t
-                .headers
-                .iter()
-                .map(|(n, v)| (n.to_string(), String::from_utf8_lossy(v.as_bytes()).into()))
-                .collect();
-            let mut c = Capture::new("POST", "/webhooks?x=1", pairs, body.unwrap_or(b""));
+            let pairs = t.headers.iter().map(|(n, v)| (n.as_str(), v.as_bytes()));
+            let mut c = Capture::from_exact("POST", "/webhooks?x=1", pairs, body.unwrap_or(b""));
             c.received_at = Some("2026-01-02T03:04:05.678Z".into());
             c.remote_addr = Some("127.0.0.1:5000".into());
             if let Err(reason) = body {
                 c.body = None;
                 c.body_omitted = Some(reason.into());
             }
-            assert_eq!(
-                serde_json::to_string_pretty(&t).unwrap(),
-                serde_json::to_string_pretty(&c).unwrap()
+            let written = serde_json::to_string_pretty(&t).unwrap();
+            assert_eq!(written, serde_json::to_string_pretty(&c).unwrap());
+            // The value that is not UTF-8 (index 2, after the grouped x-topic) is kept exactly,
+            // beside its lossy text.
+            assert!(
+                written.contains("\"header_values_base64\": {\n    \"2\": \"Y2Fmw6kg/w==\"\n  },"),
+                "{written}"
             );
+            let back: Capture = serde_json::from_str(&written).unwrap();
+            assert_eq!(back.header_bytes.get(2), Some(&b"caf\xc3\xa9 \xff"[..]));
+            assert_eq!(back.headers[2].1, "café \u{fffd}");
         }
     }
 

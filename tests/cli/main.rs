@@ -16,6 +16,7 @@ mod explanations;
 mod faults;
 mod fidelity;
 mod fixtures;
+mod header_bytes;
 mod init;
 mod inspector;
 mod json_types;

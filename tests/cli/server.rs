@@ -24,6 +24,8 @@ pub struct Hit {
     pub method: String,
     pub path: String,
     pub headers: Vec<(String, String)>,
+    /// The same headers with their values exactly as received (`headers` has them lossy).
+    pub raw_headers: Vec<(String, Vec<u8>)>,
     pub body: Vec<u8>,
     /// When the request head had arrived: never before the client began sending it.
     pub at: Instant,
@@ -32,6 +34,14 @@ pub struct Hit {
 impl Hit {
     pub fn header(&self, name: &str) -> Option<&str> {
         crate::common::header(&self.headers, name)
+    }
+
+    /// The first value of `name` (case-insensitive) exactly as received.
+    pub fn header_bytes(&self, name: &str) -> Option<&[u8]> {
+        self.raw_headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_slice())
     }
 }
 
@@ -197,15 +207,14 @@ async fn answer(
     let at = Instant::now();
     let method = req.method().to_string();
     let path = req.uri().to_string();
-    let headers = req
+    let raw_headers: Vec<(String, Vec<u8>)> = req
         .headers()
         .iter()
-        .map(|(n, v)| {
-            (
-                n.to_string(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
-        })
+        .map(|(n, v)| (n.to_string(), v.as_bytes().to_vec()))
+        .collect();
+    let headers = raw_headers
+        .iter()
+        .map(|(n, v)| (n.clone(), String::from_utf8_lossy(v).into_owned()))
         .collect();
     let body = req
         .into_body()
@@ -217,6 +226,7 @@ async fn answer(
         method,
         path,
         headers,
+        raw_headers,
         body,
         at,
     };
