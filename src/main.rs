@@ -1,9 +1,3 @@
-/// The allocator. listen allocates a request's parts on its serving thread and frees them on its
-/// output thread; the system allocator serialises that on a lock (and consolidates its free
-/// lists for every header map), mimalloc does not. Measured with and without: BENCHMARKS.md.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use std::ffi::OsString;
 use std::process::ExitCode;
 
