@@ -481,7 +481,7 @@ mod tests {
             remote: "127.0.0.1:5000".parse().unwrap(),
             method: hyper::Method::POST,
             path: "/hook".into(),
-            headers: hyper::HeaderMap::new(),
+            headers: hyper::HeaderMap::new().into(),
             body: Some(Bytes::from_static(b"{}")),
             body_digest: None,
             body_is_json: true,

@@ -771,7 +771,7 @@ mod tests {
             remote: "127.0.0.1:5000".parse().unwrap(),
             method: hyper::Method::POST,
             path: "/hook".into(),
-            headers: hyper::HeaderMap::new(),
+            headers: hyper::HeaderMap::new().into(),
             body: Some(bytes::Bytes::copy_from_slice(body)),
             body_digest: None,
             body_is_json: is_json,
@@ -896,7 +896,7 @@ mod tests {
         let v = parse(&line(JSON, &r));
         assert_eq!(v["non_utf8_headers"], serde_json::json!([]));
         for (n, v) in [("x-a", &b"fine"[..]), ("x-note", b"caf\xe9\tx")] {
-            r.headers.append(
+            std::sync::Arc::make_mut(&mut r.headers).append(
                 hyper::header::HeaderName::from_static(n),
                 hyper::header::HeaderValue::from_bytes(v).unwrap(),
             );

@@ -179,8 +179,8 @@ pub struct Received {
     pub method: hyper::Method,
     pub path: String,
     /// The headers as hyper parsed them: in arrival order, except that repeats of one name are
-    /// grouped together.
-    pub headers: HeaderMap,
+    /// grouped together. Shared with the capture writer, which saves them as they are.
+    pub headers: Arc<HeaderMap>,
     /// The exact body, when it was read (not for a 413).
     pub body: Option<Bytes>,
     /// SHA-256 of the body, when it was read.
@@ -571,7 +571,7 @@ impl Receiver {
                 .map(|(t, _)| t),
             event,
             method: parts.method,
-            headers: parts.headers,
+            headers: Arc::new(parts.headers),
             body: None,
             body_digest: None,
             body_is_json: false,
@@ -918,7 +918,7 @@ impl Receiver {
         rec: &mut Received,
         body: Bytes,
     ) -> Response {
-        let mut map = rec.headers.clone();
+        let mut map = HeaderMap::clone(&rec.headers);
         for h in crate::protocol::NOT_RELAYED {
             map.remove(h);
         }

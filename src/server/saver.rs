@@ -34,7 +34,7 @@ pub struct ToSave {
     pub remote_addr: std::net::SocketAddr,
     pub method: hyper::Method,
     pub path: String,
-    pub headers: HeaderMap,
+    pub headers: std::sync::Arc<HeaderMap>,
     /// The body, or why it was not read.
     pub body: Result<Bytes, String>,
 }
@@ -230,7 +230,7 @@ mod tests {
             remote_addr: "127.0.0.1:5000".parse().unwrap(),
             method: hyper::Method::POST,
             path: "/webhooks?x=1".into(),
-            headers: map,
+            headers: map.into(),
             body: body.map(Bytes::copy_from_slice).map_err(str::to_string),
         }
     }
