@@ -963,3 +963,42 @@ fn digest_and_record_id_come_from_the_judgement() {
     let report = run(&bad, &[named("k", KEY)]);
     assert_eq!((report.body_sha256, report.body_top), (None, None));
 }
+
+/// The judgement reads only [`HEADERS_READ`]: a request cut down to them gets the same report,
+/// whatever else it carries, for valid requests, findings and failed signatures (diagnosis).
+#[test]
+fn only_the_headers_read_matter() {
+    let extra = |req: Request| {
+        let mut req = req;
+        for (n, v) in [
+            ("user-agent", "WellnessLiving-Webhooks/1.0"),
+            ("X-Signature-256", "sha256=00"),
+            ("content-encoding", "gzip"),
+            ("x-wl-delivery", "7"),
+            ("X-Topic", "client.updated"),
+        ] {
+            req.headers.push((n.into(), v.into()));
+        }
+        req
+    };
+    let wrong = request(BODY.as_bytes(), &hmac_hex(OTHER_KEY, BODY.as_bytes()));
+    let stamped = format!("{GEN}.{BODY}");
+    let timestamped = request(BODY.as_bytes(), &hmac_hex(KEY, stamped.as_bytes()));
+    let cases = [
+        good(),
+        extra(good()),
+        extra(wrong.clone()),
+        wrong,
+        timestamped,
+        with_header(good(), "content-type", Some("text/plain")),
+        with_header(good(), "x-sent-at", None),
+    ];
+    for req in cases {
+        let mut cut = req.clone();
+        cut.headers
+            .retain(|(n, _)| HEADERS_READ.iter().any(|h| n.eq_ignore_ascii_case(h)));
+        assert!(cut.headers.len() < req.headers.len() || req.headers.len() <= 6);
+        let keys = [named("k", KEY), named("old", OTHER_KEY)];
+        assert_eq!(run(&req, &keys), run(&cut, &keys), "{:?}", req.headers);
+    }
+}

@@ -445,12 +445,30 @@ fn decode_key(hex_key: &str) -> Option<[u8; 32]> {
 /// the order the capture is saved in), a value that is not UTF-8 as its lossy text with its
 /// exact bytes beside, and the exact body. The inspector shows, judges and resends this too.
 pub fn as_request(rec: &Received, body: &Bytes) -> Request {
-    as_request_with(rec, body, None)
+    as_request_with(rec, body, None, |_| true)
 }
 
-fn as_request_with(rec: &Received, body: &Bytes, omitted: Option<String>) -> Request {
-    let (headers, header_bytes) =
-        HeaderBytes::split(rec.headers.iter().map(|(n, v)| (n.as_str(), v.as_bytes())));
+/// The request as the judgement reads it: [`as_request`] with only the headers it reads.
+fn judged(rec: &Received, body: &Bytes, omitted: Option<String>) -> Request {
+    as_request_with(rec, body, omitted, |name| {
+        judge::HEADERS_READ
+            .iter()
+            .any(|h| name.eq_ignore_ascii_case(h))
+    })
+}
+
+fn as_request_with(
+    rec: &Received,
+    body: &Bytes,
+    omitted: Option<String>,
+    keep: impl Fn(&str) -> bool,
+) -> Request {
+    let (headers, header_bytes) = HeaderBytes::split(
+        rec.headers
+            .iter()
+            .filter(|(n, _)| keep(n.as_str()))
+            .map(|(n, v)| (n.as_str(), v.as_bytes())),
+    );
     Request {
         method: rec.method.to_string(),
         path: rec.path.clone(),
@@ -637,7 +655,7 @@ impl Receiver {
         // and takes the body's digest and record id from the judgement's own passes.
         let cfg = &self.config;
         let mut report = judge::check(
-            &as_request(rec, &body),
+            &judged(rec, &body, None),
             &cfg.keys,
             &CheckOptions {
                 strict: cfg.strict,
@@ -823,7 +841,7 @@ impl Receiver {
     /// The findings on a request whose body was not read (413, 408), as `verify` gives them
     /// for its capture: invalid, with the reason.
     fn judge_unread(&self, rec: &mut Received) {
-        let req = as_request_with(rec, &Bytes::new(), Some(rec.note.to_string()));
+        let req = judged(rec, &Bytes::new(), Some(rec.note.to_string()));
         let report = judge::check(
             &req,
             &self.config.keys,
