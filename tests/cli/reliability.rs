@@ -55,6 +55,15 @@ fn wait_exit(child: &mut Child, within: Duration) -> Option<Option<i32>> {
     }
 }
 
+/// SIGTERM `listen`, which must exit 0 within 30 s; its JSON lines.
+fn stop_cleanly(listen: &mut Child) -> Vec<serde_json::Value> {
+    terminate(listen);
+    assert_eq!(wait_exit(listen, Duration::from_secs(30)), Some(Some(0)));
+    let mut out = Vec::new();
+    std::io::Read::read_to_end(&mut listen.stdout.take().unwrap(), &mut out).unwrap();
+    ndjson(&out)
+}
+
 fn terminate(child: &Child) {
     Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
@@ -237,14 +246,7 @@ fn a_file_size_limit_fails_the_save_not_listen() {
     assert_eq!(status, 200, "{text}");
     assert_eq!(names(&caps).len(), 1, "{:?}", names(&caps));
     assert!(names(&caps)[0].starts_with("000002-"), "{:?}", names(&caps));
-    terminate(&listen);
-    assert_eq!(
-        wait_exit(&mut listen, Duration::from_secs(30)),
-        Some(Some(0))
-    );
-    let mut out = Vec::new();
-    std::io::Read::read_to_end(&mut listen.stdout.take().unwrap(), &mut out).unwrap();
-    let lines = ndjson(&out);
+    let lines = stop_cleanly(&mut listen);
     let first = lines.iter().find(|l| l["type"] == "request").unwrap();
     assert_eq!(first["status"], 500);
     assert!(
@@ -270,14 +272,7 @@ fn a_lone_surrogate_in_the_record_id_is_json_like_anywhere_else() {
         );
         assert_eq!(status, 200, "{text}");
     }
-    terminate(&listen);
-    assert_eq!(
-        wait_exit(&mut listen, Duration::from_secs(30)),
-        Some(Some(0))
-    );
-    let mut out = Vec::new();
-    std::io::Read::read_to_end(&mut listen.stdout.take().unwrap(), &mut out).unwrap();
-    let lines = ndjson(&out);
+    let lines = stop_cleanly(&mut listen);
     let first = lines.iter().find(|l| l["type"] == "request").unwrap();
     assert_eq!(first["record_id"], r"\ud800", "{first}");
 }
@@ -306,14 +301,7 @@ fn a_reset_mid_body_is_reported_once() {
     // A request that follows shows the reset was handled before the stop.
     let (status, _) = post(&format!("{url}/h"), &[], b"{}");
     assert_eq!(status, 200);
-    terminate(&listen);
-    assert_eq!(
-        wait_exit(&mut listen, Duration::from_secs(30)),
-        Some(Some(0))
-    );
-    let mut out = Vec::new();
-    std::io::Read::read_to_end(&mut listen.stdout.take().unwrap(), &mut out).unwrap();
-    let lines = ndjson(&out);
+    let lines = stop_cleanly(&mut listen);
     let kinds: Vec<&str> = lines.iter().map(|l| l["type"].as_str().unwrap()).collect();
     assert_eq!(
         kinds,
@@ -347,14 +335,7 @@ fn more_than_a_hundred_headers_get_431_as_documented() {
     };
     assert_eq!(status_for(100), "200");
     assert_eq!(status_for(101), "431");
-    terminate(&listen);
-    assert_eq!(
-        wait_exit(&mut listen, Duration::from_secs(30)),
-        Some(Some(0))
-    );
-    let mut out = Vec::new();
-    std::io::Read::read_to_end(&mut listen.stdout.take().unwrap(), &mut out).unwrap();
-    let lines = ndjson(&out);
+    let lines = stop_cleanly(&mut listen);
     let refused = lines.iter().find(|l| l["type"] == "rejected").unwrap();
     assert_eq!(refused["status"], 431);
     assert!(
