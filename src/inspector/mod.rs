@@ -385,53 +385,59 @@ impl Server {
     /// whose data is the line `listen --json` prints. A page too slow to keep up is sent a
     /// `reset` and everything held again.
     fn events(&self) -> Response {
-        let (tx, rx) = mpsc::channel::<Bytes>(16);
-        let inspector = self.inspector.clone();
-        tokio::spawn(async move {
-            let (mut held, mut live) = inspector.subscribe();
-            let mut first = true;
-            loop {
-                let mut out = Vec::new();
-                if !first {
-                    out.extend_from_slice(b"event: reset\ndata: {}\n\n");
-                }
-                first = false;
-                out.extend_from_slice(b"retry: 1000\n\n");
-                for e in held.drain(..) {
-                    sse_event(&mut out, &e);
-                }
-                if tx.send(out.into()).await.is_err() {
-                    return;
-                }
-                loop {
-                    let next = tokio::time::timeout(Duration::from_secs(15), live.recv()).await;
-                    let chunk: Bytes = match next {
-                        // A comment keeps proxies and the browser from closing an idle stream,
-                        // and tells us when the page has gone.
-                        Err(_) => Bytes::from_static(b": keep-alive\n\n"),
-                        Ok(Ok(e)) => {
-                            let mut out = Vec::new();
-                            sse_event(&mut out, &e);
-                            // Whatever else is waiting goes in the same chunk.
-                            while let Ok(e) = live.try_recv() {
-                                sse_event(&mut out, &e);
-                            }
-                            out.into()
-                        }
-                        Ok(Err(broadcast::error::RecvError::Lagged(_))) => break,
-                        Ok(Err(broadcast::error::RecvError::Closed)) => return,
-                    };
-                    if tx.send(chunk).await.is_err() {
-                        return;
-                    }
-                }
-                (held, live) = inspector.subscribe();
-            }
-        });
+        let rx = feed(self.inspector.clone());
         let mut resp = response(200, "text/event-stream", Bytes::new());
         *resp.body_mut() = EventStream(rx).boxed();
         resp
     }
+}
+
+/// The chunks of one live feed (see [`Server::events`]), from a task of their own that ends
+/// when the receiver is dropped.
+fn feed(inspector: Arc<Inspector>) -> mpsc::Receiver<Bytes> {
+    let (tx, rx) = mpsc::channel::<Bytes>(16);
+    tokio::spawn(async move {
+        let (mut held, mut live) = inspector.subscribe();
+        let mut first = true;
+        loop {
+            let mut out = Vec::new();
+            if !first {
+                out.extend_from_slice(b"event: reset\ndata: {}\n\n");
+            }
+            first = false;
+            out.extend_from_slice(b"retry: 1000\n\n");
+            for e in held.drain(..) {
+                sse_event(&mut out, &e);
+            }
+            if tx.send(out.into()).await.is_err() {
+                return;
+            }
+            loop {
+                let next = tokio::time::timeout(Duration::from_secs(15), live.recv()).await;
+                let chunk: Bytes = match next {
+                    // A comment keeps proxies and the browser from closing an idle stream,
+                    // and tells us when the page has gone.
+                    Err(_) => Bytes::from_static(b": keep-alive\n\n"),
+                    Ok(Ok(e)) => {
+                        let mut out = Vec::new();
+                        sse_event(&mut out, &e);
+                        // Whatever else is waiting goes in the same chunk.
+                        while let Ok(e) = live.try_recv() {
+                            sse_event(&mut out, &e);
+                        }
+                        out.into()
+                    }
+                    Ok(Err(broadcast::error::RecvError::Lagged(_))) => break,
+                    Ok(Err(broadcast::error::RecvError::Closed)) => return,
+                };
+                if tx.send(chunk).await.is_err() {
+                    return;
+                }
+            }
+            (held, live) = inspector.subscribe();
+        }
+    });
+    rx
 }
 
 /// One SSE event: its type and the event's JSON line as data.
@@ -508,6 +514,45 @@ mod tests {
             diagnosis: Vec::new(),
             handled_in: Duration::ZERO,
         })))
+    }
+
+    /// The seqs of the requests in a feed's chunk, in order.
+    fn seqs(chunk: &[u8]) -> Vec<u64> {
+        String::from_utf8_lossy(chunk)
+            .lines()
+            .filter_map(|l| l.strip_prefix("data: "))
+            .filter_map(|d| serde_json::from_str::<serde_json::Value>(d).ok())
+            .filter_map(|v| v["seq"].as_u64())
+            .collect()
+    }
+
+    /// A page that stops reading while the live feed runs more than its channel holds ahead is
+    /// sent `reset` and everything held again, then the feed goes on: it never silently skips.
+    #[tokio::test]
+    async fn a_page_that_falls_behind_gets_a_reset_and_what_is_held() {
+        let inspector = Arc::new(Inspector::new());
+        inspector.push(&[request(1, None)]);
+        let mut feed = feed(inspector.clone());
+        let first = feed.recv().await.unwrap();
+        assert_eq!(seqs(&first), [1]);
+        assert!(!String::from_utf8_lossy(&first).contains("event: reset"));
+        // 2,000 more while the feed's task cannot run: its broadcast receiver falls behind.
+        for seq in 2..=2001 {
+            inspector.push(&[request(seq, None)]);
+        }
+        let again = feed.recv().await.unwrap();
+        let text = String::from_utf8_lossy(&again);
+        assert!(
+            text.starts_with("event: reset\ndata: {}\n\n"),
+            "{text:.200}"
+        );
+        let held = seqs(&again);
+        assert_eq!(held.len(), HELD);
+        assert_eq!((held[0], held[HELD - 1]), (1002, 2001));
+        // And the live feed goes on from there.
+        inspector.push(&[request(2002, None)]);
+        let next = feed.recv().await.unwrap();
+        assert_eq!(seqs(&next), [2002]);
     }
 
     #[test]
