@@ -3,7 +3,6 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::ops::Not;
 
 use bytes::Bytes;
 
@@ -309,35 +308,123 @@ fn fast_capture(text: &[u8]) -> Option<Request> {
     })
 }
 
-/// The bytes a JSON string literal (quotes included) stands for, decoded in one pass into a
-/// buffer of the literal's length (decoding only shortens). `None` for anything that is not a
-/// string literal or that the general path refuses or reads otherwise: an unknown escape, a
-/// `\u` escape without four hex digits, a lone surrogate escape (serde_json refuses it in a
-/// string), a control character or quote left unescaped; the caller then leaves the input to
-/// the general path, whose error messages name what is wrong. What it decodes, serde_json
-/// decodes alike (tested below).
+/// The bytes a JSON string literal (quotes included) stands for, decoded into a buffer of the
+/// literal's length (decoding only shortens), and for a long one on every core, a part each.
+/// `None` for anything that is not a string literal or that the general path refuses or reads
+/// otherwise: an unknown escape, a `\u` escape without four hex digits, a lone surrogate escape
+/// (serde_json refuses it in a string), a control character or quote left unescaped; the caller
+/// then leaves the input to the general path, whose error messages name what is wrong. What it
+/// decodes, serde_json decodes alike (tested below).
 fn unescape_string(literal: &[u8]) -> Option<Vec<u8>> {
     let inner = literal.strip_prefix(b"\"")?.strip_suffix(b"\"")?;
-    let mut out = Vec::with_capacity(inner.len());
-    // Where the text not yet copied starts.
-    let mut at = 0;
-    // Folded rather than searched, so that it runs over many bytes at a time.
-    let plain = |run: &[u8]| {
-        run.iter()
-            .fold(false, |odd, &b| odd | (b < 0x20) | (b == b'"'))
-            .not()
+    let parts = if inner.len() >= PARALLEL_UNESCAPE_FROM {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+    } else {
+        1
     };
-    for i in memchr::memchr_iter(b'\\', inner) {
-        if i < at {
-            // The second backslash of `\\`, already decoded.
+    unescape_in_parts(inner, parts)
+}
+
+/// String literals at least this long are decoded on several threads.
+const PARALLEL_UNESCAPE_FROM: usize = 1 << 20;
+
+/// How far past the even split a part may end, looking for the start of an escape.
+const SPLIT_SEARCH: usize = 64 * 1024;
+
+/// The text between a string literal's quotes decoded in up to `parts` parts side by side,
+/// each ending where no escape is cut, then joined.
+fn unescape_in_parts(inner: &[u8], parts: usize) -> Option<Vec<u8>> {
+    let mut bounds = vec![0];
+    for k in 1..parts {
+        let from = (inner.len() * k / parts).max(bounds[bounds.len() - 1] + 1);
+        if let Some(p) = split_point(inner, from) {
+            bounds.push(p);
+        }
+    }
+    bounds.push(inner.len());
+    let pieces: Vec<&[u8]> = bounds.windows(2).map(|w| &inner[w[0]..w[1]]).collect();
+    let mut out = Vec::with_capacity(inner.len() + 8);
+    let Some((first, rest)) = pieces.split_first().filter(|(_, rest)| !rest.is_empty()) else {
+        return unescape_into(inner, &mut out).map(|()| out);
+    };
+    let rest = std::thread::scope(|s| {
+        let others: Vec<_> = rest
+            .iter()
+            .map(|piece| {
+                s.spawn(move || {
+                    let mut part = Vec::with_capacity(piece.len() + 8);
+                    unescape_into(piece, &mut part).map(|()| part)
+                })
+            })
+            .collect();
+        unescape_into(first, &mut out)?;
+        others
+            .into_iter()
+            .map(|h| h.join().ok().flatten())
+            .collect::<Option<Vec<_>>>()
+    })?;
+    for part in rest {
+        out.extend_from_slice(&part);
+    }
+    Some(out)
+}
+
+/// The first place from `from` on (within [`SPLIT_SEARCH`]) where `inner` can be cut without
+/// cutting an escape or a surrogate pair: a backslash that starts an escape other than `\u`
+/// (an even number of backslashes before it), or a byte with no backslash in the six before it
+/// (the longest escape).
+fn split_point(inner: &[u8], from: usize) -> Option<usize> {
+    let end = inner.len().min(from.saturating_add(SPLIT_SEARCH));
+    (from..end).find(|&p| {
+        if inner[p] == b'\\' {
+            let before = inner[..p].iter().rev().take_while(|&&b| b == b'\\').count();
+            before % 2 == 0 && inner.get(p + 1) != Some(&b'u')
+        } else {
+            !inner[p.saturating_sub(6)..p].contains(&b'\\')
+        }
+    })
+}
+
+/// Decode `inner`, the text of a string literal without its quotes, onto `out`; `None` where
+/// [`unescape_string`] says.
+fn unescape_into(inner: &[u8], out: &mut Vec<u8>) -> Option<()> {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    // The high bit of each byte that is zero (the classic bit trick; exact for the lowest one,
+    // which is the only one used).
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    out.reserve(inner.len() + 8);
+    let mut i = 0;
+    loop {
+        // Eight bytes at a time while none is a backslash, a quote or a control character:
+        // the eight are copied, and the length kept up to the first such byte.
+        while let Some(chunk) = inner.get(i..i + 8) {
+            let mut word = [0; 8];
+            word.copy_from_slice(chunk);
+            let w = u64::from_le_bytes(word);
+            let special = zero(w ^ (ONES * u64::from(b'\\')))
+                | zero(w ^ (ONES * u64::from(b'"')))
+                | (w.wrapping_sub(ONES * 0x20) & !w & HIGH);
+            out.extend_from_slice(chunk);
+            if special != 0 {
+                let k = (special.trailing_zeros() / 8) as usize;
+                out.truncate(out.len() - 8 + k);
+                i += k;
+                break;
+            }
+            i += 8;
+        }
+        let Some(&b) = inner.get(i) else {
+            return Some(());
+        };
+        if b != b'\\' {
+            if b < 0x20 || b == b'"' {
+                return None;
+            }
+            out.push(b);
+            i += 1;
             continue;
         }
-        let run = &inner[at..i];
-        if !plain(run) {
-            return None;
-        }
-        out.extend_from_slice(run);
-        at = i + 2;
         let byte = match *inner.get(i + 1)? {
             b'"' => b'"',
             b'\\' => b'\\',
@@ -349,7 +436,7 @@ fn unescape_string(literal: &[u8]) -> Option<Vec<u8>> {
             b't' => b'\t',
             b'u' => {
                 let (c, used) = unicode_escape(&inner[i..])?;
-                at = i + used;
+                i += used;
                 let mut utf8 = [0; 4];
                 out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
                 continue;
@@ -357,13 +444,8 @@ fn unescape_string(literal: &[u8]) -> Option<Vec<u8>> {
             _ => return None,
         };
         out.push(byte);
+        i += 2;
     }
-    let run = &inner[at..];
-    if !plain(run) {
-        return None;
-    }
-    out.extend_from_slice(run);
-    Some(out)
 }
 
 /// The character a `\uXXXX` escape at the start of `text` stands for, a surrogate pair
@@ -1186,16 +1268,43 @@ mod tests {
         ];
         let mut decoded = 0;
         for _ in 0..20_000 {
-            let n = rng.random_range(0..8);
+            let n = rng.random_range(0..24);
             let inner: String = (0..n)
                 .map(|_| PIECES[rng.random_range(0..PIECES.len())])
                 .collect();
             let lit = format!("\"{inner}\"");
             let serde = serde_json::from_str::<String>(&lit).ok();
             assert_eq!(un(&lit), serde, "{lit}");
+            for parts in 2..6 {
+                let split = unescape_in_parts(inner.as_bytes(), parts);
+                let split = split.map(|b| String::from_utf8(b).unwrap());
+                assert_eq!(split, serde, "{lit} in {parts} parts");
+            }
             decoded += usize::from(serde.is_some());
         }
         assert!(decoded > 1000, "{decoded}");
+        // Long enough to be decoded on every core, cut between escapes of every kind.
+        const VALID: &[&str] = &[
+            r#"\"k\":"#,
+            r"\ud83d\ude00",
+            r"\\",
+            "é",
+            r"\u00e9",
+            r"\n",
+            "plain text",
+            r"\/",
+        ];
+        let long: String = (0..300_000)
+            .map(|i| VALID[i * 5 % 7 % VALID.len()])
+            .collect();
+        let lit = format!("\"{long}\"");
+        assert!(lit.len() > PARALLEL_UNESCAPE_FROM);
+        let want = serde_json::from_str::<String>(&lit).unwrap();
+        assert_eq!(un(&lit).unwrap(), want);
+        for parts in [2, 3, 8] {
+            let split = unescape_in_parts(long.as_bytes(), parts).unwrap();
+            assert!(split == want.as_bytes(), "{parts} parts");
+        }
     }
 
     /// A capture whose body holds every escape is read by the one-pass reading, and a body
