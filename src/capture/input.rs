@@ -263,48 +263,109 @@ fn parse_json_general(text: &[u8]) -> Result<Request, InputError> {
 /// gives `None`, and the input is then read by the general path, which names what is wrong.
 /// What this accepts, the general path reads into the same [`Request`] (tested below).
 fn fast_capture(text: &[u8]) -> Option<Request> {
-    #[derive(Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct Doc<'a> {
-        wl_hook_capture: u32,
-        #[serde(default)]
-        received_at: Option<String>,
-        #[serde(default)]
-        remote_addr: Option<String>,
-        #[serde(default)]
-        url: Option<String>,
-        method: String,
-        path: String,
-        headers: Vec<(String, String)>,
-        /// Taken as written and decoded by [`unescape_string`]: serde_json would decode it
-        /// into a buffer that grows by doubling, then copy it (a 64 MiB body took a third of
-        /// `verify`'s time that way).
-        #[serde(default, borrow)]
-        body: Present<Option<&'a RawValue>>,
-        #[serde(default)]
-        body_base64: Present<Option<String>>,
-        #[serde(default)]
-        body_omitted: Present<serde::de::IgnoredAny>,
+    if let Some(req) = body_set_aside(text) {
+        return Some(req);
     }
     let doc: Doc = serde_json::from_slice(text).ok()?;
-    if doc.wl_hook_capture > CAPTURE_VERSION || doc.body_omitted.0.is_some() {
+    doc.into_request(None)
+}
+
+/// A capture document's fields, as [`fast_capture`] reads them.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Doc<'a> {
+    wl_hook_capture: u32,
+    #[serde(default)]
+    received_at: Option<String>,
+    #[serde(default)]
+    remote_addr: Option<String>,
+    #[serde(default)]
+    url: Option<String>,
+    method: String,
+    path: String,
+    headers: Vec<(String, String)>,
+    /// Taken as written and decoded by [`unescape_string`]: serde_json would decode it into a
+    /// buffer that grows by doubling, then copy it (a 64 MiB body took a third of `verify`'s
+    /// time that way).
+    #[serde(default, borrow)]
+    body: Present<&'a RawValue>,
+    #[serde(default)]
+    body_base64: Present<Option<String>>,
+    #[serde(default)]
+    body_omitted: Present<serde::de::IgnoredAny>,
+}
+
+impl Doc<'_> {
+    /// The request, with the body's literal taken from `body` when given (see
+    /// [`body_set_aside`]).
+    fn into_request(self, body: Option<&[u8]>) -> Option<Request> {
+        if self.wl_hook_capture > CAPTURE_VERSION || self.body_omitted.0.is_some() {
+            return None;
+        }
+        let literal = body.or(self.body.0.map(|raw| raw.get().as_bytes()));
+        let body = match (literal, self.body_base64.0) {
+            // Anything but a string (null, a number, an object) is for the general path.
+            (Some(literal), None) => unescape_string(literal)?,
+            (None, Some(Some(b64))) => decode_base64(&b64).ok()?,
+            _ => return None,
+        };
+        // Read only to be refused or kept alike by the general path.
+        let _ = (self.received_at, self.remote_addr, self.url);
+        Some(Request {
+            method: self.method,
+            path: self.path,
+            headers: self.headers,
+            body: body.into(),
+            body_form: BodyForm::Exact,
+            body_omitted: None,
+        })
+    }
+}
+
+/// [`fast_capture`] for a document whose last field is a string `body`, as wl-hook writes them,
+/// without serde_json reading the body at all: the document is read with `null` in the body
+/// string's place, and the string is decoded (and checked) by [`unescape_string`], on every
+/// core for a long one. `None` when the document is not of that shape, or anything is amiss.
+///
+/// Why it reads what the whole document would: the text before the body's value is the same,
+/// so serde_json is at the same place in both when it reaches it, and checked here that it
+/// reads the `body` field's value there; that value is one whole string (checked by its
+/// decoding), and the text after it is the same again.
+fn body_set_aside(text: &[u8]) -> Option<Request> {
+    let (start, end) = last_body_string(text)?;
+    let mut rest = Vec::with_capacity(text.len() - (end - start) + 4);
+    rest.extend_from_slice(&text[..start]);
+    rest.extend_from_slice(b"null");
+    rest.extend_from_slice(&text[end..]);
+    let doc: Doc = serde_json::from_slice(&rest).ok()?;
+    let value = doc.body.0?;
+    if !std::ptr::eq(value.get().as_ptr(), rest[start..].as_ptr()) {
         return None;
     }
-    let body = match (doc.body.0, doc.body_base64.0) {
-        // Anything but a string (a number, an object) is for the general path to refuse.
-        (Some(Some(raw)), None) => unescape_string(raw.get().as_bytes())?,
-        (None, Some(Some(b64))) => decode_base64(&b64).ok()?,
-        _ => return None,
+    doc.into_request(Some(&text[start..end]))
+}
+
+/// Where the string the first `"body":` in a document opens would run, when the document ends
+/// with a string: from that string's opening quote to the document's last quote, both
+/// included. Only a guess, checked by [`body_set_aside`].
+fn last_body_string(text: &[u8]) -> Option<(usize, usize)> {
+    let last = |to: usize| text[..to].iter().rposition(|b| !b.is_ascii_whitespace());
+    let brace = last(text.len())?;
+    let quote = last(brace)?;
+    if text[brace] != b'}' || text[quote] != b'"' {
+        return None;
+    }
+    let skip = |from: usize| {
+        from + text[from..]
+            .iter()
+            .take_while(|b| b.is_ascii_whitespace())
+            .count()
     };
-    // Read only to be refused or kept alike by the general path.
-    let _ = (doc.received_at, doc.remote_addr, doc.url);
-    Some(Request {
-        method: doc.method,
-        path: doc.path,
-        headers: doc.headers,
-        body: body.into(),
-        body_form: BodyForm::Exact,
-        body_omitted: None,
+    memchr::memmem::find_iter(&text[..quote], b"\"body\"").find_map(|key| {
+        let colon = skip(key + 6);
+        let start = skip(colon + 1);
+        (text.get(colon) == Some(&b':') && text.get(start) == Some(&b'"') && start < quote)
+            .then_some((start, quote + 1))
     })
 }
 
@@ -370,9 +431,9 @@ fn unescape_in_parts(inner: &[u8], parts: usize) -> Option<Vec<u8>> {
 }
 
 /// The first place from `from` on (within [`SPLIT_SEARCH`]) where `inner` can be cut without
-/// cutting an escape or a surrogate pair: a backslash that starts an escape other than `\u`
-/// (an even number of backslashes before it), or a byte with no backslash in the six before it
-/// (the longest escape).
+/// cutting an escape, a surrogate pair or a UTF-8 character: a backslash that starts an escape
+/// other than `\u` (an even number of backslashes before it), or the first byte of a character
+/// with no backslash in the six bytes before it (the longest escape).
 fn split_point(inner: &[u8], from: usize) -> Option<usize> {
     let end = inner.len().min(from.saturating_add(SPLIT_SEARCH));
     (from..end).find(|&p| {
@@ -380,7 +441,7 @@ fn split_point(inner: &[u8], from: usize) -> Option<usize> {
             let before = inner[..p].iter().rev().take_while(|&&b| b == b'\\').count();
             before % 2 == 0 && inner.get(p + 1) != Some(&b'u')
         } else {
-            !inner[p.saturating_sub(6)..p].contains(&b'\\')
+            inner[p] & 0xC0 != 0x80 && !inner[p.saturating_sub(6)..p].contains(&b'\\')
         }
     })
 }
@@ -393,6 +454,8 @@ fn unescape_into(inner: &[u8], out: &mut Vec<u8>) -> Option<()> {
     // The high bit of each byte that is zero (the classic bit trick; exact for the lowest one,
     // which is the only one used).
     let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    // serde_json reads only UTF-8 (checked apart: many bytes at a time).
+    std::str::from_utf8(inner).ok()?;
     out.reserve(inner.len() + 8);
     let mut i = 0;
     loop {
@@ -1240,6 +1303,12 @@ mod tests {
             assert_eq!(un(lit).as_deref(), Some(want), "{lit}");
             assert_eq!(serde_json::from_str::<String>(lit).unwrap(), want, "{lit}");
         }
+        assert_eq!(unescape_string(b"\"a\xff\""), None);
+        assert_eq!(unescape_string(b"\"\xc3\""), None);
+        assert_eq!(
+            unescape_string("\"\u{e9}\"".as_bytes()),
+            Some("\u{e9}".into())
+        );
         for refused in [
             r#""\ud800""#,
             r#""\ud800x""#,
@@ -1347,6 +1416,59 @@ mod tests {
             assert!(fast_capture(doc.as_bytes()).is_none(), "{doc}");
             assert_eq!(err("c.json", doc.as_bytes()), error, "{doc}");
         }
+    }
+
+    /// A document that ends with its string body is read without serde_json reading the body,
+    /// into the same request; any other shape, or a guess that does not hold, is read whole.
+    #[test]
+    fn the_body_set_aside_reads_what_the_whole_document_says() {
+        let doc = capture_json();
+        let compact = serde_json::to_string(&Capture::new(
+            "POST",
+            "/",
+            vec![("body".into(), "\"body\": \"x\"".into())],
+            br#"{"body": "\"}"}"#,
+        ))
+        .unwrap();
+        for text in [doc, compact.clone(), format!("{compact} \n")] {
+            let set_aside = body_set_aside(text.as_bytes()).expect(&text);
+            assert_eq!(Ok(set_aside), parse_json_general(text.as_bytes()), "{text}");
+        }
+        let head = r#"{"wl_hook_capture": 1, "method": "POST", "path": "/", "headers": []"#;
+        for (text, fast) in [
+            // The body is not last: the guess runs to the last string, and is refused.
+            (format!(r#"{head}, "body": "a", "url": "u"}}"#), true),
+            (
+                format!(r#"{head}, "body": "a", "url": "\"body\": \"u"}}"#),
+                true,
+            ),
+            // Another "body" first: serde_json reads no body where it was guessed.
+            (
+                format!(r#"{head}, "body": 1, "body_omitted": {{"body": "s"}}}}"#),
+                false,
+            ),
+            // A body that is no string, two bodies, a string cut short.
+            (format!(r#"{head}, "body": 1, "x": "a"}}"#), false),
+            (format!(r#"{head}, "body": "a", "body": "b"}}"#), false),
+            (format!(r#"{head}, "body": "a\"}}"#), false),
+        ] {
+            assert!(body_set_aside(text.as_bytes()).is_none(), "{text}");
+            assert_eq!(fast_capture(text.as_bytes()).is_some(), fast, "{text}");
+            if let Some(req) = fast_capture(text.as_bytes()) {
+                assert_eq!(Ok(req), parse_json_general(text.as_bytes()), "{text}");
+            }
+        }
+        let quoted = format!(r#"{{"url": "\"body\": \"", {}, "body": "b"}}"#, &head[1..]);
+        assert!(body_set_aside(quoted.as_bytes()).is_some());
+        let backslash = format!(r#"{head}, "body": "a\\"}}"#);
+        let req = body_set_aside(backslash.as_bytes()).unwrap();
+        assert_eq!(&req.body[..], b"a\\");
+        // Not UTF-8 inside the body: refused by both.
+        let mut bad = format!(r#"{head}, "body": "a_b"}}"#).into_bytes();
+        let at = bad.len() - 4;
+        bad[at] = 0xff;
+        assert!(fast_capture(&bad).is_none());
+        assert!(parse_json_general(&bad).is_err());
     }
 
     /// Seeded mutations and truncations of valid inputs never panic, in the parser or in the
