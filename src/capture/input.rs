@@ -403,30 +403,34 @@ fn unescape_in_parts(inner: &[u8], parts: usize) -> Option<Vec<u8>> {
         }
     }
     bounds.push(inner.len());
-    let pieces: Vec<&[u8]> = bounds.windows(2).map(|w| &inner[w[0]..w[1]]).collect();
-    let mut out = Vec::with_capacity(inner.len() + 8);
-    let Some((first, rest)) = pieces.split_first().filter(|(_, rest)| !rest.is_empty()) else {
-        return unescape_into(inner, &mut out).map(|()| out);
-    };
-    let rest = std::thread::scope(|s| {
-        let others: Vec<_> = rest
-            .iter()
-            .map(|piece| {
-                s.spawn(move || {
-                    let mut part = Vec::with_capacity(piece.len() + 8);
-                    unescape_into(piece, &mut part).map(|()| part)
-                })
-            })
-            .collect();
-        unescape_into(first, &mut out)?;
-        others
-            .into_iter()
-            .map(|h| h.join().ok().flatten())
-            .collect::<Option<Vec<_>>>()
-    })?;
-    for part in rest {
-        out.extend_from_slice(&part);
+    // Each part is decoded into the room its text takes in one buffer, then the parts are
+    // moved down to follow each other.
+    let mut out = vec![0; inner.len()];
+    let mut room: Vec<&mut [u8]> = Vec::with_capacity(bounds.len() - 1);
+    let mut free = &mut out[..];
+    for w in bounds.windows(2) {
+        let (this, next) = free.split_at_mut(w[1] - w[0]);
+        room.push(this);
+        free = next;
     }
+    let pieces = bounds.windows(2).map(|w| &inner[w[0]..w[1]]);
+    let mut parts = pieces.zip(room);
+    let (first, into) = parts.next()?;
+    let lens = std::thread::scope(|s| {
+        let others: Vec<_> = parts
+            .map(|(piece, into)| s.spawn(move || unescape_into(piece, into)))
+            .collect();
+        let first = unescape_into(first, into);
+        std::iter::once(first)
+            .chain(others.into_iter().map(|h| h.join().ok().flatten()))
+            .collect::<Option<Vec<usize>>>()
+    })?;
+    let mut len = 0;
+    for (w, n) in bounds.windows(2).zip(lens) {
+        out.copy_within(w[0]..w[0] + n, len);
+        len += n;
+    }
+    out.truncate(len);
     Some(out)
 }
 
@@ -446,9 +450,10 @@ fn split_point(inner: &[u8], from: usize) -> Option<usize> {
     })
 }
 
-/// Decode `inner`, the text of a string literal without its quotes, onto `out`; `None` where
+/// Decode `inner`, the text of a string literal without its quotes, into the start of `out`
+/// (at least as long: decoding only shortens), giving the decoded length; `None` where
 /// [`unescape_string`] says.
-fn unescape_into(inner: &[u8], out: &mut Vec<u8>) -> Option<()> {
+fn unescape_into(inner: &[u8], out: &mut [u8]) -> Option<usize> {
     const ONES: u64 = u64::from_ne_bytes([1; 8]);
     const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
     // The high bit of each byte that is zero (the classic bit trick; exact for the lowest one,
@@ -456,11 +461,12 @@ fn unescape_into(inner: &[u8], out: &mut Vec<u8>) -> Option<()> {
     let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
     // serde_json reads only UTF-8 (checked apart: many bytes at a time).
     std::str::from_utf8(inner).ok()?;
-    out.reserve(inner.len() + 8);
-    let mut i = 0;
+    let out = out.get_mut(..inner.len())?;
+    // Read from `i`, written up to `o`; never `o > i`.
+    let (mut i, mut o) = (0, 0);
     loop {
         // Eight bytes at a time while none is a backslash, a quote or a control character:
-        // the eight are copied, and the length kept up to the first such byte.
+        // the eight are copied, and the written length kept up to the first such byte.
         while let Some(chunk) = inner.get(i..i + 8) {
             let mut word = [0; 8];
             word.copy_from_slice(chunk);
@@ -468,27 +474,29 @@ fn unescape_into(inner: &[u8], out: &mut Vec<u8>) -> Option<()> {
             let special = zero(w ^ (ONES * u64::from(b'\\')))
                 | zero(w ^ (ONES * u64::from(b'"')))
                 | (w.wrapping_sub(ONES * 0x20) & !w & HIGH);
-            out.extend_from_slice(chunk);
+            out[o..o + 8].copy_from_slice(chunk);
             if special != 0 {
                 let k = (special.trailing_zeros() / 8) as usize;
-                out.truncate(out.len() - 8 + k);
                 i += k;
+                o += k;
                 break;
             }
             i += 8;
+            o += 8;
         }
         let Some(&b) = inner.get(i) else {
-            return Some(());
+            return Some(o);
         };
         if b != b'\\' {
             if b < 0x20 || b == b'"' {
                 return None;
             }
-            out.push(b);
+            out[o] = b;
             i += 1;
+            o += 1;
             continue;
         }
-        let byte = match *inner.get(i + 1)? {
+        out[o] = match *inner.get(i + 1)? {
             b'"' => b'"',
             b'\\' => b'\\',
             b'/' => b'/',
@@ -499,15 +507,15 @@ fn unescape_into(inner: &[u8], out: &mut Vec<u8>) -> Option<()> {
             b't' => b'\t',
             b'u' => {
                 let (c, used) = unicode_escape(&inner[i..])?;
+                let n = c.encode_utf8(&mut out[o..]).len();
                 i += used;
-                let mut utf8 = [0; 4];
-                out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+                o += n;
                 continue;
             }
             _ => return None,
         };
-        out.push(byte);
         i += 2;
+        o += 1;
     }
 }
 
