@@ -686,15 +686,20 @@ def verify_report(r, w):
 
 VERIFY_LARGE_TEXT = """\
 Where the time goes (`bench/profiles/verify-http.txt`, `bench/profiles/verify-capture.txt`, `bench/profile.sh
-verify`): verify hashes the body twice (HMAC-SHA256 for `x-signature-256`, SHA-256 for `x-payload-key`: a third
-of the samples, at the SHA-NI limit of about 1.8 GB/s each) and checks that it is JSON (serde_json skipping
-strings, another quarter), three passes run side by side on the cores; openssl hashes once. The rest is the
-kernel: copying the file into fresh memory, zeroing and faulting its pages in (a file of 16 MiB or more is read
-in parts by one thread per core; an earlier attempt that dropped this fast path made both figures slower).
-A capture document also holds the body as a JSON string, which serde_json decodes into a buffer that grows
-by doubling and is then copied (`parse_str`, `parse_escape`, `memmove` and twice the page faults): its figure
-pays for reading 72 MB, decoding 64 MiB and two more 64 MiB allocations before the three passes begin.
-Memory: the input once, plus the decoded body for a capture document (peak 71 MB for the dump, 210 MB for the
+verify`): verify hashes the body twice (HMAC-SHA256 for `x-signature-256`, SHA-256 for `x-payload-key`, at the
+SHA-NI limit of about 1.8 GB/s each) and checks that it is JSON (UTF-8, then serde_json skipping strings),
+three passes that run side by side on the cores; openssl hashes once. The rest is the kernel: copying the file
+into fresh memory, zeroing and faulting its pages in (a file of 16 MiB or more is read in parts by one thread
+per core). On 2 cores the three passes alone take about 1.5 openssl passes of time when the machine is
+otherwise idle, and 3 when the second core is busy (measured: the same 155 ms on one core as on two under a
+load of 3), which is where the dump's figure stays.
+A capture document also holds the body as a JSON string. When the document ends with it (as wl-hook writes
+them), serde_json reads the document with the string set aside and never scans it; the string is decoded
+(eight bytes at a time, one part per core, cut between escapes) into one buffer of its escaped length, and
+checked as serde_json would (`capture/input.rs` `body_set_aside`, `unescape_string`). A JSON body escapes
+every quote (8.4 million escapes in this one): the decoding is a sixth of the capture's samples, the two
+hashes a third, and for the dump the hashes half, the JSON check a quarter, the kernel a fifth.
+Memory: the input once, plus the decoded body for a capture document (peak 72 MB for the dump, 150 MB for the
 capture document); a folder of large inputs needs that for one of them (tested under `ulimit -d`)."""
 
 VERIFY_FOLDER_TEXT = """\

@@ -8,6 +8,7 @@ use bytes::Bytes;
 
 use base64::Engine;
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::{BodyForm, HeaderBytes, Request};
@@ -264,49 +265,289 @@ fn parse_json_general(text: &[u8]) -> Result<Request, InputError> {
 /// gives `None`, and the input is then read by the general path, which names what is wrong.
 /// What this accepts, the general path reads into the same [`Request`] (tested below).
 fn fast_capture(text: &[u8]) -> Option<Request> {
-    #[derive(Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct Doc {
-        wl_hook_capture: u32,
-        #[serde(default)]
-        received_at: Option<String>,
-        #[serde(default)]
-        remote_addr: Option<String>,
-        #[serde(default)]
-        url: Option<String>,
-        method: String,
-        path: String,
-        headers: Vec<(String, String)>,
-        #[serde(default)]
-        header_values_base64: HeaderBytes,
-        #[serde(default)]
-        body: Present<Option<String>>,
-        #[serde(default)]
-        body_base64: Present<Option<String>>,
-        #[serde(default)]
-        body_omitted: Present<serde::de::IgnoredAny>,
+    if let Some(req) = body_set_aside(text) {
+        return Some(req);
     }
-    let mut doc: Doc = serde_json::from_slice(text).ok()?;
-    let header_bytes = doc.header_values_base64.settle(&mut doc.headers).ok()?;
-    if doc.wl_hook_capture > CAPTURE_VERSION || doc.body_omitted.0.is_some() {
+    let doc: Doc = serde_json::from_slice(text).ok()?;
+    doc.into_request(None)
+}
+
+/// A capture document's fields, as [`fast_capture`] reads them.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Doc<'a> {
+    wl_hook_capture: u32,
+    #[serde(default)]
+    received_at: Option<String>,
+    #[serde(default)]
+    remote_addr: Option<String>,
+    #[serde(default)]
+    url: Option<String>,
+    method: String,
+    path: String,
+    headers: Vec<(String, String)>,
+    #[serde(default)]
+    header_values_base64: HeaderBytes,
+    /// Taken as written and decoded by [`unescape_string`]: serde_json would decode it into a
+    /// buffer that grows by doubling, then copy it.
+    #[serde(default, borrow)]
+    body: Present<&'a RawValue>,
+    #[serde(default)]
+    body_base64: Present<Option<String>>,
+    #[serde(default)]
+    body_omitted: Present<serde::de::IgnoredAny>,
+}
+
+impl Doc<'_> {
+    /// The request, with the body's literal taken from `body` when given (see
+    /// [`body_set_aside`]).
+    fn into_request(mut self, body: Option<&[u8]>) -> Option<Request> {
+        if self.wl_hook_capture > CAPTURE_VERSION || self.body_omitted.0.is_some() {
+            return None;
+        }
+        let header_bytes = self.header_values_base64.settle(&mut self.headers).ok()?;
+        let literal = body.or(self.body.0.map(|raw| raw.get().as_bytes()));
+        let body = match (literal, self.body_base64.0) {
+            // Anything but a string (null, a number, an object) is for the general path.
+            (Some(literal), None) => unescape_string(literal)?,
+            (None, Some(Some(b64))) => decode_base64(&b64).ok()?,
+            _ => return None,
+        };
+        // Read only to be refused or kept alike by the general path.
+        let _ = (self.received_at, self.remote_addr, self.url);
+        Some(Request {
+            method: self.method,
+            path: self.path,
+            headers: self.headers,
+            header_bytes,
+            body: body.into(),
+            body_form: BodyForm::Exact,
+            body_omitted: None,
+        })
+    }
+}
+
+/// [`fast_capture`] for a document whose last field is a string `body`, as wl-hook writes them,
+/// without serde_json reading the body at all: the document is read with `null` in the body
+/// string's place, and the string is decoded (and checked) by [`unescape_string`], on every
+/// core for a long one. `None` when the document is not of that shape, or anything is amiss.
+///
+/// Why it reads what the whole document would: the text before the body's value is the same,
+/// so serde_json is at the same place in both when it reaches it, and checked here that it
+/// reads the `body` field's value there; that value is one whole string (checked by its
+/// decoding), and the text after it is the same again.
+fn body_set_aside(text: &[u8]) -> Option<Request> {
+    let (start, end) = last_body_string(text)?;
+    let mut rest = Vec::with_capacity(text.len() - (end - start) + 4);
+    rest.extend_from_slice(&text[..start]);
+    rest.extend_from_slice(b"null");
+    rest.extend_from_slice(&text[end..]);
+    let doc: Doc = serde_json::from_slice(&rest).ok()?;
+    let value = doc.body.0?;
+    if !std::ptr::eq(value.get().as_ptr(), rest[start..].as_ptr()) {
         return None;
     }
-    let body = match (doc.body.0, doc.body_base64.0) {
-        (Some(Some(text)), None) => text.into_bytes(),
-        (None, Some(Some(b64))) => decode_base64(&b64).ok()?,
-        _ => return None,
+    doc.into_request(Some(&text[start..end]))
+}
+
+/// Where the string the first `"body":` in a document opens would run, when the document ends
+/// with a string: from that string's opening quote to the document's last quote, both
+/// included. Only a guess, checked by [`body_set_aside`].
+fn last_body_string(text: &[u8]) -> Option<(usize, usize)> {
+    let last = |to: usize| text[..to].iter().rposition(|b| !b.is_ascii_whitespace());
+    let brace = last(text.len())?;
+    let quote = last(brace)?;
+    if text[brace] != b'}' || text[quote] != b'"' {
+        return None;
+    }
+    let skip = |from: usize| {
+        from + text[from..]
+            .iter()
+            .take_while(|b| b.is_ascii_whitespace())
+            .count()
     };
-    // Read only to be refused or kept alike by the general path.
-    let _ = (doc.received_at, doc.remote_addr, doc.url);
-    Some(Request {
-        method: doc.method,
-        path: doc.path,
-        headers: doc.headers,
-        header_bytes,
-        body: body.into(),
-        body_form: BodyForm::Exact,
-        body_omitted: None,
+    memchr::memmem::find_iter(&text[..quote], b"\"body\"").find_map(|key| {
+        let colon = skip(key + 6);
+        let start = skip(colon + 1);
+        (text.get(colon) == Some(&b':') && text.get(start) == Some(&b'"') && start < quote)
+            .then_some((start, quote + 1))
     })
+}
+
+/// The bytes a JSON string literal (quotes included) stands for, decoded into a buffer of the
+/// literal's length (decoding only shortens), and for a long one on every core, a part each.
+/// `None` for anything that is not a string literal or that the general path refuses or reads
+/// otherwise: an unknown escape, a `\u` escape without four hex digits, a lone surrogate escape
+/// (serde_json refuses it in a string), a control character or quote left unescaped; the caller
+/// then leaves the input to the general path, whose error messages name what is wrong. What it
+/// decodes, serde_json decodes alike (tested below).
+fn unescape_string(literal: &[u8]) -> Option<Vec<u8>> {
+    let inner = literal.strip_prefix(b"\"")?.strip_suffix(b"\"")?;
+    let parts = if inner.len() >= PARALLEL_UNESCAPE_FROM {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+    } else {
+        1
+    };
+    unescape_in_parts(inner, parts)
+}
+
+/// String literals at least this long are decoded on several threads.
+const PARALLEL_UNESCAPE_FROM: usize = 1 << 20;
+
+/// How far past the even split a part may end, looking for the start of an escape.
+const SPLIT_SEARCH: usize = 64 * 1024;
+
+/// The text between a string literal's quotes decoded in up to `parts` parts side by side,
+/// each ending where no escape is cut, then joined.
+fn unescape_in_parts(inner: &[u8], parts: usize) -> Option<Vec<u8>> {
+    let mut bounds = vec![0];
+    for k in 1..parts {
+        let from = (inner.len() * k / parts).max(bounds[bounds.len() - 1] + 1);
+        if let Some(p) = split_point(inner, from) {
+            bounds.push(p);
+        }
+    }
+    bounds.push(inner.len());
+    // Each part is decoded into the room its text takes in one buffer, then the parts are
+    // moved down to follow each other.
+    let mut out = vec![0; inner.len()];
+    let mut room: Vec<&mut [u8]> = Vec::with_capacity(bounds.len() - 1);
+    let mut free = &mut out[..];
+    for w in bounds.windows(2) {
+        let (this, next) = free.split_at_mut(w[1] - w[0]);
+        room.push(this);
+        free = next;
+    }
+    let pieces = bounds.windows(2).map(|w| &inner[w[0]..w[1]]);
+    let mut parts = pieces.zip(room);
+    let (first, into) = parts.next()?;
+    let lens = std::thread::scope(|s| {
+        let others: Vec<_> = parts
+            .map(|(piece, into)| s.spawn(move || unescape_into(piece, into)))
+            .collect();
+        let first = unescape_into(first, into);
+        std::iter::once(first)
+            .chain(others.into_iter().map(|h| h.join().ok().flatten()))
+            .collect::<Option<Vec<usize>>>()
+    })?;
+    let mut len = 0;
+    for (w, n) in bounds.windows(2).zip(lens) {
+        out.copy_within(w[0]..w[0] + n, len);
+        len += n;
+    }
+    out.truncate(len);
+    Some(out)
+}
+
+/// The first place from `from` on (within [`SPLIT_SEARCH`]) where `inner` can be cut without
+/// cutting an escape, a surrogate pair or a UTF-8 character: a backslash that starts an escape
+/// other than `\u` (an even number of backslashes before it), or the first byte of a character
+/// with no backslash in the six bytes before it (the longest escape).
+fn split_point(inner: &[u8], from: usize) -> Option<usize> {
+    let end = inner.len().min(from.saturating_add(SPLIT_SEARCH));
+    (from..end).find(|&p| {
+        if inner[p] == b'\\' {
+            let before = inner[..p].iter().rev().take_while(|&&b| b == b'\\').count();
+            before % 2 == 0 && inner.get(p + 1) != Some(&b'u')
+        } else {
+            inner[p] & 0xC0 != 0x80 && !inner[p.saturating_sub(6)..p].contains(&b'\\')
+        }
+    })
+}
+
+/// Decode `inner`, the text of a string literal without its quotes, into the start of `out`
+/// (at least as long: decoding only shortens), giving the decoded length; `None` where
+/// [`unescape_string`] says.
+fn unescape_into(inner: &[u8], out: &mut [u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    // The high bit of each byte that is zero (the classic bit trick; exact for the lowest one,
+    // which is the only one used).
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    // serde_json reads only UTF-8 (checked apart: many bytes at a time).
+    std::str::from_utf8(inner).ok()?;
+    let out = out.get_mut(..inner.len())?;
+    // Read from `i`, written up to `o`; never `o > i`.
+    let (mut i, mut o) = (0, 0);
+    loop {
+        // Eight bytes at a time while none is a backslash, a quote or a control character:
+        // the eight are copied, and the written length kept up to the first such byte.
+        while let Some(chunk) = inner.get(i..i + 8) {
+            let mut word = [0; 8];
+            word.copy_from_slice(chunk);
+            let w = u64::from_le_bytes(word);
+            let special = zero(w ^ (ONES * u64::from(b'\\')))
+                | zero(w ^ (ONES * u64::from(b'"')))
+                | (w.wrapping_sub(ONES * 0x20) & !w & HIGH);
+            out[o..o + 8].copy_from_slice(chunk);
+            if special != 0 {
+                let k = (special.trailing_zeros() / 8) as usize;
+                i += k;
+                o += k;
+                break;
+            }
+            i += 8;
+            o += 8;
+        }
+        let Some(&b) = inner.get(i) else {
+            return Some(o);
+        };
+        if b != b'\\' {
+            if b < 0x20 || b == b'"' {
+                return None;
+            }
+            out[o] = b;
+            i += 1;
+            o += 1;
+            continue;
+        }
+        out[o] = match *inner.get(i + 1)? {
+            b'"' => b'"',
+            b'\\' => b'\\',
+            b'/' => b'/',
+            b'b' => 0x08,
+            b'f' => 0x0c,
+            b'n' => b'\n',
+            b'r' => b'\r',
+            b't' => b'\t',
+            b'u' => {
+                let (c, used) = unicode_escape(&inner[i..])?;
+                let n = c.encode_utf8(&mut out[o..]).len();
+                i += used;
+                o += n;
+                continue;
+            }
+            _ => return None,
+        };
+        i += 2;
+        o += 1;
+    }
+}
+
+/// The character a `\uXXXX` escape at the start of `text` stands for, a surrogate pair
+/// (`\uD83D\uDE00`) taken together, and how many bytes it took; `None` for a lone surrogate.
+fn unicode_escape(text: &[u8]) -> Option<(char, usize)> {
+    let hex = |at: usize| -> Option<u32> {
+        let digits = text.get(at..at + 4)?;
+        digits
+            .iter()
+            .try_fold(0, |n, &d| Some(n << 4 | char::from(d).to_digit(16)?))
+    };
+    let first = hex(2)?;
+    match first {
+        0xD800..=0xDBFF => {
+            if text.get(6..8)? != b"\\u" {
+                return None;
+            }
+            let second = hex(8)?;
+            if !(0xDC00..=0xDFFF).contains(&second) {
+                return None;
+            }
+            let c = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00);
+            Some((char::from_u32(c)?, 12))
+        }
+        _ => Some((char::from_u32(first)?, 6)),
+    }
 }
 
 /// A field that may be absent (`Present(None)`) or given, `null` included (`Present(Some(..))`),
@@ -1133,10 +1374,18 @@ mod tests {
         }
         // Seeded mutations of documents: whatever the fast reading accepts, the general agrees.
         let mut rng = rand::rngs::StdRng::seed_from_u64(0xfa57);
-        let seeds = [doc.into_bytes(), b64.into_bytes(), exact.into_bytes()];
+        let escapes = r#"{"wl_hook_capture": 1, "method": "POST", "path": "/", "headers": [],
+            "body": "{\"a\":\"\u00e9\/\ud83d\ude00\\\b\f\n\r\t\"}"}"#;
+        assert!(agree(escapes.as_bytes()));
+        let seeds = [
+            doc.into_bytes(),
+            b64.into_bytes(),
+            exact.into_bytes(),
+            escapes.as_bytes().to_vec(),
+        ];
         const SPECIAL: &[u8] = b"{}[]\\\":,0n";
         let mut accepted = 0;
-        for i in 0..3000 {
+        for i in 0..6000 {
             let mut bytes = seeds[i % seeds.len()].clone();
             for _ in 0..rng.random_range(1..3) {
                 let at = rng.random_range(0..bytes.len());
@@ -1151,6 +1400,193 @@ mod tests {
             accepted += usize::from(agree(&bytes));
         }
         assert!(accepted > 100, "{accepted}");
+    }
+
+    #[test]
+    fn body_strings_are_unescaped_as_serde_json_reads_them() {
+        let un = |lit: &str| unescape_string(lit.as_bytes()).map(|b| String::from_utf8(b).unwrap());
+        let known = [
+            (r#""""#, ""),
+            (r#""plain text""#, "plain text"),
+            (r#""{\"a\":1}""#, r#"{"a":1}"#),
+            (r#""\\\"\/\b\f\n\r\t""#, "\\\"/\u{8}\u{c}\n\r\t"),
+            (r#""\\\\""#, r"\\"),
+            (r#""a\\nb""#, r"a\nb"),
+            (r#""\u00e9\u00E9 \u20ac \u0000""#, "éé € \0"),
+            (r#""\ud83d\ude00!""#, "😀!"),
+            (r#""\uD83D\uDE00""#, "😀"),
+            ("\"é 😀 raw\"", "é 😀 raw"),
+        ];
+        for (lit, want) in known {
+            assert_eq!(un(lit).as_deref(), Some(want), "{lit}");
+            assert_eq!(serde_json::from_str::<String>(lit).unwrap(), want, "{lit}");
+        }
+        assert_eq!(unescape_string(b"\"a\xff\""), None);
+        assert_eq!(unescape_string(b"\"\xc3\""), None);
+        assert_eq!(
+            unescape_string("\"\u{e9}\"".as_bytes()),
+            Some("\u{e9}".into())
+        );
+        for refused in [
+            r#""\ud800""#,
+            r#""\ud800x""#,
+            r#""\ud800\u0041""#,
+            r#""\udc00\ud800""#,
+            r#""\ude00""#,
+            r#""\u12""#,
+            r#""\u12g4""#,
+            r#""\x41""#,
+            r#""\'""#,
+            r#""ends in \""#,
+            r#""a"b""#,
+            "\"tab\tinside\"",
+            "\"nl\ninside\"",
+            "no quotes",
+            "\"",
+            "null",
+        ] {
+            assert_eq!(un(refused), None, "{refused}");
+        }
+        // Seeded strings of escapes and their pieces: decoded alike, refused alike.
+        let mut rng = rand::rngs::StdRng::seed_from_u64(0x5c);
+        const PIECES: &[&str] = &[
+            "\\", "\"", "u", "ud83d", "ude00", "ud800", "00e9", "0041", "n", "t", "/", "b", "f",
+            "r", "x", "a", "é", "😀", "\t", "AB", "\\u", "\\\\",
+        ];
+        let mut decoded = 0;
+        for _ in 0..20_000 {
+            let n = rng.random_range(0..24);
+            let inner: String = (0..n)
+                .map(|_| PIECES[rng.random_range(0..PIECES.len())])
+                .collect();
+            let lit = format!("\"{inner}\"");
+            let serde = serde_json::from_str::<String>(&lit).ok();
+            assert_eq!(un(&lit), serde, "{lit}");
+            for parts in 2..6 {
+                let split = unescape_in_parts(inner.as_bytes(), parts);
+                let split = split.map(|b| String::from_utf8(b).unwrap());
+                assert_eq!(split, serde, "{lit} in {parts} parts");
+            }
+            decoded += usize::from(serde.is_some());
+        }
+        assert!(decoded > 1000, "{decoded}");
+        // Long enough to be decoded on every core, cut between escapes of every kind.
+        const VALID: &[&str] = &[
+            r#"\"k\":"#,
+            r"\ud83d\ude00",
+            r"\\",
+            "é",
+            r"\u00e9",
+            r"\n",
+            "plain text",
+            r"\/",
+        ];
+        let long: String = (0..300_000)
+            .map(|i| VALID[i * 5 % 7 % VALID.len()])
+            .collect();
+        let lit = format!("\"{long}\"");
+        assert!(lit.len() > PARALLEL_UNESCAPE_FROM);
+        let want = serde_json::from_str::<String>(&lit).unwrap();
+        assert_eq!(un(&lit).unwrap(), want);
+        for parts in [2, 3, 8] {
+            let split = unescape_in_parts(long.as_bytes(), parts).unwrap();
+            assert!(split == want.as_bytes(), "{parts} parts");
+        }
+    }
+
+    /// A capture whose body holds every escape is read by the one-pass reading, and a body
+    /// with a lone surrogate or a bad escape still gets the general path's error.
+    #[test]
+    fn capture_bodies_with_escapes() {
+        let body = "{\"s\":\"\\\\ / \\b \\f \\n \\r \\t \\\" \\ud83d\\ude00 \u{e9} \u{1}\"}\n\t";
+        let doc =
+            serde_json::to_string(&Capture::new("POST", "/", vec![], body.as_bytes())).unwrap();
+        let fast = fast_capture(doc.as_bytes()).expect("read in one pass");
+        assert_eq!(&fast.body[..], body.as_bytes());
+        assert_eq!(Ok(fast), parse_json_general(doc.as_bytes()));
+        let hand = r#"{"wl_hook_capture": 1, "method": "POST", "path": "/", "headers": [],
+                       "body": "\u00e9\/\ud83d\ude00\b\f"}"#;
+        assert_eq!(
+            &fast_capture(hand.as_bytes()).unwrap().body[..],
+            "é/😀\u{8}\u{c}".as_bytes()
+        );
+        for (bad, error) in [
+            (
+                r#""\ud800""#,
+                "invalid JSON at line 1 column 85: unexpected end of hex escape",
+            ),
+            (
+                r#""\x""#,
+                "invalid JSON at line 1 column 80: invalid escape",
+            ),
+            (
+                r#""\u12""#,
+                "invalid JSON at line 1 column 84: invalid escape",
+            ),
+            (
+                r#""\udc00""#,
+                "invalid JSON at line 1 column 84: lone leading surrogate in hex escape",
+            ),
+        ] {
+            let doc = format!(
+                r#"{{"wl_hook_capture": 1, "method": "POST", "path": "/", "headers": [], "body": {bad}}}"#
+            );
+            assert!(fast_capture(doc.as_bytes()).is_none(), "{doc}");
+            assert_eq!(err("c.json", doc.as_bytes()), error, "{doc}");
+        }
+    }
+
+    /// A document that ends with its string body is read without serde_json reading the body,
+    /// into the same request; any other shape, or a guess that does not hold, is read whole.
+    #[test]
+    fn the_body_set_aside_reads_what_the_whole_document_says() {
+        let doc = capture_json();
+        let compact = serde_json::to_string(&Capture::new(
+            "POST",
+            "/",
+            vec![("body".into(), "\"body\": \"x\"".into())],
+            br#"{"body": "\"}"}"#,
+        ))
+        .unwrap();
+        for text in [doc, compact.clone(), format!("{compact} \n")] {
+            let set_aside = body_set_aside(text.as_bytes()).expect(&text);
+            assert_eq!(Ok(set_aside), parse_json_general(text.as_bytes()), "{text}");
+        }
+        let head = r#"{"wl_hook_capture": 1, "method": "POST", "path": "/", "headers": []"#;
+        for (text, fast) in [
+            // The body is not last: the guess runs to the last string, and is refused.
+            (format!(r#"{head}, "body": "a", "url": "u"}}"#), true),
+            (
+                format!(r#"{head}, "body": "a", "url": "\"body\": \"u"}}"#),
+                true,
+            ),
+            // Another "body" first: serde_json reads no body where it was guessed.
+            (
+                format!(r#"{head}, "body": 1, "body_omitted": {{"body": "s"}}}}"#),
+                false,
+            ),
+            // A body that is no string, two bodies, a string cut short.
+            (format!(r#"{head}, "body": 1, "x": "a"}}"#), false),
+            (format!(r#"{head}, "body": "a", "body": "b"}}"#), false),
+            (format!(r#"{head}, "body": "a\"}}"#), false),
+        ] {
+            assert!(body_set_aside(text.as_bytes()).is_none(), "{text}");
+            assert_eq!(fast_capture(text.as_bytes()).is_some(), fast, "{text}");
+            if let Some(req) = fast_capture(text.as_bytes()) {
+                assert_eq!(Ok(req), parse_json_general(text.as_bytes()), "{text}");
+            }
+        }
+        let quoted = format!(r#"{{"url": "\"body\": \"", {}, "body": "b"}}"#, &head[1..]);
+        assert!(body_set_aside(quoted.as_bytes()).is_some());
+        let backslash = format!(r#"{head}, "body": "a\\"}}"#);
+        let req = body_set_aside(backslash.as_bytes()).unwrap();
+        assert_eq!(&req.body[..], b"a\\");
+        // Not UTF-8 inside the body: refused by both.
+        let mut bad = format!(r#"{head}, "body": "a_b"}}"#).into_bytes();
+        let at = bad.len() - 4;
+        bad[at] = 0xff;
+        assert!(fast_capture(&bad).is_none());
+        assert!(parse_json_general(&bad).is_err());
     }
 
     /// Seeded mutations and truncations of valid inputs never panic, in the parser or in the

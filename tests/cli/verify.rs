@@ -350,12 +350,14 @@ fn large_random_input_is_refused_quickly_without_panic() {
         .code(2);
 }
 
-/// Inputs of 16 MiB and more are read in parts by several threads and a raw dump's body is
-/// not copied: the bytes checked must still be exactly the file's, to the last byte.
+/// Inputs of 16 MiB and more are read in parts by several threads, a raw dump's body is not
+/// copied, and a capture's body string is decoded in parts (cut between escapes and UTF-8
+/// characters): the bytes checked must still be exactly the file's, to the last byte.
 #[test]
 fn large_inputs_are_read_whole_and_exactly() {
     let dir = tempfile::tempdir().unwrap();
-    let item = r#"{"k_purchase_item":88412,"text_title":"10-Class Pass"},"#;
+    let item =
+        r#"{"k_purchase_item":88412,"text_title":"10-Class Pass é 😀 \u00e9","p":"C:\\x\n"},"#;
     let mut body = String::from(r#"{"text_purchase_id":"7","purchase_items":["#);
     while body.len() < 20 * 1024 * 1024 {
         body.push_str(item);
