@@ -651,11 +651,69 @@ impl Receiver {
                 format!("method {} not allowed; WL sends POST", rec.method),
             );
         }
-        // One judgement, the one `verify` gives the saved capture. Listen shows only findings,
-        // and takes the body's digest and record id from the judgement's own passes.
+        let (digest, body_top) = self.judge_read(rec, &body);
+        // Without --no-verify every failure refuses the delivery; with it, only a body that is
+        // not JSON does.
+        let cfg = &self.config;
+        let refusal = rec
+            .findings
+            .iter()
+            .find(|c| c.fails(cfg.strict) && (cfg.verify || c.name == "body-json"))
+            .cloned();
+        if let Some(c) = refusal {
+            return self.refuse(rec, &c);
+        }
+        match json_record(body_top, &body) {
+            Ok(id) => {
+                rec.body_is_json = true;
+                rec.record_id = id;
+            }
+            Err(why) => {
+                rec.valid = false;
+                rec.body_is_json = false;
+                return self.answer(rec, 400, format!("body is not JSON: {why}"));
+            }
+        }
+        if let Some(events) = &cfg.events {
+            let wanted = rec
+                .event
+                .as_deref()
+                .is_some_and(|e| events.iter().any(|n| n.eq_ignore_ascii_case(e)));
+            if !wanted {
+                rec.filtered = true;
+                return self.answer_static(rec, cfg.status, "not one of --events");
+            }
+        }
+        let misbehave = {
+            let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+            judge(&mut st.history, rec, digest);
+            self.misbehave(&mut st, rec.seq, digest)
+        };
+        if let Some(note) = misbehave {
+            return self.fail(rec, note);
+        }
+        if let Some(fwd) = &cfg.forward {
+            match fwd.route(rec.event.as_deref()) {
+                Some(route) => return self.forward(fwd, &route.url, rec, body).await,
+                None => {
+                    let note = format!(
+                        "no --forward-to route for {}: answered here",
+                        rec.event.as_deref().unwrap_or("a request without x-topic")
+                    );
+                    return self.answer(rec, cfg.status, note);
+                }
+            }
+        }
+        self.accept(rec)
+    }
+
+    /// One judgement of a request whose body was read, the one `verify` gives the saved capture,
+    /// into `rec`. Listen shows only findings, and takes the body's digest and top level (with
+    /// the record id) from the judgement's own passes over the body.
+    fn judge_read(&self, rec: &mut Received, body: &Bytes) -> ([u8; 32], Option<TopLevel>) {
         let cfg = &self.config;
         let mut report = judge::check(
-            &judged(rec, &body, None),
+            &judged(rec, body, None),
             &cfg.keys,
             &CheckOptions {
                 strict: cfg.strict,
@@ -668,7 +726,7 @@ impl Receiver {
         );
         let digest = report
             .body_sha256
-            .unwrap_or_else(|| Sha256::digest(&body).into());
+            .unwrap_or_else(|| Sha256::digest(body).into());
         self.note_digest(rec, digest);
         let body_top = report.body_top.take();
         rec.signature = sig_verdict(&report, &rec.headers);
@@ -683,81 +741,40 @@ impl Receiver {
             .into_iter()
             .filter(|c| matches!(c.status, Status::Warn | Status::Fail))
             .collect();
-        // Without --no-verify every failure refuses the delivery; with it, only a body that is
-        // not JSON does.
-        let refusal = rec
-            .findings
-            .iter()
-            .find(|c| c.fails(cfg.strict) && (cfg.verify || c.name == "body-json"));
-        if let Some(c) = refusal {
-            let strict = if c.status == Status::Warn {
-                " (a warning, refused under --strict)"
-            } else {
-                ""
-            };
-            return match (c.name, &rec.signature) {
-                ("signature", SigVerdict::Missing) => {
-                    self.answer_static(rec, 401, "no x-signature-256 header")
-                }
-                ("signature", _) => {
-                    let note = format!("invalid signature: {}{strict}", c.detail);
-                    self.answer(rec, 401, note)
-                }
-                ("body-json", _) => {
-                    let note = format!(
-                        "body is {}{strict}",
-                        c.detail.trim_start_matches("the body is ")
-                    );
-                    self.answer(rec, 400, note)
-                }
-                (name, _) => {
-                    let note = format!("{name}: {}{strict}", c.detail);
-                    self.answer(rec, 400, note)
-                }
-            };
-        }
-        match json_record(body_top, &body) {
-            Ok(id) => {
-                rec.body_is_json = true;
-                rec.record_id = id;
-            }
-            Err(why) => {
-                rec.valid = false;
-                rec.body_is_json = false;
-                return self.answer(rec, 400, format!("body is not JSON: {why}"));
-            }
-        }
-        if let Some(events) = &self.config.events {
-            let wanted = rec
-                .event
-                .as_deref()
-                .is_some_and(|e| events.iter().any(|n| n.eq_ignore_ascii_case(e)));
-            if !wanted {
-                rec.filtered = true;
-                return self.answer_static(rec, self.config.status, "not one of --events");
-            }
-        }
+        (digest, body_top)
+    }
 
-        let misbehave = {
-            let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
-            judge(&mut st.history, rec, digest);
-            self.misbehave(&mut st, rec.seq, digest)
+    /// The answer refusing a delivery for the finding `c`: 401 for the signature, else 400.
+    fn refuse(&self, rec: &mut Received, c: &Check) -> Response {
+        let strict = if c.status == Status::Warn {
+            " (a warning, refused under --strict)"
+        } else {
+            ""
         };
-        if let Some(note) = misbehave {
-            return self.fail(rec, note);
-        }
-        if let Some(fwd) = &self.config.forward {
-            match fwd.route(rec.event.as_deref()) {
-                Some(route) => return self.forward(fwd, &route.url, rec, body).await,
-                None => {
-                    let note = format!(
-                        "no --forward-to route for {}: answered here",
-                        rec.event.as_deref().unwrap_or("a request without x-topic")
-                    );
-                    return self.answer(rec, self.config.status, note);
-                }
+        match (c.name, &rec.signature) {
+            ("signature", SigVerdict::Missing) => {
+                self.answer_static(rec, 401, "no x-signature-256 header")
+            }
+            ("signature", _) => {
+                let note = format!("invalid signature: {}{strict}", c.detail);
+                self.answer(rec, 401, note)
+            }
+            ("body-json", _) => {
+                let note = format!(
+                    "body is {}{strict}",
+                    c.detail.trim_start_matches("the body is ")
+                );
+                self.answer(rec, 400, note)
+            }
+            (name, _) => {
+                let note = format!("{name}: {}{strict}", c.detail);
+                self.answer(rec, 400, note)
             }
         }
+    }
+
+    /// The answer to a delivery listen accepts (`--status`), with its warnings in the note.
+    fn accept(&self, rec: &mut Received) -> Response {
         let start = match (&rec.signature, &rec.matched_key) {
             (SigVerdict::Unchecked, _) => Cow::Borrowed("signature not checked (--no-verify)"),
             // Across a key change, which key signed it is the point.
