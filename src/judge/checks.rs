@@ -184,70 +184,12 @@ pub fn check(req: &Request, keys: &[NamedKey], opts: &CheckOptions) -> Report {
         .and_then(|g| g.as_ref().ok())
         .map(|g| g.0);
 
-    // The three passes over the body run side by side when it is large enough to matter.
-    let signature_check = |req: &Request, keys: &[NamedKey]| {
-        if opts.check_signature {
-            signature_check(req, keys, &opts.fidelity, opts.pass_reasons)
-        } else {
-            (
-                make("signature", Status::Skip, "not checked (--no-verify)"),
-                None,
-            )
-        }
-    };
     let reasons = opts.pass_reasons;
-    let fields = opts.record_id_fields;
-    let ((signature, matched_key), (payload_key, body_sha256), (body_json, body_top)) =
-        if let Some(why) = &req.body_omitted {
-            // Nothing to check the signature against: the request is invalid for that reason.
-            let not_read = format!("the receiver did not read the body ({})", shown(why));
-            (
-                (
-                    make(
-                        "signature",
-                        Status::Skip,
-                        format!("not checked: {not_read}"),
-                    ),
-                    None,
-                ),
-                (
-                    make(
-                        "payload-key",
-                        Status::Skip,
-                        format!("not checked: {not_read}"),
-                    ),
-                    None,
-                ),
-                (make("body-json", Status::Fail, not_read), None),
-            )
-        } else if req.body.len() >= PARALLEL_FROM {
-            std::thread::scope(|s| {
-                let payload =
-                    s.spawn(|| payload_key_check(req, opts.fidelity.payload_key, reasons));
-                let json = s.spawn(|| body_json_check(&req.body, fields, reasons));
-                let sig = signature_check(req, keys);
-                let lost = |name| {
-                    make(
-                        name,
-                        Status::Fail,
-                        "internal error: the check did not finish",
-                    )
-                };
-                (
-                    sig,
-                    payload
-                        .join()
-                        .unwrap_or_else(|_| (lost("payload-key"), None)),
-                    json.join().unwrap_or_else(|_| (lost("body-json"), None)),
-                )
-            })
-        } else {
-            (
-                signature_check(req, keys),
-                payload_key_check(req, opts.fidelity.payload_key, reasons),
-                body_json_check(&req.body, fields, reasons),
-            )
-        };
+    let BodyChecks {
+        signature: (signature, matched_key),
+        payload_key: (payload_key, body_sha256),
+        body_json: (body_json, body_top),
+    } = body_checks(req, keys, opts);
     let diagnosis = if signature.status == Status::Fail && opts.check_signature {
         diagnose::diagnose(req, keys)
     } else {
@@ -283,6 +225,69 @@ pub fn check(req: &Request, keys: &[NamedKey], opts: &CheckOptions) -> Report {
             .flatten(),
         body_sha256,
         body_top,
+    }
+}
+
+/// The three checks that read the body, with what they found on the way.
+struct BodyChecks {
+    /// The signature check and the label of the key it matched.
+    signature: (Check, Option<String>),
+    /// The payload-key check and the body's SHA-256, when it was computed.
+    payload_key: (Check, Option<[u8; 32]>),
+    /// The body-json check and the body's top level, when it is JSON.
+    body_json: (Check, Option<TopLevel>),
+}
+
+/// The checks that pass over the body: side by side on threads when it is large enough to
+/// matter; skipped, with the reason, when the receiver did not read it.
+fn body_checks(req: &Request, keys: &[NamedKey], opts: &CheckOptions) -> BodyChecks {
+    let reasons = opts.pass_reasons;
+    let fields = opts.record_id_fields;
+    let signature_check = |req: &Request, keys: &[NamedKey]| {
+        if opts.check_signature {
+            signature_check(req, keys, &opts.fidelity, reasons)
+        } else {
+            (
+                make("signature", Status::Skip, "not checked (--no-verify)"),
+                None,
+            )
+        }
+    };
+    if let Some(why) = &req.body_omitted {
+        // Nothing to check the signature against: the request is invalid for that reason.
+        let not_read = format!("the receiver did not read the body ({})", shown(why));
+        let skipped = |name| make(name, Status::Skip, format!("not checked: {not_read}"));
+        BodyChecks {
+            signature: (skipped("signature"), None),
+            payload_key: (skipped("payload-key"), None),
+            body_json: (make("body-json", Status::Fail, not_read.clone()), None),
+        }
+    } else if req.body.len() >= PARALLEL_FROM {
+        std::thread::scope(|s| {
+            let payload = s.spawn(|| payload_key_check(req, opts.fidelity.payload_key, reasons));
+            let json = s.spawn(|| body_json_check(&req.body, fields, reasons));
+            let signature = signature_check(req, keys);
+            let lost = |name| {
+                make(
+                    name,
+                    Status::Fail,
+                    "internal error: the check did not finish",
+                )
+            };
+            BodyChecks {
+                signature,
+                payload_key: payload
+                    .join()
+                    .unwrap_or_else(|_| (lost("payload-key"), None)),
+                body_json: json.join().unwrap_or_else(|_| (lost("body-json"), None)),
+            }
+        })
+    } else {
+        BodyChecks {
+            signature: signature_check(req, keys),
+            payload_key: payload_key_check(req, opts.fidelity.payload_key, reasons),
+            body_json: body_json_check(&req.body, fields, reasons),
+        }
     }
 }
 
