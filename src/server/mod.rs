@@ -376,62 +376,15 @@ where
         let on_error = on_error.clone();
         let builder = builder.clone();
         let registry = registry.clone();
-        let mut closing_all = closing_rx.clone();
+        let closing_all = closing_rx.clone();
         let idle_timeout = limits.idle_timeout;
         tokio::spawn(async move {
             let served = builder.serve_connection(io, service);
-            tokio::pin!(served);
-            let mut closing = false;
-            let result = loop {
-                let idle_for = |r: &Registry| {
-                    Duration::from_millis(
-                        r.now_ms()
-                            .saturating_sub(conn.idle_since.load(Ordering::Acquire)),
-                    )
-                };
-                // Busy or receiving: look again a whole idle timeout later (or when it is done).
-                let wait = if conn.idle() {
-                    idle_timeout.saturating_sub(idle_for(&registry))
-                } else {
-                    idle_timeout
-                };
-                tokio::select! {
-                    r = served.as_mut() => break r,
-                    _ = conn.close.notified(), if !closing => {
-                        closing = true;
-                        served.as_mut().graceful_shutdown();
-                    }
-                    _ = closing_all.changed(), if !closing => {
-                        closing = true;
-                        served.as_mut().graceful_shutdown();
-                    }
-                    _ = conn.done.notified(), if !closing => {}
-                    // Only a connection that has carried a request is kept alive; one that
-                    // never sends its headers is --read-timeout's to close.
-                    _ = tokio::time::sleep(wait), if !closing && conn.served.load(Ordering::Acquire) => {
-                        if conn.idle() && idle_for(&registry) >= idle_timeout {
-                            closing = true;
-                            conn.closing.store(true, Ordering::Release);
-                            served.as_mut().graceful_shutdown();
-                        }
-                    }
-                }
-            };
+            let result = until_closed(served, &conn, &registry, closing_all, idle_timeout).await;
             registry.remove(id);
             drop(permit);
-            // Errors here are requests hyper refused itself (431, malformed, too slow): report
-            // them, so nothing that reached the port goes unseen. hyper's header timer also
-            // closes a kept-alive connection that merely sits idle afterwards, and a client that
-            // resets the connection in the middle of a request's body has had that request
-            // shown already (answered 400): neither is a refusal.
             if let Err(e) = result {
-                let broken = std::error::Error::source(&e)
-                    .is_some_and(|s| s.downcast_ref::<std::io::Error>().is_some());
-                let idle_close = conn.served.load(Ordering::Acquire)
-                    && (e.is_timeout() || e.is_incomplete_message() || broken);
-                let on_purpose = std::error::Error::source(&e)
-                    .is_some_and(|c| c.downcast_ref::<ClosedOnPurpose>().is_some());
-                if !idle_close && !on_purpose {
+                if is_refusal(&e, &conn) {
                     on_error(remote, &e);
                 }
             }
@@ -444,4 +397,72 @@ where
         _ = slots.acquire_many(max as u32) => true,
         _ = tokio::time::sleep(limits.drain_timeout) => false,
     }
+}
+
+/// Serve one connection until it closes: gracefully when listen stops (`closing_all`), when it
+/// is chosen to make room, or when it has carried a request and then sat idle for
+/// `idle_timeout`.
+async fn until_closed<S>(
+    served: http1::Connection<TokioIo<Tracked>, S>,
+    conn: &Conn,
+    registry: &Registry,
+    mut closing_all: watch::Receiver<bool>,
+    idle_timeout: Duration,
+) -> Result<(), hyper::Error>
+where
+    S: hyper::service::HttpService<hyper::body::Incoming, ResBody = Full<Bytes>>,
+    S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    tokio::pin!(served);
+    let mut closing = false;
+    let idle_for = |r: &Registry| {
+        Duration::from_millis(
+            r.now_ms()
+                .saturating_sub(conn.idle_since.load(Ordering::Acquire)),
+        )
+    };
+    loop {
+        // Busy or receiving: look again a whole idle timeout later (or when it is done).
+        let wait = if conn.idle() {
+            idle_timeout.saturating_sub(idle_for(registry))
+        } else {
+            idle_timeout
+        };
+        tokio::select! {
+            r = served.as_mut() => return r,
+            _ = conn.close.notified(), if !closing => {
+                closing = true;
+                served.as_mut().graceful_shutdown();
+            }
+            _ = closing_all.changed(), if !closing => {
+                closing = true;
+                served.as_mut().graceful_shutdown();
+            }
+            _ = conn.done.notified(), if !closing => {}
+            // Only a connection that has carried a request is kept alive; one that never sends
+            // its headers is --read-timeout's to close.
+            _ = tokio::time::sleep(wait), if !closing && conn.served.load(Ordering::Acquire) => {
+                if conn.idle() && idle_for(registry) >= idle_timeout {
+                    closing = true;
+                    conn.closing.store(true, Ordering::Release);
+                    served.as_mut().graceful_shutdown();
+                }
+            }
+        }
+    }
+}
+
+/// Whether hyper's error on a connection is a request it refused itself (431, malformed, too
+/// slow), to report so that nothing that reached the port goes unseen. hyper's header timer also
+/// closes a kept-alive connection that merely sits idle afterwards, a client that resets the
+/// connection in the middle of a request's body has had that request shown already (answered
+/// 400), and a handler may close a connection on purpose: none of those is a refusal.
+fn is_refusal(e: &hyper::Error, conn: &Conn) -> bool {
+    let broken =
+        std::error::Error::source(e).is_some_and(|s| s.downcast_ref::<std::io::Error>().is_some());
+    let idle_close = conn.served.load(Ordering::Acquire)
+        && (e.is_timeout() || e.is_incomplete_message() || broken);
+    let on_purpose =
+        std::error::Error::source(e).is_some_and(|c| c.downcast_ref::<ClosedOnPurpose>().is_some());
+    !idle_close && !on_purpose
 }
