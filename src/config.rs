@@ -251,6 +251,9 @@ impl Reader<'_> {
         Ok(())
     }
 
+    /// One `key = value` of the file as a setting of a flag, or the error naming the file, line
+    /// and table. Long because each refusal (a key written in the file, an unknown key with its
+    /// "did you mean", a value of the wrong type) is spelt out where it applies.
     fn setting(
         &self,
         command: Option<&str>,

@@ -436,7 +436,8 @@ pub fn header_map(headers: &[(String, String)]) -> anyhow::Result<HeaderMap> {
 }
 
 /// POST `body` with `headers` to `url` and judge the answer. Never panics and never fails: a
-/// transport problem is an outcome with an error class.
+/// transport problem is an outcome with an error class. Long because the answer is judged
+/// as it arrives (status, headers, then the body within the same `--timeout`).
 pub async fn deliver(
     client: &reqwest::Client,
     url: &reqwest::Url,

@@ -100,7 +100,8 @@ pub fn run(args: &DemoArgs) -> Result<Exit> {
     })
 }
 
-/// The demo itself, writing to `out`.
+/// The demo itself, writing to `out`. Long because it is a script: each step (listen, send,
+/// verify, replay, check) is a few library calls and its output, read top to bottom.
 pub async fn demo(json: bool, out: &mut impl Write) -> Result<Exit> {
     let started = Instant::now();
     let workdir = tempfile::Builder::new().prefix("wl-hook-demo-").tempdir()?;

@@ -41,6 +41,8 @@ pub struct ListenPlan {
 }
 
 impl ListenPlan {
+    /// The plan from the flags, each checked with an error that names it. Long because it is
+    /// one flag after another, each a few lines, with nothing shared between them to factor out.
     pub fn from_args(args: &ListenArgs) -> Result<ListenPlan> {
         if !(200..=599).contains(&args.status) {
             return Err(input_error(format!(
@@ -324,6 +326,8 @@ pub fn serve_receiver(
 
 /// Bind, announce, serve until a stop condition, drain, summarise. Events are counted as they
 /// come and shown on `out` by a thread of their own; a failed output stops listen at once.
+/// Long because its order is the point: everything that can fail is set up before the first
+/// line tells anyone the receiver is ready, and the stop runs the same steps backwards.
 pub async fn listen<W: Write + Send + 'static>(
     plan: ListenPlan,
     mut out: W,

@@ -177,6 +177,10 @@ pub fn run(args: &SendArgs) -> Result<Exit> {
     rt.block_on(async { tokio::spawn(execute(plan)).await? })
 }
 
+/// Deliver the plan's requests with its concurrency and rate, showing each outcome as it
+/// comes and the summary at the end. Long because setting up the client, the workers that take
+/// the next job at the pace of `--rate`, and the collection of their records in order are one
+/// sequence, read best as one.
 async fn execute(plan: Plan) -> Result<Exit> {
     let client = delivery::build_client(&ClientOptions {
         timeout: plan.timeout,

@@ -216,7 +216,9 @@ pub async fn run(plan: &Plan) -> anyhow::Result<Report> {
     run_observed(plan, |_| {}).await
 }
 
-/// [`run`], telling `observe` as each scenario starts and finishes.
+/// [`run`], telling `observe` as each scenario starts and finishes. Long because waiting for
+/// the endpoint, running each scenario, blocking those that fail as `accepts` fails and
+/// writing the report are one sequence.
 pub async fn run_observed(
     plan: &Plan,
     mut observe: impl FnMut(Step<'_>),

@@ -213,7 +213,7 @@ impl Scenario {
     }
 
     /// The requests it sends, in order, built at `now` with the plan's key, events, fixtures
-    /// and JSON style.
+    /// and JSON style. Long because it is a table: one arm per scenario, each its requests.
     pub fn requests(self, plan: &Plan, now: DateTime<Utc>) -> anyhow::Result<Vec<Request>> {
         let event = plan.main_event();
         let signed = |label: &str, key: &Secret, generated_at: DateTime<Utc>| {
@@ -397,6 +397,8 @@ impl Scenario {
         }
     }
 
+    /// What the answers to this scenario's requests mean. Long because it is a table: one arm
+    /// per scenario, each unit-tested.
     fn judgement(self, evidence: &Evidence<'_>) -> (Verdict, String) {
         let answers = evidence.answers;
         // Was the same event, fresh and correctly signed, accepted? Then a refusal here is
