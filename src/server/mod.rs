@@ -280,7 +280,10 @@ impl std::error::Error for ClosedOnPurpose {}
 /// Serve `listener` until `stop` turns true, calling `on_error` for connections hyper closed with
 /// an error before a request reached `handler`. Then stop accepting and give in-flight requests up
 /// to `limits.drain_timeout` to finish. Returns false when the drain ran out of time. A handler
-/// that gives no response closes its connection without an answer.
+/// that gives no response closes its connection without an answer. Long because the accept loop
+/// (make room when every slot is taken, accept, wire the connection to the registry that tracks
+/// its idleness) and the drain after it are one sequence; a connection's life is
+/// [`until_closed`].
 pub async fn serve<H, F, E>(
     listener: TcpListener,
     limits: Limits,
