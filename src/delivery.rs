@@ -432,7 +432,7 @@ pub fn header_map_exact<'a>(
 
 /// Headers to send, converted once and shared by repeated attempts.
 pub fn header_map(headers: &[(String, String)]) -> anyhow::Result<HeaderMap> {
-    header_map_owned(headers.to_vec())
+    header_map_exact(headers.iter().map(|(n, v)| (n.as_str(), v.as_bytes())))
 }
 
 /// POST `body` with `headers` to `url` and judge the answer. Never panics and never fails: a

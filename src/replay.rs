@@ -109,12 +109,7 @@ impl Item {
 
     /// The headers to send, each value exactly as captured.
     pub fn header_map(&self) -> anyhow::Result<reqwest::header::HeaderMap> {
-        delivery::header_map_exact((0..self.headers.len()).map(|i| {
-            (
-                &*self.headers[i].0,
-                self.header_bytes.value(&self.headers, i),
-            )
-        }))
+        delivery::header_map_exact(self.header_bytes.pairs(&self.headers))
     }
 
     /// Let go of the body, to read it again from `input` when its turn comes.

@@ -187,6 +187,11 @@ impl HeaderBytes {
         HeaderBytes(exact)
     }
 
+    /// No exact bytes: every value is its text.
+    pub const fn none() -> HeaderBytes {
+        HeaderBytes(Vec::new())
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -209,9 +214,16 @@ impl HeaderBytes {
         self.0.iter().map(|(i, b)| (*i, b.as_slice()))
     }
 
-    /// The value at `i` of `headers` as sent: these bytes, or the text's.
-    pub fn value<'a>(&'a self, headers: &'a [(String, String)], i: usize) -> &'a [u8] {
-        self.get(i).unwrap_or_else(|| headers[i].1.as_bytes())
+    /// The pairs of `headers` (the pairs these bytes belong to) with their values as sent:
+    /// these bytes where given, else the text's.
+    pub fn pairs<'a>(
+        &'a self,
+        headers: &'a [(String, String)],
+    ) -> impl Iterator<Item = (&'a str, &'a [u8])> + 'a {
+        headers
+            .iter()
+            .enumerate()
+            .map(move |(i, (n, v))| (n.as_str(), self.get(i).unwrap_or(v.as_bytes())))
     }
 
     /// Check these against the pairs they belong to, and make both agree: each index names a
@@ -313,10 +325,7 @@ pub struct Request {
 impl Request {
     /// The header pairs with their exact values, as they arrived and are sent again.
     pub fn exact_headers(&self) -> impl Iterator<Item = (&str, &[u8])> {
-        self.headers
-            .iter()
-            .enumerate()
-            .map(|(i, (n, _))| (n.as_str(), self.header_bytes.value(&self.headers, i)))
+        self.header_bytes.pairs(&self.headers)
     }
 
     /// The request, when it has a body to send again; a capture whose body was not read

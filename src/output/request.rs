@@ -24,10 +24,8 @@ impl PrintedRequest<'_> {
 
     /// The header pairs with their exact values.
     fn exact_headers(&self) -> impl Iterator<Item = (&str, &[u8])> {
-        self.headers
-            .iter()
-            .enumerate()
-            .map(|(i, (n, v))| (n.as_str(), self.exact(i).unwrap_or(v.as_bytes())))
+        static NONE: HeaderBytes = HeaderBytes::none();
+        self.header_bytes.unwrap_or(&NONE).pairs(self.headers)
     }
 
     fn path_and_query(&self) -> String {
