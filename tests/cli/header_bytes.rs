@@ -225,3 +225,47 @@ fn listen_shows_the_value_escaped_and_leaves_utf8_captures_as_they_were() {
     let second = std::fs::read_to_string(&files[1]).unwrap();
     assert!(!second.contains("header_values_base64"), "{second}");
 }
+
+/// A capture whose `header_values_base64` is wrong is refused by `verify` and `replay` with one
+/// line naming what is wrong (exit 2), and the other inputs are still checked.
+#[test]
+fn a_wrong_header_values_base64_is_named_and_the_rest_is_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = wl()
+        .args(["sign", "--topic", "client.created", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(good.status.success(), "{good:?}");
+    std::fs::write(dir.path().join("a-good.json"), &good.stdout).unwrap();
+    let mut bad: Value = serde_json::from_slice(&good.stdout).unwrap();
+    bad["header_values_base64"] = json!({ "99": b64(NOTE) });
+    std::fs::write(dir.path().join("b-index.json"), bad.to_string()).unwrap();
+    bad["header_values_base64"] = json!({ "0": "not base64!" });
+    std::fs::write(dir.path().join("c-base64.json"), bad.to_string()).unwrap();
+
+    let out = wl().arg("verify").arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("a-good.json"), "{text}");
+    let line = |name: &str| {
+        text.lines()
+            .find(|l| l.contains(name))
+            .unwrap_or_else(|| panic!("{name} not named: {text}"))
+            .to_string()
+    };
+    assert!(
+        line("b-index.json").contains("\"99\" is not the index of a header"),
+        "{text}"
+    );
+    assert!(line("c-base64.json").contains("invalid base64"), "{text}");
+
+    let out = wl()
+        .args(["replay", "--url", "http://127.0.0.1:9/none"])
+        .arg(dir.path().join("b-index.json"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("header_values_base64"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}
