@@ -480,6 +480,14 @@ fn as_request_with(
     }
 }
 
+/// The checks that warned or failed, in report order: what listen shows.
+fn findings(checks: Vec<Check>) -> Vec<Check> {
+    checks
+        .into_iter()
+        .filter(|c| matches!(c.status, Status::Warn | Status::Fail))
+        .collect()
+}
+
 /// The signature verdict the report gives.
 fn sig_verdict(report: &judge::Report, headers: &HeaderMap) -> SigVerdict {
     let Some(c) = report.check("signature") else {
@@ -711,19 +719,7 @@ impl Receiver {
     /// into `rec`. Listen shows only findings, and takes the body's digest and top level (with
     /// the record id) from the judgement's own passes over the body.
     fn judge_read(&self, rec: &mut Received, body: &Bytes) -> ([u8; 32], Option<TopLevel>) {
-        let cfg = &self.config;
-        let mut report = judge::check(
-            &judged(rec, body, None),
-            &cfg.keys,
-            &CheckOptions {
-                strict: cfg.strict,
-                check_signature: cfg.verify,
-                fidelity: cfg.fidelity.clone(),
-                pass_reasons: false,
-                record_id_fields: rec.family.map_or(&[], |f| f.record_id_fields()),
-                ..CheckOptions::at(rec.time)
-            },
-        );
+        let mut report = self.judge(rec, body, None);
         let digest = report
             .body_sha256
             .unwrap_or_else(|| Sha256::digest(body).into());
@@ -736,12 +732,27 @@ impl Receiver {
         rec.valid = report.valid;
         rec.matched_key = report.matched_key;
         rec.diagnosis = report.diagnosis;
-        rec.findings = report
-            .checks
-            .into_iter()
-            .filter(|c| matches!(c.status, Status::Warn | Status::Fail))
-            .collect();
+        rec.findings = findings(report.checks);
         (digest, body_top)
+    }
+
+    /// The judgement core on `rec` with `body` (or the reason it was not read): listen's keys,
+    /// `--strict`, `--no-verify` and modelled fidelity, at the time it arrived. Listen shows
+    /// only findings, so passing checks get no reason.
+    fn judge(&self, rec: &Received, body: &Bytes, omitted: Option<String>) -> judge::Report {
+        let cfg = &self.config;
+        judge::check(
+            &judged(rec, body, omitted),
+            &cfg.keys,
+            &CheckOptions {
+                strict: cfg.strict,
+                check_signature: cfg.verify,
+                fidelity: cfg.fidelity.clone(),
+                pass_reasons: false,
+                record_id_fields: rec.family.map_or(&[], |f| f.record_id_fields()),
+                ..CheckOptions::at(rec.time)
+            },
+        )
     }
 
     /// The answer refusing a delivery for the finding `c`: 401 for the signature, else 400.
@@ -858,23 +869,9 @@ impl Receiver {
     /// The findings on a request whose body was not read (413, 408), as `verify` gives them
     /// for its capture: invalid, with the reason.
     fn judge_unread(&self, rec: &mut Received) {
-        let req = judged(rec, &Bytes::new(), Some(rec.note.to_string()));
-        let report = judge::check(
-            &req,
-            &self.config.keys,
-            &CheckOptions {
-                strict: self.config.strict,
-                check_signature: self.config.verify,
-                fidelity: self.config.fidelity.clone(),
-                ..CheckOptions::at(rec.time)
-            },
-        );
+        let report = self.judge(rec, &Bytes::new(), Some(rec.note.to_string()));
         rec.valid = report.valid;
-        rec.findings = report
-            .checks
-            .into_iter()
-            .filter(|c| matches!(c.status, Status::Warn | Status::Fail))
-            .collect();
+        rec.findings = findings(report.checks);
     }
 
     /// `--fail-first` and `--fail-rate`: why this delivery is answered 500, if it is.
