@@ -743,7 +743,7 @@ def machinery_report(r, w):
     f = m["figures"]
     w("## Machinery kept or removed\n")
     w(MACHINERY_TEXT + "\n")
-    w(f"Measured {m['date']}, {m['runs']} rounds, on this machine while other builds were running.\n")
+    w(f"Measured {m['date']}, {m['runs']} rounds, the binaries in turns (conditions below the table).\n")
     w("| figure | connections | this binary | compared binary | its rate | its gain |")
     w("|---|---|---|---|---|---|")
     for fig, label in MACHINERY_FIGURES.items():
