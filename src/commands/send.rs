@@ -17,6 +17,7 @@ use crate::cli::SendArgs;
 use crate::commands::common::{self, BodyPlan};
 use crate::delivery::{self, ClientOptions, Latencies, Outcome, Pacer};
 use crate::exit::{input_error, Exit};
+use crate::output::handover;
 use crate::output::send::{Delivery, SendView, Summary};
 use crate::protocol::{self, header, Secret};
 
@@ -168,14 +169,18 @@ fn build_job(plan: &Plan, seq: u64, template: usize) -> Result<Job> {
 
 pub fn run(args: &SendArgs) -> Result<Exit> {
     let plan = Plan::from_args(args)?;
-    // The multi-threaded runtime, although one thread used a fifth less CPU per delivery here:
-    // with one thread, a slow reader of stdout (`| less`, a full pipe) stalls every delivery
-    // and inflates their latencies past --timeout; here it holds up one worker only.
-    let rt = super::runtime()?;
-    // On a worker, not the main thread: the printer then shares the runtime's threads instead
-    // of waking a third one for every finished delivery.
-    rt.block_on(async { tokio::spawn(execute(plan)).await? })
+    // One thread delivers: measured against tokio's multi-threaded runtime on 2 cores, more
+    // deliveries a second and less CPU per delivery (no hand-offs between workers). The lines
+    // are written by a thread of their own (see `execute`), so a slow reader of stdout never
+    // holds up a delivery.
+    super::single_thread_runtime()?.block_on(execute(plan))
 }
+
+/// How long a delivery's line may wait before it is handed to the output thread.
+const HANDOVER_EVERY: Duration = Duration::from_millis(5);
+
+/// How many bytes of lines may wait before they are handed over.
+const HANDOVER_BYTES: usize = 64 * 1024;
 
 /// Deliver the plan's requests with its concurrency and rate, showing each outcome as it
 /// comes and the summary at the end. Long because setting up the client, the workers that take
@@ -206,7 +211,7 @@ async fn execute(plan: Plan) -> Result<Exit> {
     let next = Arc::new(AtomicU64::new(0));
     let started = Instant::now();
     let url = plan.url.to_string();
-    let out = std::io::BufWriter::new(std::io::stdout());
+    let (out, writer) = handover::start(std::io::stdout())?;
     let mut view = SendView::new(out, plan.json, plan.verbose, &url, total, plan.repeat);
     let mut tally = Tally::new();
     // Whether a refusal can be blamed on the receiver: the signature is what WL would send.
@@ -272,25 +277,65 @@ async fn execute(plan: Plan) -> Result<Exit> {
     }
     drop(tx);
 
+    // Each line is formatted here and handed to the output thread (output::handover) once
+    // HANDOVER_EVERY has passed since the first waiting, or HANDOVER_BYTES wait: a slow reader
+    // of stdout (`| less`, a full pipe) holds up that thread only, never a delivery (whose
+    // latency would then grow past --timeout), and the thread wakes a few hundred times a
+    // second at most, not once per delivery.
     let progress = Progress::start(total);
-    while let Some(rec) = rx.recv().await {
-        progress.inc();
-        tally.add(&rec.outcome);
-        view.delivery(&Delivery {
-            seq: rec.seq,
-            repeat: rec.repeat,
-            event: &rec.event,
-            payload_key: &rec.payload_key,
-            request_headers: rec.request_headers.as_deref(),
-            signed,
-            outcome: &rec.outcome,
-        })?;
+    let mut due: Option<tokio::time::Instant> = None;
+    loop {
+        tokio::select! {
+            rec = rx.recv() => {
+                let Some(rec) = rec else { break };
+                progress.inc();
+                tally.add(&rec.outcome);
+                view.delivery(&Delivery {
+                    seq: rec.seq,
+                    repeat: rec.repeat,
+                    event: &rec.event,
+                    payload_key: &rec.payload_key,
+                    request_headers: rec.request_headers.as_deref(),
+                    signed,
+                    outcome: &rec.outcome,
+                })?;
+                due.get_or_insert_with(|| tokio::time::Instant::now() + HANDOVER_EVERY);
+                if view.out().waiting() < HANDOVER_BYTES {
+                    continue;
+                }
+            }
+            _ = tokio::time::sleep_until(due.unwrap_or_else(tokio::time::Instant::now)), if due.is_some() => {}
+        }
+        due = None;
+        if view.out().hand_over().is_err() {
+            // The output failed (its error comes below): the workers stop at their next record.
+            break;
+        }
     }
+    drop(rx);
     progress.finish();
+    // Every worker runs to its end (a failed one stops only itself); then a failed output
+    // counts first, then the first failed worker.
+    let mut failure = None;
     while let Some(done) = workers.join_next().await {
-        done??;
+        if let Err(e) = done.map_err(anyhow::Error::from).and_then(|r| r) {
+            failure.get_or_insert(e);
+        }
     }
-    view.summary(&tally.summary(&url, started.elapsed()))?;
+    // The view goes (summary takes it): what waits is handed over, and the output thread ends
+    // once it is written.
+    let summary = match failure {
+        Some(_) => {
+            drop(view);
+            Ok(())
+        }
+        None => view.summary(&tally.summary(&url, started.elapsed())),
+    };
+    writer.finish()?;
+    summary?;
+    if let Some(e) = failure {
+        return Err(e);
+    }
     Ok(tally.exit())
 }
 

@@ -6,6 +6,7 @@ pub mod check;
 pub mod config;
 pub mod demo;
 pub mod fixtures;
+pub mod handover;
 pub mod init;
 pub mod inspector;
 pub mod junit;

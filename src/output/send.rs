@@ -99,6 +99,11 @@ impl<W: Write> SendView<W> {
         }
     }
 
+    /// Where the lines go.
+    pub fn out(&mut self) -> &mut W {
+        &mut self.out
+    }
+
     pub fn delivery(&mut self, d: &Delivery) -> io::Result<()> {
         let o = d.outcome;
         if self.json {
@@ -115,12 +120,9 @@ impl<W: Write> SendView<W> {
                 explanation: d.explanation(),
                 location: o.location(),
             };
-            super::json_line(&mut self.out, &line)?;
-            // Small runs are followed live; large ones are written in blocks.
-            if self.total <= 1000 {
-                self.out.flush()?;
-            }
-            return Ok(());
+            // When the lines are written is the writer's business (send hands them to its
+            // output thread every few milliseconds).
+            return super::json_line(&mut self.out, &line);
         }
         let everything = self.verbose || self.total <= LIST_ALL_UP_TO;
         if !everything && !o.accepted() {
@@ -133,7 +135,7 @@ impl<W: Write> SendView<W> {
         if self.verbose {
             self.exchange(d)?;
         }
-        self.out.flush()
+        Ok(())
     }
 
     fn line(&mut self, d: &Delivery) -> io::Result<()> {

@@ -654,3 +654,61 @@ time.sleep(30)
         "{text}"
     );
 }
+
+/// A reader of stdout that does not keep up (a paused pager, a pipe nobody reads) holds up the
+/// lines, never the deliveries: every delivery arrives while nobody reads, and every line comes
+/// once somebody does.
+#[test]
+fn a_stdout_nobody_reads_holds_up_no_delivery() {
+    let srv = TestServer::status(200);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("wl-hook"))
+        .args(["send", "--secret", "k", "--url", &srv.url(), "--json"])
+        .args(["--topic", "all", "--count", "40", "--concurrency", "4"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // 520 lines of over 200 bytes: far more than a pipe holds (64 KiB).
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while srv.hits().len() < 520 {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!(
+                "{} of 520 deliveries arrived while stdout was not read",
+                srv.hits().len()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert!(out.stdout.len() > 200 * 520, "{} bytes", out.stdout.len());
+    let lines = ndjson(&out.stdout);
+    assert_eq!(lines.len(), 521);
+    let summary = lines.last().unwrap();
+    assert_eq!(summary["type"], "summary");
+    assert_eq!(summary["accepted"], 520);
+}
+
+/// Each delivery's line comes as it finishes, not at the end of the run.
+#[test]
+fn lines_come_as_the_deliveries_finish() {
+    use std::io::BufRead;
+    let srv = TestServer::status(200);
+    // Four deliveries at 2 a second: the run lasts about 1.5 s.
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("wl-hook"))
+        .args(["send", "--secret", "k", "--url", &srv.url(), "--json"])
+        .args(["--topic", "client.created", "--count", "4", "--rate", "2"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let first: Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
+    assert_eq!(first["type"], "delivery");
+    // The first line came while the last deliveries were still to be made.
+    assert!(srv.hits().len() < 4, "{} deliveries made", srv.hits().len());
+    assert_eq!(child.try_wait().unwrap(), None);
+    assert_eq!(lines.count(), 4);
+    assert!(child.wait().unwrap().success());
+}
