@@ -689,7 +689,7 @@ def verify_report(r, w):
 VERIFY_LARGE_TEXT = """\
 Where the time goes (`bench/profiles/verify-http.txt`, `bench/profiles/verify-capture.txt`, `bench/profile.sh
 verify`): verify hashes the body twice (HMAC-SHA256 for `x-signature-256`, SHA-256 for `x-payload-key`, at the
-SHA-NI limit of about 1.8 GB/s each) and checks that it is JSON (UTF-8, then serde_json skipping strings),
+SHA-NI limit of 1.3 to 1.8 GB/s each on the machines measured) and checks that it is JSON (UTF-8, then serde_json skipping strings),
 three passes that run side by side on the cores; openssl hashes once. The rest is the kernel: copying the file
 into fresh memory, zeroing and faulting its pages in (a file of 16 MiB or more is read in parts by one thread
 per core). On 2 cores the three passes alone take about 1.5 openssl passes of time when the machine is
