@@ -712,3 +712,41 @@ fn lines_come_as_the_deliveries_finish() {
     assert_eq!(lines.count(), 4);
     assert!(child.wait().unwrap().success());
 }
+
+/// `send | head -1`: once nobody reads the lines, send stops delivering at once, says nothing,
+/// and does not exit 0 (the run did not finish).
+#[test]
+fn a_closed_stdout_stops_send_quietly_and_not_as_success() {
+    use std::io::BufRead;
+    let srv = TestServer::status(200);
+    // 26,000 deliveries at 500 a second: 52 s if nothing stopped them.
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("wl-hook"))
+        .args(["send", "--secret", "k", "--url", &srv.url(), "--json"])
+        .args(["--topic", "all", "--count", "2000", "--rate", "500"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    // The reader is gone: the pipe is closed.
+    assert!(first.contains("\"type\":\"delivery\""), "{first}");
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("send went on after its stdout was closed");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(1));
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert_eq!(stderr, "");
+    assert!(srv.hits().len() < 26_000, "{} deliveries", srv.hits().len());
+}
