@@ -308,7 +308,9 @@ async fn execute(plan: Plan) -> Result<Exit> {
         }
         due = None;
         if view.out().hand_over().is_err() {
-            // The output failed (its error comes below): the workers stop at their next record.
+            // The output failed (its error comes below): nobody reads the lines, so the run
+            // stops now, not after each worker's next delivery.
+            workers.abort_all();
             break;
         }
     }
@@ -318,8 +320,16 @@ async fn execute(plan: Plan) -> Result<Exit> {
     // counts first, then the first failed worker.
     let mut failure = None;
     while let Some(done) = workers.join_next().await {
-        if let Err(e) = done.map_err(anyhow::Error::from).and_then(|r| r) {
-            failure.get_or_insert(e);
+        match done {
+            Ok(Ok(())) => {}
+            // Stopped above because the output failed.
+            Err(e) if e.is_cancelled() => {}
+            Ok(Err(e)) => {
+                failure.get_or_insert(e);
+            }
+            Err(e) => {
+                failure.get_or_insert(e.into());
+            }
         }
     }
     // The view goes (summary takes it): what waits is handed over, and the output thread ends
@@ -339,48 +349,83 @@ async fn execute(plan: Plan) -> Result<Exit> {
     Ok(tally.exit())
 }
 
-/// A progress bar on stderr for runs that last more than a moment, only on a terminal.
+/// A progress bar on stderr for runs that last more than a moment, only on a terminal. It is
+/// drawn by a thread of its own from a count the deliveries only add to: a terminal paused with
+/// Ctrl-S holds up that thread, never a delivery.
 struct Progress {
-    bar: Option<indicatif::ProgressBar>,
+    done: Arc<AtomicU64>,
+    /// Dropped to stop the drawing thread.
+    stop: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Progress {
     fn start(total: u64) -> Progress {
+        let done = Arc::new(AtomicU64::new(0));
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let quiet = Progress {
+            done: done.clone(),
+            stop: None,
+            thread: None,
+        };
         if total < 2 || !std::io::stderr().is_terminal() {
-            return Progress { bar: None };
+            return quiet;
         }
-        let bar = indicatif::ProgressBar::with_draw_target(
-            Some(total),
-            indicatif::ProgressDrawTarget::hidden(),
-        );
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:30} {pos}/{len} deliveries  {per_sec}  eta {eta}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        // Appear only when the run lasts longer than a moment.
-        let shown = bar.clone();
-        tokio::spawn(async move {
-            tokio::time::sleep(Duration::from_millis(1500)).await;
-            if !shown.is_finished() {
-                shown.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-            }
-        });
-        Progress { bar: Some(bar) }
+        let count = done.clone();
+        let thread = std::thread::Builder::new()
+            .name("wl-hook-progress".into())
+            .spawn(move || draw(total, &count, &stopped));
+        match thread {
+            Ok(t) => Progress {
+                done,
+                stop: Some(stop),
+                thread: Some(t),
+            },
+            // No bar is no error.
+            Err(_) => quiet,
+        }
     }
 
     fn inc(&self) {
-        if let Some(b) = &self.bar {
-            b.inc(1);
-        }
+        self.done.fetch_add(1, Ordering::Relaxed);
     }
 
-    fn finish(&self) {
-        if let Some(b) = &self.bar {
-            b.finish_and_clear();
+    fn finish(mut self) {
+        self.stop.take();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
         }
     }
+}
+
+/// The drawing thread: the count ten times a second until told to stop, hidden for the first
+/// moment (a short run shows no bar; the rate is measured from the start); the bar is cleared
+/// at the end.
+fn draw(total: u64, done: &AtomicU64, stop: &std::sync::mpsc::Receiver<()>) {
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(total),
+        indicatif::ProgressDrawTarget::hidden(),
+    );
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{bar:30} {pos}/{len} deliveries  {per_sec}  eta {eta}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let show_at = Instant::now() + Duration::from_millis(1500);
+    let mut shown = false;
+    loop {
+        bar.set_position(done.load(Ordering::Relaxed));
+        if !shown && Instant::now() >= show_at {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            shown = true;
+        }
+        let tick = stop.recv_timeout(Duration::from_millis(100));
+        if !matches!(tick, Err(std::sync::mpsc::RecvTimeoutError::Timeout)) {
+            break;
+        }
+    }
+    bar.finish_and_clear();
 }
 
 /// The tallies of a run, kept as deliveries finish.
