@@ -224,28 +224,9 @@ fn show_all<W: Write>(
 mod tests {
     use super::*;
     use crate::output::listen::BodyMode;
+    use crate::output::testing::Sink;
     use crate::server::receiver::Rejected;
     use std::sync::{Arc, Mutex};
-
-    /// A sink that records each write call, and can be told to fail.
-    #[derive(Clone, Default)]
-    struct Sink {
-        writes: Arc<Mutex<Vec<Vec<u8>>>>,
-        fail: bool,
-    }
-
-    impl Write for Sink {
-        fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-            if self.fail {
-                return Err(io::Error::new(io::ErrorKind::BrokenPipe, "closed"));
-            }
-            self.writes.lock().unwrap().push(data.to_vec());
-            Ok(data.len())
-        }
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
 
     const JSON: ListenView = ListenView {
         json: true,

@@ -88,28 +88,7 @@ impl Writer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::{Arc, Mutex};
-
-    /// A sink that records each write call, and can be told to fail.
-    #[derive(Clone, Default)]
-    struct Sink {
-        writes: Arc<Mutex<Vec<Vec<u8>>>>,
-        fail: bool,
-    }
-
-    impl Write for Sink {
-        fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-            if self.fail {
-                return Err(io::Error::new(io::ErrorKind::BrokenPipe, "closed"));
-            }
-            self.writes.lock().unwrap().push(data.to_vec());
-            Ok(data.len())
-        }
-
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
+    use crate::output::testing::Sink;
 
     #[test]
     fn parts_are_written_in_order_and_only_when_handed_over() {

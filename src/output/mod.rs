@@ -15,6 +15,8 @@ pub mod replay;
 pub mod request;
 pub mod sanitize;
 pub mod send;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod verify;
 
 use std::io::IsTerminal;

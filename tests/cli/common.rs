@@ -288,3 +288,22 @@ pub fn signed_capture(dir: &std::path::Path) -> std::path::PathBuf {
     std::fs::write(&cap, &signed.stdout).unwrap();
     cap
 }
+
+/// Wait for `child` to exit within `within`; else kill it and fail the test with `what`.
+pub fn exit_within(
+    child: &mut std::process::Child,
+    within: std::time::Duration,
+    what: &str,
+) -> std::process::ExitStatus {
+    let deadline = std::time::Instant::now() + within;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("{what}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}

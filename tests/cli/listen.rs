@@ -254,17 +254,11 @@ fn a_closed_stdout_stops_listen_at_once() {
     let v: Value = serde_json::from_str(&first).unwrap();
     let url = format!("{}/webhooks", v["url"].as_str().unwrap());
     post(&url, &[], br#"{"uid":"1"}"#);
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if std::time::Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("listen still runs with nobody reading its output");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let status = exit_within(
+        &mut child,
+        Duration::from_secs(10),
+        "listen still runs with nobody reading its output",
+    );
     assert_eq!(status.code(), Some(1));
     // And the port is closed: the sender's next try fails, to be retried later.
     let addr = url

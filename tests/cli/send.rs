@@ -655,19 +655,27 @@ time.sleep(30)
     );
 }
 
+/// `send --json` to `url` with `args`, started with its stdout and stderr piped.
+fn spawn_send(url: &str, args: &[&str]) -> std::process::Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("wl-hook"))
+        .args(["send", "--secret", "k", "--url", url, "--json"])
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
 /// A reader of stdout that does not keep up (a paused pager, a pipe nobody reads) holds up the
 /// lines, never the deliveries: every delivery arrives while nobody reads, and every line comes
 /// once somebody does.
 #[test]
 fn a_stdout_nobody_reads_holds_up_no_delivery() {
     let srv = TestServer::status(200);
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("wl-hook"))
-        .args(["send", "--secret", "k", "--url", &srv.url(), "--json"])
-        .args(["--topic", "all", "--count", "40", "--concurrency", "4"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_send(
+        &srv.url(),
+        &["--topic", "all", "--count", "40", "--concurrency", "4"],
+    );
     // 520 lines of over 200 bytes: far more than a pipe holds (64 KiB).
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
     while srv.hits().len() < 520 {
@@ -696,13 +704,10 @@ fn lines_come_as_the_deliveries_finish() {
     use std::io::BufRead;
     let srv = TestServer::status(200);
     // Four deliveries at 1 a second: the run lasts about 3 s.
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("wl-hook"))
-        .args(["send", "--secret", "k", "--url", &srv.url(), "--json"])
-        .args(["--topic", "client.created", "--count", "4", "--rate", "1"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_send(
+        &srv.url(),
+        &["--topic", "client.created", "--count", "4", "--rate", "1"],
+    );
     let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
     let first: Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
     assert_eq!(first["type"], "delivery");
@@ -720,31 +725,30 @@ fn a_closed_stdout_stops_send_quietly_and_not_as_success() {
     use std::io::BufRead;
     let srv = TestServer::status(200);
     // 26,000 deliveries at 5 a second, 8 workers waiting for their turn.
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("wl-hook"))
-        .args(["send", "--secret", "k", "--url", &srv.url(), "--json"])
-        .args(["--topic", "all", "--count", "2000", "--rate", "5"])
-        .args(["--concurrency", "8"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_send(
+        &srv.url(),
+        &[
+            "--topic",
+            "all",
+            "--count",
+            "2000",
+            "--rate",
+            "5",
+            "--concurrency",
+            "8",
+        ],
+    );
     let mut first = String::new();
     std::io::BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut first)
         .unwrap();
     // The reader is gone: the pipe is closed.
     assert!(first.contains("\"type\":\"delivery\""), "{first}");
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if std::time::Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("send went on after its stdout was closed");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let status = exit_within(
+        &mut child,
+        Duration::from_secs(20),
+        "send went on after its stdout was closed",
+    );
     assert_eq!(status.code(), Some(1));
     let mut stderr = String::new();
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
