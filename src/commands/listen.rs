@@ -246,9 +246,7 @@ pub fn run(args: &ListenArgs) -> Result<Exit> {
     // between threads). The lines it prints are formatted and written by a thread of their own
     // (output::background), and with --save captures are written by one too (server::saver):
     // each earns more than 10% on BENCHMARKS.md's figures.
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
+    let rt = super::single_thread_runtime()?;
     let exit_with_parent = args.exit_with_parent;
     rt.block_on(async move {
         // The handlers are in place before anyone is told listen is ready: a SIGTERM sent the

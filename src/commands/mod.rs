@@ -14,7 +14,8 @@ pub mod send;
 pub mod sign;
 pub mod verify;
 
-/// The runtime of `send`: one thread, which delivers with the least CPU per request.
+/// The runtime of `listen` and `send`: one thread, which serves or delivers with the least CPU
+/// per request (measured for each: see their `run`).
 pub fn single_thread_runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_current_thread()
         .enable_all()

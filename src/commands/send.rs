@@ -316,8 +316,8 @@ async fn execute(plan: Plan) -> Result<Exit> {
     }
     drop(rx);
     progress.finish();
-    // Every worker runs to its end (a failed one stops only itself); then a failed output
-    // counts first, then the first failed worker.
+    // Every worker runs to its end (a failed one stops only itself) unless the output failed
+    // (aborted above); then a failed output counts first, then the first failed worker.
     let mut failure = None;
     while let Some(done) = workers.join_next().await {
         match done {
@@ -362,28 +362,24 @@ struct Progress {
 impl Progress {
     fn start(total: u64) -> Progress {
         let done = Arc::new(AtomicU64::new(0));
-        let (stop, stopped) = std::sync::mpsc::channel::<()>();
-        let quiet = Progress {
+        let mut progress = Progress {
             done: done.clone(),
             stop: None,
             thread: None,
         };
         if total < 2 || !std::io::stderr().is_terminal() {
-            return quiet;
+            return progress;
         }
-        let count = done.clone();
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
         let thread = std::thread::Builder::new()
             .name("wl-hook-progress".into())
-            .spawn(move || draw(total, &count, &stopped));
-        match thread {
-            Ok(t) => Progress {
-                done,
-                stop: Some(stop),
-                thread: Some(t),
-            },
-            // No bar is no error.
-            Err(_) => quiet,
+            .spawn(move || draw(total, &done, &stopped));
+        // No bar (the thread could not start) is no error.
+        if let Ok(t) = thread {
+            progress.stop = Some(stop);
+            progress.thread = Some(t);
         }
+        progress
     }
 
     fn inc(&self) {
