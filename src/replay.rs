@@ -62,22 +62,13 @@ impl Item {
             .map(|(i, (n, v))| (n.to_ascii_lowercase(), v.clone(), exact.get(i)))
             .collect();
         if let Some((key, fidelity)) = resign {
-            // As protocol::set_header: the first signature header takes the new value, in its
-            // place; any others go.
             let sig = fidelity.signature(key, &req.body);
-            let mut first = true;
-            kept.retain_mut(|(n, v, bytes)| {
-                if n != header::SIGNATURE {
-                    return true;
-                }
-                if first {
-                    (*v, *bytes) = (sig.clone(), None);
-                }
-                std::mem::take(&mut first)
-            });
-            if first {
-                kept.push((header::SIGNATURE.to_string(), sig, None));
-            }
+            protocol::set_first(
+                &mut kept,
+                |(n, _, _)| n == header::SIGNATURE,
+                |(_, v, bytes)| (*v, *bytes) = (sig.clone(), None),
+                || (header::SIGNATURE.to_string(), sig.clone(), None),
+            );
         }
         for (n, v, _) in &kept {
             protocol::check_header_value(n, v)?;

@@ -96,23 +96,32 @@ pub fn header_value<'a>(headers: &'a [(String, String)], name: &str) -> Option<&
 
 /// Add a header, or replace every header of that name (case-insensitive) with it.
 pub fn set_header(headers: &mut Headers, name: &str, value: &str) {
-    if let Some(i) = headers
-        .iter()
-        .position(|(n, _)| n.eq_ignore_ascii_case(name))
-    {
-        headers[i].1 = value.to_string();
-        let mut seen = false;
-        headers.retain(|(n, _)| {
-            if !n.eq_ignore_ascii_case(name) {
-                return true;
-            }
-            let keep = !seen;
-            seen = true;
-            keep
-        });
-    } else {
-        headers.push((name.to_ascii_lowercase(), value.to_string()));
-    }
+    set_first(
+        headers,
+        |(n, _)| n.eq_ignore_ascii_case(name),
+        |(_, v)| *v = value.to_string(),
+        || (name.to_ascii_lowercase(), value.to_string()),
+    );
+}
+
+/// [`set_header`]'s rule on a list of any kind of header entry: the first entry `is_it` picks
+/// is changed by `set` in its place and any later ones go; with none, `new()` is added last.
+pub fn set_first<T>(
+    items: &mut Vec<T>,
+    is_it: impl Fn(&T) -> bool,
+    set: impl FnOnce(&mut T),
+    new: impl FnOnce() -> T,
+) {
+    let Some(first) = items.iter().position(&is_it) else {
+        items.push(new());
+        return;
+    };
+    set(&mut items[first]);
+    let mut at = 0;
+    items.retain(|item| {
+        at += 1;
+        at <= first + 1 || !is_it(item)
+    });
 }
 
 /// Remove every header of that name (case-insensitive).
@@ -248,6 +257,16 @@ mod tests {
         assert_eq!(h[1], ("x-b".to_string(), "4".to_string()));
         remove_header(&mut h, "X-A");
         assert_eq!(h.len(), 1);
+        // The first keeps its place (and its name's spelling); the later ones go, the others stay.
+        let pair = |n: &str, v: &str| (n.to_string(), v.to_string());
+        let mut h = vec![
+            pair("a", "0"),
+            pair("X-A", "1"),
+            pair("b", "9"),
+            pair("x-a", "2"),
+        ];
+        set_header(&mut h, "x-a", "3");
+        assert_eq!(h, vec![pair("a", "0"), pair("X-A", "3"), pair("b", "9")]);
     }
 
     #[test]
