@@ -253,7 +253,7 @@ complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l wait -d 'First
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l burst -d 'Concurrent deliveries in the burst scenario' -r
 complete -c wl-hook -n "__fish_wl_hook_using_subcommand check" -l only -d 'Run only these scenarios (repeatable; listed below)' -r -f -a "accepts\t'each selected event, correctly signed, gets 200 or 201'
 accepts-non-canonical\t'spellings no re-serialiser keeps (\\/, \\uXXXX, pretty, 1e2) get 200 or 201'
-rejects-forged\t'a webhook signed with another key gets a 4xx'
+rejects-forged\t'forged signatures (another key, the dev key, malformed) get a 4xx'
 rejects-tampered\t'a body changed after signing gets a 4xx'
 rejects-unsigned\t'a webhook without x-signature-256 gets a 4xx'
 idempotent-duplicate\t'the same delivery twice: both get 200 or 201'

@@ -38,7 +38,7 @@ fn main() -> ExitCode {
     let config = match config {
         Ok(config) => config,
         Err(message) => {
-            eprintln!("wl-hook: error: {message}");
+            wl_hook::output::error(&message);
             return ExitCode::from(Exit::Input.code());
         }
     };
@@ -62,7 +62,7 @@ fn main() -> ExitCode {
             }) {
                 return ExitCode::from(Exit::Negative.code());
             }
-            eprintln!("wl-hook: error: {err:#}");
+            wl_hook::output::error(&format!("{err:#}"));
             ExitCode::from(exit::code_of(&err).code())
         }
     }

@@ -164,14 +164,15 @@ fn write_junit(path: &std::path::Path, report: &Report) -> Result<()> {
 }
 
 fn show(out: &mut impl Write, report: &Report, view: &View) -> Result<()> {
-    if view.json {
-        crate::output::check::json(out, report)?;
+    let printed = if view.json {
+        crate::output::check::json(out, report)
     } else {
-        crate::output::check::human(out, report)?;
+        crate::output::check::human(out, report)
     }
-    out.flush()?;
+    .and_then(|()| out.flush());
+    // CI reads the JUnit file whatever happened, a stdout nobody reads included.
     if let Some(path) = &view.junit {
         write_junit(path, report)?;
     }
-    Ok(())
+    Ok(printed?)
 }

@@ -14,7 +14,7 @@ use crate::delivery::{self, ClientOptions, Outcome};
 use crate::exit::{failure, Exit};
 use crate::fixture::{FixtureSet, JsonStyle};
 use crate::judge::NamedKey;
-use crate::protocol::Secret;
+use crate::protocol::{self, header, Secret};
 
 pub use scenario::{
     Answered, Evidence, Request, Scenario, Timing, LARGE_ITEMS, PROBE_FIELD, UNKNOWN_EVENT,
@@ -338,7 +338,8 @@ async fn send(
     let mut answers = Vec::with_capacity(requests.len());
     if scenario.at_once() {
         let mut tasks = tokio::task::JoinSet::new();
-        for r in requests {
+        for mut r in requests {
+            stamp_sent_at(plan, &mut r);
             let (client, url, timeout) = (client.clone(), plan.url.clone(), plan.timeout);
             let connections = plan.connections;
             tasks.spawn(async move {
@@ -354,7 +355,8 @@ async fn send(
             answers.push(done??);
         }
     } else {
-        for r in requests {
+        for mut r in requests {
+            stamp_sent_at(plan, &mut r);
             let outcome = deliver(client, &plan.url, &r, plan.timeout, plan.connections).await?;
             answers.push(Answered {
                 label: r.label,
@@ -364,6 +366,16 @@ async fn send(
         }
     }
     Ok(answers)
+}
+
+/// `x-sent-at` is the time of the attempt, as WL (and `replay`) set it: a scenario's requests
+/// are built at once, but each waits for the answers before it, which a receiver that refuses
+/// a stale `x-sent-at` would count against it.
+fn stamp_sent_at(plan: &Plan, r: &mut Request) {
+    if protocol::header_value(&r.headers, header::SENT_AT).is_some() {
+        let now = plan.fidelity.timestamp.format((plan.now)());
+        protocol::set_header(&mut r.headers, header::SENT_AT, &now);
+    }
 }
 
 async fn deliver(
@@ -499,10 +511,11 @@ mod tests {
         }
         assert_eq!(report.started_at, pinned());
         assert_eq!(report.exit(), Exit::Ok);
-        // 2 events, 5 spellings, 3 refusals, 2 copies, 2 in order, 1 late, 3 at once, 1 large,
-        // 1 unknown.
+        // 2 events, 5 spellings, 7 refusals (5 forged: another key, the development key and 3
+        // malformed signatures; tampered; unsigned), 2 copies, 2 in order, 1 late, 3 at once,
+        // 1 large, 1 unknown.
         let seen = seen.lock().expect("not poisoned").clone();
-        assert_eq!(seen.len(), 20);
+        assert_eq!(seen.len(), 24);
         let at = crate::protocol::timestamp::format(pinned());
         assert!(seen.iter().all(|s| s.sent_at == at), "{seen:?}");
         // A new connection per delivery, and the receiver asked to close it after answering.
@@ -512,7 +525,7 @@ mod tests {
         // responds-in-time reports over the whole run but the burst.
         let in_time = &report.results[8];
         assert_eq!(in_time.scenario, Scenario::RespondsInTime);
-        assert_eq!(in_time.deliveries, 17);
+        assert_eq!(in_time.deliveries, 21);
         assert_eq!(
             in_time.max_latency,
             report
@@ -522,6 +535,40 @@ mod tests {
                 .filter_map(|r| r.max_latency)
                 .max()
         );
+    }
+
+    /// A clock a second further on at every reading.
+    fn ticking() -> DateTime<Utc> {
+        static READINGS: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+        let n = READINGS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        pinned() + chrono::Duration::seconds(n)
+    }
+
+    #[tokio::test]
+    async fn each_delivery_says_when_it_was_sent() {
+        let (url, seen) = receiver().await;
+        let mut plan = plan(url);
+        plan.events = vec![
+            "client.created".into(),
+            "purchase.created".into(),
+            "client.updated".into(),
+        ];
+        plan.only = vec![Scenario::Accepts];
+        plan.now = ticking;
+        assert!(run(&plan).await.expect("ran").passed());
+        let sent: Vec<DateTime<Utc>> = seen
+            .lock()
+            .expect("not poisoned")
+            .iter()
+            .map(|s| {
+                crate::protocol::timestamp::parse(&s.sent_at)
+                    .expect("a time")
+                    .0
+            })
+            .collect();
+        assert_eq!(sent.len(), 3);
+        // Read when each was sent, after the one before it was answered: later every time.
+        assert!(sent.windows(2).all(|w| w[0] < w[1]), "{sent:?}");
     }
 
     #[tokio::test]

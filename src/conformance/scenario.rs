@@ -131,7 +131,9 @@ impl Scenario {
             Scenario::AcceptsNonCanonical => {
                 "spellings no re-serialiser keeps (\\/, \\uXXXX, pretty, 1e2) get 200 or 201"
             }
-            Scenario::RejectsForged => "a webhook signed with another key gets a 4xx",
+            Scenario::RejectsForged => {
+                "forged signatures (another key, the dev key, malformed) get a 4xx"
+            }
             Scenario::RejectsTampered => "a body changed after signing gets a 4xx",
             Scenario::RejectsUnsigned => "a webhook without x-signature-256 gets a 4xx",
             Scenario::IdempotentDuplicate => "the same delivery twice: both get 200 or 201",
@@ -273,7 +275,34 @@ impl Scenario {
             Scenario::RespondsInTime => vec![signed(event, &plan.key, now)?],
             Scenario::RejectsForged => {
                 let other = Secret::new(FORGED_KEY.to_vec()).expect("the forged key is not empty");
-                vec![signed("signed with another key", &other, now)?]
+                let mut sent = vec![signed("signed with another key", &other, now)?];
+                // The key in wl-hook's README, often left in a receiver after local testing.
+                let dev = protocol::dev_secret();
+                let ours = std::iter::once(&plan.key).chain(plan.more_keys.iter().map(|k| &k.key));
+                if ours.into_iter().all(|k| k.expose() != dev.expose()) {
+                    sent.push(signed("signed with wl-hook's development key", &dev, now)?);
+                }
+                // Malformed signatures, where hand-written comparisons throw (and a caught
+                // exception can let the request through) or compare only a prefix.
+                let right = signed("", &plan.key, now)?;
+                let sig = protocol::header_value(&right.headers, header::SIGNATURE)
+                    .unwrap_or_default()
+                    .to_string();
+                let half: String = sig.chars().take(sig.chars().count() / 2).collect();
+                for (label, value) in [
+                    ("the right signature cut to half its length", half),
+                    (
+                        "a signature of the right length that is not hex",
+                        "z".repeat(sig.len()),
+                    ),
+                    ("an empty x-signature-256", String::new()),
+                ] {
+                    let mut r = right.clone();
+                    r.label = label.into();
+                    protocol::set_header(&mut r.headers, header::SIGNATURE, &value);
+                    sent.push(r);
+                }
+                sent
             }
             Scenario::RejectsTampered => {
                 let mut r = signed("body changed after signing", &plan.key, now)?;
@@ -408,12 +437,14 @@ impl Scenario {
             .is_some_and(|a| !a.is_empty() && not_accepted(a).next().is_none());
         match self {
             Scenario::Accepts => accepts(answers),
-            Scenario::AcceptsNonCanonical => non_canonical(answers),
-            Scenario::RejectsForged => refused(answers, "forged webhooks (signed with another key)"),
-            Scenario::RejectsTampered => {
-                refused(answers, "tampered webhooks (body changed after signing)")
+            Scenario::AcceptsNonCanonical => non_canonical(answers, fresh_accepted),
+            Scenario::RejectsForged => {
+                refused(answers, |a| format!("forged webhooks ({})", a.label))
             }
-            Scenario::RejectsUnsigned => refused(answers, "unsigned webhooks"),
+            Scenario::RejectsTampered => refused(answers, |_| {
+                "tampered webhooks (body changed after signing)".into()
+            }),
+            Scenario::RejectsUnsigned => refused(answers, |_| "unsigned webhooks".into()),
             Scenario::IdempotentDuplicate => in_pair(
                 answers,
                 "both copies answered 200/201",
@@ -605,16 +636,23 @@ fn unquote_literals(body: &[u8]) -> Vec<u8> {
 
 /// The plain spelling accepted and every other one too. Another one refused while the plain
 /// one passes means the receiver verified re-serialised JSON, not the bytes it was sent.
-fn non_canonical(answers: &[Answered]) -> (Verdict, String) {
+/// `fresh_accepted`: `accepts` ran and the same event, without the probe field, was accepted.
+fn non_canonical(answers: &[Answered], fresh_accepted: bool) -> (Verdict, String) {
     let plain = Spelling::Plain.label();
     let Some(control) = answers.iter().find(|a| a.label == plain) else {
         return (Verdict::Fail, "nothing was sent".into());
     };
     if !control.outcome.accepted() {
+        let why = if fresh_accepted {
+            " although the same event without that field was accepted (accepts): the receiver refuses a top-level field it does not know; WL may add fields, so ignore the ones you do not use".to_string()
+        } else {
+            "; fix that first (see accepts): until it is accepted, the other spellings tell nothing"
+                .into()
+        };
         return (
             Verdict::Fail,
             format!(
-                "the {plain} (the event plus a {PROBE_FIELD} field of plain values) answered {}; fix that first (see accepts): until it is accepted, the other spellings tell nothing",
+                "the {plain} (the event plus a {PROBE_FIELD} field of plain values) answered {}{why}",
                 answer(&control.outcome)
             ),
         );
@@ -754,24 +792,24 @@ fn accepts(answers: &[Answered]) -> (Verdict, String) {
     if keys.len() < 2 {
         return all_accepted(answers, format!("{events} events answered 200/201"));
     }
-    let (good, bad): (Vec<&str>, Vec<&str>) = keys.iter().partition(|k| {
-        answers
-            .iter()
-            .filter(|a| a.key.as_deref() == Some(**k))
-            .all(|a| a.outcome.accepted())
-    });
+    // Keys are compared on the event every key signs (the first): a later event refused under
+    // the first key says nothing about keys, and is reported as a refusal like any other.
+    let first_of = |k: &str| answers.iter().find(|a| a.key.as_deref() == Some(k));
+    let (good, bad): (Vec<&str>, Vec<&str>) = keys
+        .iter()
+        .partition(|k| first_of(k).is_some_and(|a| a.outcome.accepted()));
     match (good.is_empty(), bad.is_empty()) {
-        (_, true) => (
-            Verdict::Pass,
+        (_, true) => all_accepted(
+            answers,
             format!(
                 "{events} events answered 200/201, signed with each key ({})",
                 keys.join(", ")
             ),
         ),
         (false, false) => {
-            let first = answers
-                .iter()
-                .find(|a| a.key.as_deref() == bad.first().copied() && !a.outcome.accepted())
+            let first = bad
+                .first()
+                .and_then(|k| first_of(k))
                 .map_or_else(String::new, |a| {
                     format!(" ({} {})", a.label, symptom(&a.outcome))
                 });
@@ -875,14 +913,23 @@ fn burst(answers: &[Answered]) -> (Verdict, String) {
 }
 
 /// A request that must be refused with a 4xx (refused, not retried).
-fn refused(answers: &[Answered], what: &str) -> (Verdict, String) {
-    let Some(o) = answers.first().map(|a| &a.outcome) else {
+fn refused(answers: &[Answered], what: impl Fn(&Answered) -> String) -> (Verdict, String) {
+    let Some(first) = answers.first() else {
         return (Verdict::Fail, "nothing was sent".into());
     };
+    let is_4xx = |a: &&Answered| a.outcome.status.is_some_and(|s| (400..500).contains(&s));
+    let Some(a) = answers.iter().find(|a| !is_4xx(a)) else {
+        let how = answer(&first.outcome);
+        return match answers.len() {
+            1 => (Verdict::Pass, format!("rejected with {how}")),
+            n => (
+                Verdict::Pass,
+                format!("all {n} rejected, the first with {how}"),
+            ),
+        };
+    };
+    let (o, what) = (&a.outcome, what(a));
     match o.status {
-        Some(s) if (400..500).contains(&s) => {
-            (Verdict::Pass, format!("rejected with {}", answer(o)))
-        }
         Some(s) if (200..300).contains(&s) => (
             Verdict::Fail,
             format!(
@@ -1123,6 +1170,27 @@ mod tests {
             ),
             "{reason}"
         );
+        // Both keys accepted on the event each signs; a later event refused is a refusal, not
+        // a key that does not match.
+        let later_refused = [
+            keyed("client.created", "--secret #1", ok()),
+            keyed(
+                "purchase.refunded",
+                "--secret #1",
+                status(500, "Internal Server Error"),
+            ),
+            keyed(
+                "client.created signed with --secret #2",
+                "--secret #2",
+                ok(),
+            ),
+        ];
+        assert_eq!(
+            judge_answers(s, &later_refused, None),
+            fail(
+                "1 of 3 not accepted — first: purchase.refunded answered 500 Internal Server Error; not 200 or 201; this delivery would be retried"
+            )
+        );
     }
 
     /// One cause, reported once: what fails the way accepts failed is blocked by it.
@@ -1274,6 +1342,28 @@ mod tests {
             fail("no answer to forged webhooks (signed with another key): timeout (operation timed out); answer 401")
         );
         assert_eq!(judge(s, &[]), fail("nothing was sent"));
+        // Several forgeries: every one refused, or the first let through is named.
+        let unauthorized = || status(401, "Unauthorized");
+        assert_eq!(
+            judge(
+                s,
+                &[
+                    ("signed with another key", unauthorized()),
+                    ("an empty x-signature-256", unauthorized())
+                ]
+            ),
+            pass("all 2 rejected, the first with 401 Unauthorized")
+        );
+        assert_eq!(
+            judge(
+                s,
+                &[
+                    ("signed with another key", unauthorized()),
+                    ("an empty x-signature-256", ok())
+                ]
+            ),
+            fail("accepts forged webhooks (an empty x-signature-256): answered 200 OK; verify x-signature-256 (HMAC-SHA256 of the raw body) and answer 401")
+        );
     }
 
     #[test]
@@ -1476,6 +1566,21 @@ mod tests {
             judge(s, &spellings([no(), no(), no(), no(), no()])),
             fail("the plain compact body (the event plus a wl_hook_probe field of plain values) answered 401 Unauthorized; fix that first (see accepts): until it is accepted, the other spellings tell nothing")
         );
+        // When accepts took the same event without the field, the field is what was refused.
+        let strict = || status(422, "Unprocessable Entity");
+        let answers: Vec<Answered> = spellings([strict(), strict(), strict(), strict(), strict()])
+            .into_iter()
+            .map(|(label, outcome)| Answered {
+                label: label.into(),
+                key: None,
+                outcome,
+            })
+            .collect();
+        let accepts = [keyed("client.created", "the key", ok())];
+        assert_eq!(
+            judge_answers(s, &answers, Some(&accepts)),
+            fail("the plain compact body (the event plus a wl_hook_probe field of plain values) answered 422 Unprocessable Entity although the same event without that field was accepted (accepts): the receiver refuses a top-level field it does not know; WL may add fields, so ignore the ones you do not use")
+        );
         assert_eq!(judge(s, &[]), fail("nothing was sent"));
     }
 
@@ -1556,7 +1661,24 @@ mod tests {
             .all(|r| head(r, header::SENT_AT) == Some(ts(now()).as_str())));
 
         let forged = requests(Scenario::RejectsForged);
-        assert!(head(&forged[0], header::SIGNATURE).is_some() && !verifies(&forged[0]));
+        assert_eq!(forged.len(), 5);
+        assert!(forged.iter().all(|r| !verifies(r)));
+        let sig = |i: usize| head(&forged[i], header::SIGNATURE).expect("signed");
+        let dev = protocol::dev_secret();
+        assert!(protocol::verify(std::slice::from_ref(&dev), &forged[1].body, sig(1)).is_ok());
+        assert_eq!(sig(2).len() * 2, sig(0).len());
+        let right = plan().fidelity.signature(&plan().key, &forged[2].body);
+        assert!(right.starts_with(sig(2)), "{right} {}", sig(2));
+        assert!(sig(3).len() == sig(0).len() && sig(3).bytes().all(|b| b == b'z'));
+        assert_eq!(sig(4), "");
+        // No forgery with the development key when it is one of the receiver's keys.
+        let mut with_dev = plan();
+        with_dev.key = dev;
+        let forged = Scenario::RejectsForged
+            .requests(&with_dev, now())
+            .expect("built");
+        assert_eq!(forged.len(), 4);
+        assert!(forged.iter().all(|r| !r.label.contains("development")));
         let tampered = requests(Scenario::RejectsTampered);
         assert!(head(&tampered[0], header::SIGNATURE).is_some() && !verifies(&tampered[0]));
         assert!(serde_json::from_slice::<Value>(&tampered[0].body).is_ok());

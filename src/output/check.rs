@@ -98,7 +98,7 @@ impl Progress {
         self.held.push(line);
         if self.late() {
             for line in self.held.drain(..) {
-                eprintln!("wl-hook check: {}", sanitize(&line));
+                let _ = writeln!(io::stderr().lock(), "wl-hook check: {}", sanitize(&line));
             }
             self.last_line = Some(std::time::Instant::now());
         }

@@ -97,12 +97,29 @@ pub fn json_line(
 
 /// A one-line note on stderr (`wl-hook: note: …`): something the user should know, not a failure.
 pub fn note(text: &str) {
-    eprintln!("wl-hook: note: {text}");
+    to_stderr("note", text);
 }
 
 /// A one-line warning on stderr (`wl-hook: warning: …`).
 pub fn warning(text: &str) {
-    eprintln!("wl-hook: warning: {text}");
+    to_stderr("warning", text);
+}
+
+/// The error a command ends with, on stderr (`wl-hook: error: …`).
+pub fn error(text: &str) {
+    to_stderr("error", text);
+}
+
+/// `wl-hook: KIND: TEXT` on stderr. The text may quote a capture, a file name or an answer, so
+/// its control characters are escaped (lines are kept); a stderr that cannot be written to is
+/// left alone (`eprintln!` would panic, and with nowhere to say why, the process would abort).
+fn to_stderr(kind: &str, text: &str) {
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "wl-hook: {kind}: {}",
+        sanitize::sanitize_with(text, true)
+    );
 }
 
 /// Bytes written to stdout as they are (a completion script, a manual page, a help overview).

@@ -965,8 +965,15 @@ impl Receiver {
             response_headers: outcome.response_headers.clone(),
             response_body: outcome.response_body.clone(),
         });
-        match status {
-            Some(s) => {
+        match (status, &outcome.error) {
+            // The app began an answer it did not finish (cut off, or not within --timeout):
+            // relaying its status would tell the sender it was delivered.
+            (Some(_), Some(e)) => self.answer(
+                rec,
+                502,
+                format!("the app at {url} did not finish its answer: {}", e.detail),
+            ),
+            (Some(s), None) => {
                 rec.status = s;
                 // Listen checked the signature: a refusal is the app's key or its reading of it.
                 let why = match (s, &rec.signature) {
@@ -990,7 +997,7 @@ impl Receiver {
                 }
                 resp
             }
-            None => {
+            (None, _) => {
                 let why = outcome.error.map(|e| e.detail).unwrap_or_default();
                 self.answer(
                     rec,

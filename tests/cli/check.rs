@@ -68,8 +68,8 @@ fn a_correct_receiver_passes_everything_and_the_junit_file_says_so() {
     );
     assert_eq!(
         hits.iter().filter(|h| !signed_ok(h)).count(),
-        3,
-        "forged, tampered, unsigned"
+        7,
+        "forged (another key, the development key, 3 malformed), tampered, unsigned"
     );
     let xml = std::fs::read_to_string(&junit).unwrap();
     let doc = roxmltree::Document::parse(&xml).unwrap();
@@ -312,4 +312,87 @@ fn fixtures_folder_supplies_the_bodies() {
             .any(|h| String::from_utf8_lossy(&h.body).contains("Fixture-From-Folder")),
         "no delivery carried the folder's fixture"
     );
+}
+
+/// `check ... --junit FILE | head -0`: the report nobody reads does not cost CI its JUnit file.
+#[test]
+fn the_junit_file_is_written_when_stdout_is_closed() {
+    let srv = correct();
+    let dir = tempfile::tempdir().unwrap();
+    let junit = dir.path().join("report.xml");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("wl-hook"))
+        .args([
+            "check",
+            &srv.url(),
+            "--secret",
+            "receiver-key",
+            "--only",
+            "accepts",
+        ])
+        .args([
+            "--topic",
+            "client.created",
+            "--junit",
+            junit.to_str().unwrap(),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Nobody reads: the pipe is closed before anything is written.
+    drop(child.stdout.take());
+    let status = exit_within(&mut child, Duration::from_secs(20), "check did not end");
+    assert_eq!(status.code(), Some(1));
+    let xml = std::fs::read_to_string(&junit).expect("the JUnit file");
+    assert!(xml.contains("testcase") && xml.contains("accepts"), "{xml}");
+}
+
+/// Receivers with the signature bugs a forgery by another key alone does not show: an
+/// exception from a malformed signature caught and let through, and wl-hook's development
+/// key left in from local testing.
+#[test]
+fn rejects_forged_catches_malformed_signatures_and_the_development_key() {
+    let lets_malformed_through = TestServer::start(|h, _| {
+        let sig = h.header("x-signature-256").unwrap_or_default();
+        let well_formed = sig.len() == 64 && sig.bytes().all(|b| b.is_ascii_hexdigit());
+        Reply::status(if signed_ok(h) || !well_formed {
+            200
+        } else {
+            401
+        })
+    });
+    let (code, m, _) = check(&lets_malformed_through.url(), &["--only", "rejects-forged"]);
+    assert_eq!(code, 1);
+    assert_eq!(verdict(&m, "rejects-forged"), "FAIL");
+    let reason = m["rejects-forged"]["reason"].as_str().unwrap();
+    assert!(
+        reason.starts_with("accepts forged webhooks (the right signature cut to half its length)"),
+        "{reason}"
+    );
+
+    let dev = b"wl-hook-development-key";
+    let takes_the_dev_key = TestServer::start(move |h, _| {
+        let sig = h.header("x-signature-256").unwrap_or_default();
+        Reply::status(if signed_ok(h) || sig == hmac_hex(dev, &h.body) {
+            200
+        } else {
+            401
+        })
+    });
+    let (code, m, _) = check(&takes_the_dev_key.url(), &["--only", "rejects-forged"]);
+    assert_eq!(code, 1);
+    let reason = m["rejects-forged"]["reason"].as_str().unwrap();
+    assert!(
+        reason.starts_with("accepts forged webhooks (signed with wl-hook's development key)"),
+        "{reason}"
+    );
+    // A correct receiver refuses all five.
+    let srv = correct();
+    let (code, m, _) = check(&srv.url(), &["--only", "rejects-forged"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        m["rejects-forged"]["reason"],
+        "all 5 rejected, the first with 401 Unauthorized"
+    );
+    assert_eq!(srv.hits().len(), 5);
 }

@@ -531,6 +531,35 @@ fn forward_to_relays_unchanged_and_answers_with_the_apps_status() {
     assert_eq!(deliver(&l, b"k", "client.updated", &b, GEN), 502);
 }
 
+/// An app that begins a 200 and breaks off: the sender must hear that the delivery failed, as
+/// it would from the app itself, not get the 200 (WL would not retry it).
+#[test]
+fn forward_to_an_app_whose_answer_breaks_off_answers_502() {
+    fn breaks_off(s: &mut std::net::TcpStream) {
+        use std::io::Write;
+        let _ = s.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nhello");
+    }
+    let (app, _t) = crate::server::raw_peer(1, breaks_off);
+    let l = Listener::start(&[
+        "--secret",
+        "k",
+        "--forward-to",
+        &format!("http://{app}/x"),
+        "--json",
+    ]);
+    assert_eq!(
+        deliver(&l, b"k", "client.updated", &body("8", ""), GEN),
+        502
+    );
+    l.terminate();
+    let (_, out) = l.finish();
+    let line = &requests(&out)[0];
+    assert_eq!(line["status"], 502);
+    assert_eq!(line["forwarded"]["status"], 200);
+    let note = line["note"].as_str().unwrap();
+    assert!(note.contains("did not finish its answer"), "{note}");
+}
+
 #[test]
 fn ci_exit_paths() {
     // --count reached.

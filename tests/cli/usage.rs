@@ -95,3 +95,59 @@ fn color_applies_to_help_and_usage_errors() {
         .success()
         .stdout(escape.not());
 }
+
+/// An error that quotes a capture (here the reason its body was not read) escapes the control
+/// characters in it, as every other human view does: a file cannot recolour the terminal,
+/// retitle it or reorder its text.
+#[test]
+fn errors_escape_control_characters_from_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let signed = wl()
+        .args(["sign", "--topic", "client.created", "--format", "json"])
+        .output()
+        .unwrap();
+    let mut capture: serde_json::Value = serde_json::from_slice(&signed.stdout).unwrap();
+    let fields = capture.as_object_mut().unwrap();
+    fields.remove("body");
+    fields.insert(
+        "body_omitted".into(),
+        "too big\u{1b}[31mRED\u{1b}]0;PWNED\u{7}\r\u{202e}".into(),
+    );
+    let path = dir.path().join("esc.json");
+    std::fs::write(&path, capture.to_string()).unwrap();
+    let out = wl()
+        .args(["replay", "--url", "http://127.0.0.1:9/webhooks"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.starts_with("wl-hook: error: "), "{stderr}");
+    assert!(
+        stderr.contains(r"too big\e[31mRED\e]0;PWNED\x07\r\u{202e}"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains(['\u{1b}', '\u{7}', '\r', '\u{202e}']),
+        "{stderr:?}"
+    );
+}
+
+/// With nowhere to write, not even stderr, a command still ends with its documented exit code
+/// (1: the run could not finish), not an abort.
+#[test]
+fn an_unwritable_stderr_is_not_a_crash() {
+    let full = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap()
+    };
+    let status = std::process::Command::new(assert_cmd::cargo::cargo_bin("wl-hook"))
+        .args(["sign", "--topic", "client.created"])
+        .stdout(full())
+        .stderr(full())
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1));
+}
