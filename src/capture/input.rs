@@ -591,8 +591,10 @@ fn parse_capture(map: Map<String, Value>) -> Result<Request, InputError> {
     }
     // A request refused before its body was read: judged (invalid, with the reason), never
     // replayed ([`Request::with_body`]).
+    // `null` is no reason: a writer that emits every field, nulls included, read its body.
     let omitted = map
         .get("body_omitted")
+        .filter(|reason| !reason.is_null())
         .map(|reason| shown(reason.as_str().unwrap_or("no reason given")));
     match map.get("headers") {
         None => {
@@ -956,6 +958,20 @@ mod tests {
         assert_eq!(r.headers[1], ("x-topic".into(), "client.created".into()));
         assert_eq!(r.body, BODY.as_bytes());
         assert_eq!(r.body_form, BodyForm::Exact);
+    }
+
+    /// `"body_omitted": null` (a writer that emits every field) is no reason: the body is read.
+    #[test]
+    fn a_null_body_omitted_keeps_the_body() {
+        let json = capture_json();
+        let with_null =
+            json.trim_end().strip_suffix('}').unwrap().to_string() + r#","body_omitted": null}"#;
+        let r = parse_input("c.json", with_null.as_bytes()).unwrap();
+        assert_eq!(r.body, BODY.as_bytes());
+        assert_eq!(r.body_omitted, None);
+        let with_reason = with_null.replace("null", r#""too big""#);
+        let r = parse_input("c.json", with_reason.as_bytes()).unwrap();
+        assert_eq!(r.body_omitted.as_deref(), Some("too big"));
     }
 
     #[test]

@@ -198,8 +198,10 @@ fn list_folder(path: &Path) -> std::io::Result<Vec<PathBuf>> {
         {
             continue;
         }
+        // A link is taken unless it leads to a folder: one that leads nowhere (or in a loop)
+        // is then reported unreadable, not skipped without a word.
         let is_file = match entry.file_type() {
-            Ok(t) if t.is_symlink() => entry.path().is_file(),
+            Ok(t) if t.is_symlink() => !entry.path().is_dir(),
             Ok(t) => t.is_file(),
             Err(_) => entry.path().is_file(),
         };
@@ -316,7 +318,17 @@ mod tests {
         }
         std::fs::create_dir(dir.path().join("sub.json")).unwrap();
         #[cfg(unix)]
-        std::os::unix::fs::symlink(dir.path().join("b.json"), dir.path().join("l.json")).unwrap();
+        {
+            let link = |to: &str, name: &str| {
+                std::os::unix::fs::symlink(dir.path().join(to), dir.path().join(name)).unwrap()
+            };
+            link("b.json", "l.json");
+            // A link that leads nowhere, or to itself, is listed (and reported unreadable); a
+            // link to a folder is not.
+            link("gone.json", "m.json");
+            link("n.json", "n.json");
+            link("sub.json", "o.json");
+        }
         let names: Vec<String> = inputs(&[dir.path().display().to_string()])
             .iter()
             .map(|i| {
@@ -328,7 +340,7 @@ mod tests {
             })
             .collect();
         #[cfg(unix)]
-        assert_eq!(names, ["a.http", "b.json", "l.json"]);
+        assert_eq!(names, ["a.http", "b.json", "l.json", "m.json", "n.json"]);
         #[cfg(not(unix))]
         assert_eq!(names, ["a.http", "b.json"]);
     }

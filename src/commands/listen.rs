@@ -517,24 +517,44 @@ fn warn_unblocked(message: &'static str) {
 
 /// Whether `url` names the address listen is bound to: relaying there would loop.
 fn forwards_to_itself(url: &reqwest::Url, addr: std::net::SocketAddr) -> bool {
+    use std::net::{Ipv4Addr, Ipv6Addr};
     if url.port_or_known_default() != Some(addr.port()) {
         return false;
     }
     match url.host() {
-        Some(url::Host::Ipv4(ip)) => {
-            ip == addr.ip()
-                || (ip.is_loopback() || ip.is_unspecified()) && addr.ip().is_unspecified()
-                || ip.is_loopback() && addr.ip().is_loopback()
-        }
-        Some(url::Host::Ipv6(ip)) => {
-            ip == addr.ip()
-                || ip.is_loopback() && (addr.ip().is_loopback() || addr.ip().is_unspecified())
-        }
+        Some(url::Host::Ipv4(ip)) => reaches(ip.into(), addr.ip()),
+        Some(url::Host::Ipv6(ip)) => reaches(ip.into(), addr.ip()),
         Some(url::Host::Domain(_)) => {
-            delivery::is_loopback(url) && (addr.ip().is_loopback() || addr.ip().is_unspecified())
+            delivery::is_loopback(url)
+                && (reaches(Ipv4Addr::LOCALHOST.into(), addr.ip())
+                    || reaches(Ipv6Addr::LOCALHOST.into(), addr.ip()))
         }
         None => false,
     }
+}
+
+/// Whether a connection to `to` arrives at a listener bound to `bound` (same port), as Linux
+/// routes it: to the same address (`::ffff:127.0.0.1` is `127.0.0.1`); an unspecified
+/// destination (`0.0.0.0`, `::`) to the loopback address of its family; a listener on an
+/// unspecified address takes loopback connections of its family (`::` of both). Another
+/// loopback address (`127.0.0.2`) is another listener's.
+fn reaches(to: std::net::IpAddr, bound: std::net::IpAddr) -> bool {
+    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+    let plain = |ip: IpAddr| match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+        v4 => v4,
+    };
+    let to = match plain(to) {
+        IpAddr::V4(v4) if v4.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(v6) if v6.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    let bound = plain(bound);
+    to == bound
+        || match bound {
+            IpAddr::V4(b) => b.is_unspecified() && to.is_ipv4() && to.is_loopback(),
+            IpAddr::V6(b) => b.is_unspecified() && to.is_loopback(),
+        }
 }
 
 /// When listen stops by itself.
@@ -638,5 +658,43 @@ impl<W: Write + Send + 'static, F: std::future::Future<Output = ()> + Unpin> Sho
             }
         };
         Ok(drained)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_forward_to_its_own_address_is_told_from_another_listeners() {
+        let at = |host: &str| reqwest::Url::parse(&format!("http://{host}:8080/x")).unwrap();
+        let bound = |ip: &str| std::net::SocketAddr::new(ip.parse().unwrap(), 8080);
+        for (url, listener, loops) in [
+            ("127.0.0.1", "127.0.0.1", true),
+            ("localhost", "127.0.0.1", true),
+            ("0.0.0.0", "127.0.0.1", true),
+            ("[::ffff:127.0.0.1]", "127.0.0.1", true),
+            ("127.0.0.1", "0.0.0.0", true),
+            ("0.0.0.0", "0.0.0.0", true),
+            ("[::1]", "::", true),
+            ("127.0.0.1", "::", true),
+            ("[::]", "::1", true),
+            ("localhost", "::1", true),
+            // Another address, another listener.
+            ("127.0.0.2", "127.0.0.1", false),
+            ("0.0.0.0", "127.0.0.2", false),
+            ("[::1]", "0.0.0.0", false),
+            ("[::1]", "127.0.0.1", false),
+            ("192.0.2.7", "127.0.0.1", false),
+        ] {
+            assert_eq!(
+                forwards_to_itself(&at(url), bound(listener)),
+                loops,
+                "{url} to a listener on {listener}"
+            );
+        }
+        // Another port is another listener.
+        let other = reqwest::Url::parse("http://127.0.0.1:8081/x").unwrap();
+        assert!(!forwards_to_itself(&other, bound("127.0.0.1")));
     }
 }
