@@ -373,6 +373,7 @@ mod tests {
             body: Bytes::from_static(b"{}"),
             body_form: crate::capture::BodyForm::Exact,
             body_omitted: None,
+            received_at: None,
         };
         let plain = Item::new("a".into(), req.clone(), None).expect("valid headers");
         assert_eq!(plain.event, "client.created");
@@ -406,6 +407,7 @@ mod tests {
             body: Bytes::from_static(b"{}"),
             body_form: crate::capture::BodyForm::Exact,
             body_omitted: None,
+            received_at: None,
         };
         let sent = |item: &Item| -> Vec<(String, Vec<u8>)> {
             item.header_map()

@@ -314,7 +314,7 @@ impl Doc<'_> {
             _ => return None,
         };
         // Read only to be refused or kept alike by the general path.
-        let _ = (self.received_at, self.remote_addr, self.url);
+        let _ = (self.remote_addr, self.url);
         Some(Request {
             method: self.method,
             path: self.path,
@@ -323,6 +323,7 @@ impl Doc<'_> {
             body: body.into(),
             body_form: BodyForm::Exact,
             body_omitted: None,
+            received_at: super::received_at(self.received_at.as_deref()),
         })
     }
 }
@@ -641,6 +642,7 @@ fn parse_capture(map: Map<String, Value>) -> Result<Request, InputError> {
         body: body.into(),
         body_form: BodyForm::Exact,
         body_omitted: omitted,
+        received_at: super::received_at(capture.received_at.as_deref()),
     })
 }
 
@@ -677,6 +679,7 @@ fn parse_loose(map: Map<String, Value>) -> Result<Request, InputError> {
         body: body.into(),
         body_form,
         body_omitted: None,
+        received_at: None,
     })
 }
 
@@ -823,6 +826,7 @@ fn parse_http(text: &[u8], owner: Option<&Bytes>) -> Result<Request, InputError>
         body,
         body_form: BodyForm::Exact,
         body_omitted: None,
+        received_at: None,
     })
 }
 

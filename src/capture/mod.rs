@@ -320,6 +320,16 @@ pub struct Request {
     /// Why the receiver did not read the body (a capture of a 413 or 408): `body` is empty,
     /// and the request is judged invalid for that reason.
     pub body_omitted: Option<String>,
+    /// When a capture says it was received (`received_at`): verify judges its time checks as
+    /// at that moment, as listen did. `None` for raw dumps, loose forms and live requests.
+    pub received_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// A capture's `received_at`, when it is an RFC 3339 time.
+pub fn received_at(text: Option<&str>) -> Option<chrono::DateTime<chrono::Utc>> {
+    chrono::DateTime::parse_from_rfc3339(text?.trim())
+        .ok()
+        .map(|t| t.to_utc())
 }
 
 impl Request {

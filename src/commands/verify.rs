@@ -60,6 +60,7 @@ pub fn run(args: &VerifyArgs) -> Result<Exit> {
     let checker = Checker {
         keys: &keys,
         opts: &opts,
+        clock_fixed: args.now.is_some(),
         mode,
         large: Mutex::new(()),
     };
@@ -90,6 +91,8 @@ const LARGE_INPUT: u64 = 1 << 20;
 struct Checker<'a> {
     keys: &'a [NamedKey],
     opts: &'a CheckOptions,
+    /// `--now` was given: every input is judged at that time, its `received_at` or not.
+    clock_fixed: bool,
     mode: Mode,
     /// Held while a large input is read and checked.
     large: Mutex<()>,
@@ -112,7 +115,16 @@ impl Checker<'_> {
         let exit = match read {
             Ok((bytes, _one_at_a_time)) => match capture::parse_bytes(&input.name, &bytes.into()) {
                 Ok(req) => {
-                    let report = judge::check(&req, self.keys, self.opts);
+                    // A capture is judged as at its reception, as listen judged it.
+                    let at_reception = match (self.clock_fixed, req.received_at) {
+                        (false, Some(now)) => Some(CheckOptions {
+                            now,
+                            ..self.opts.clone()
+                        }),
+                        _ => None,
+                    };
+                    let opts = at_reception.as_ref().unwrap_or(self.opts);
+                    let report = judge::check(&req, self.keys, opts);
                     view.report(&input.name, &req, &report)?;
                     if report.valid {
                         Exit::Ok
@@ -266,6 +278,7 @@ mod tests {
         let checker = Checker {
             keys: &[],
             opts: &opts,
+            clock_fixed: true,
             mode: Mode::Json,
             large: Mutex::new(()),
         };

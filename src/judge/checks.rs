@@ -154,6 +154,9 @@ pub struct Report {
     /// The body's top level (field count, record id), when it is JSON.
     #[serde(skip)]
     pub body_top: Option<TopLevel>,
+    /// The clock the time checks read (`CheckOptions::now`).
+    #[serde(skip)]
+    pub judged_at: DateTime<Utc>,
 }
 
 impl Report {
@@ -223,6 +226,7 @@ pub fn check(req: &Request, keys: &[NamedKey], opts: &CheckOptions) -> Report {
                     .map(|k| opts.fidelity.signature(&k.key, &req.body))
             })
             .flatten(),
+        judged_at: opts.now,
         body_sha256,
         body_top,
     }

@@ -59,6 +59,7 @@ fn request(body: &[u8], signature: &str) -> Request {
         body: body.to_vec().into(),
         body_form: BodyForm::Exact,
         body_omitted: None,
+        received_at: None,
     }
 }
 

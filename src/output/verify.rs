@@ -23,6 +23,8 @@ struct VerifyLine<'a> {
     expected_signature: Option<&'a str>,
     /// The header values that are not UTF-8, exactly (usually none).
     non_utf8_headers: Vec<super::NonUtf8Header<'a>>,
+    /// The clock the time checks read: `--now`, else a capture's `received_at`, else now.
+    judged_at: String,
 }
 
 /// `{"type":"unreadable",...}`: an input that could not be read as a request.
@@ -71,6 +73,7 @@ impl<W: Write> VerifyView<W> {
                             .iter()
                             .map(|(i, b)| (req.headers[i].0.as_str(), b)),
                     ),
+                    judged_at: crate::protocol::timestamp::format(report.judged_at),
                 };
                 super::json_line(&mut self.out, &line)
             }
@@ -120,6 +123,13 @@ impl<W: Write> VerifyView<W> {
             .map(|k| format!(" (key {})", sanitize(k)))
             .unwrap_or_default();
         writeln!(out, "{} {}{}", verdict, strong(&sanitize(name)), dim(&key))?;
+        if req.received_at == Some(report.judged_at) {
+            let note = format!(
+                "judged as at its reception, {} (received_at; --now judges at another time)",
+                crate::protocol::timestamp::format(report.judged_at)
+            );
+            writeln!(out, "  {}", dim(&note))?;
+        }
         if !req.body_form.is_exact() {
             let note = format!("the exact bytes are unknown: checked {}", req.body_form);
             writeln!(out, "  {}", warn(&note))?;

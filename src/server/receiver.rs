@@ -477,6 +477,7 @@ fn as_request_with(
         body: body.clone(),
         body_form: BodyForm::Exact,
         body_omitted: omitted,
+        received_at: None,
     }
 }
 

@@ -267,6 +267,45 @@ fn time_checks() {
     );
 }
 
+/// A capture is judged as at its `received_at`, as listen judged it, however late verify
+/// runs; `--now` judges every input at the time it gives.
+#[test]
+fn a_capture_is_judged_as_at_its_reception() {
+    let sig = hmac_hex(b"k", BODY);
+    let mut doc: Value =
+        serde_json::from_str(&capture("client.created", BODY, Some(&sig), GEN)).unwrap();
+    // Received ten minutes before it says it was generated: in the future then.
+    doc["received_at"] = json!("2026-01-10T09:50:00.000Z");
+    let doc = doc.to_string();
+    let out = wl()
+        .args(["verify", "-", "--json", "--secret", "k"])
+        .write_stdin(doc.clone())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v = ndjson(&out.stdout).pop().unwrap();
+    assert_eq!(v["judged_at"], "2026-01-10T09:50:00.000Z");
+    let future = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "future")
+        .unwrap()
+        .clone();
+    assert_eq!(future["status"], "fail", "{future}");
+    wl().args(["verify", "-", "--secret", "k"])
+        .write_stdin(doc.clone())
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "judged as at its reception, 2026-01-10T09:50:00.000Z",
+        ));
+    // --now wins: a minute after it was generated, the same capture is valid.
+    let (code, v) = verify_json(&doc, &["--secret", "k"]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["judged_at"], "2026-01-10T10:01:00.000Z");
+}
+
 #[test]
 fn loose_form_says_which_serialisation_was_checked() {
     let loose = json!({"headers": {"x-topic": "client.created", "x-signature-256": hmac_hex(b"k", BODY), "content-type": "application/json", "x-generated-at": GEN, "x-sent-at": GEN},
