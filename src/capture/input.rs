@@ -125,6 +125,27 @@ pub fn parse_input(name: &str, bytes: &[u8]) -> Result<Request, InputError> {
     parse_with(name, bytes, None)
 }
 
+/// The documents of an input that holds one JSON object per line, as `sign --format json`
+/// prints for several events: each line's number (1-based) and text. `None` unless there are
+/// two or more and every line but blank ones is one whole JSON object; a reader tries this
+/// only when the input did not read as one document.
+pub fn json_lines(bytes: &[u8]) -> Option<Vec<(usize, &[u8])>> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut docs = Vec::new();
+    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        let line = line.trim_ascii();
+        if line.is_empty() {
+            continue;
+        }
+        if !line.starts_with(b"{") || serde_json::from_slice::<serde::de::IgnoredAny>(line).is_err()
+        {
+            return None;
+        }
+        docs.push((i + 1, line));
+    }
+    (docs.len() >= 2).then_some(docs)
+}
+
 /// [`parse_input`] on bytes already owned: the body of a raw dump is then a view into them,
 /// not a copy (a 64 MiB dump is not copied again).
 pub fn parse_bytes(name: &str, input: &Bytes) -> Result<Request, InputError> {

@@ -18,7 +18,9 @@ pub mod source;
 
 use std::fmt;
 
-pub use input::{detect_kind, parse_bytes, parse_input, refuse_early, InputError, Kind};
+pub use input::{
+    detect_kind, json_lines, parse_bytes, parse_input, refuse_early, InputError, Kind,
+};
 
 use base64::Engine;
 use serde::{Deserialize, Serialize};

@@ -36,10 +36,25 @@ fn load_items(
     let mut items = Vec::new();
     for input in common::inputs(&args.captures) {
         let named = |e: &dyn std::fmt::Display| input_error(format!("{}: {e}", input.name));
-        let bytes = input.read().map_err(|e| named(&e))?;
-        let req = crate::capture::parse_bytes(&input.name, &bytes.into())
-            .and_then(crate::capture::Request::with_body)
-            .map_err(|e| named(&e))?;
+        let bytes = input.read().map_err(|e| named(&e))?.into();
+        let req = match crate::capture::parse_bytes(&input.name, &bytes) {
+            Ok(req) => req,
+            // Several capture documents, one per line: each is a capture, FILE:LINE. They
+            // stay in memory (the file is read once).
+            Err(e) => {
+                let docs = crate::capture::json_lines(&bytes).ok_or_else(|| named(&e))?;
+                for (line, doc) in docs {
+                    let name = format!("{}:{line}", input.name);
+                    let named = |e: &dyn std::fmt::Display| input_error(format!("{name}: {e}"));
+                    let req = crate::capture::parse_input(&name, doc)
+                        .and_then(crate::capture::Request::with_body)
+                        .map_err(|e| named(&e))?;
+                    items.push(Item::new(name.clone(), req, key).map_err(|e| named(&e))?);
+                }
+                continue;
+            }
+        };
+        let req = req.with_body().map_err(|e| named(&e))?;
         let mut item = Item::new(input.name.clone(), req, key).map_err(|e| named(&e))?;
         // Every input is checked before anything is sent, but its body is read again when its
         // turn comes (all but stdin's): memory for the largest capture, not for all of them.

@@ -113,30 +113,33 @@ impl Checker<'_> {
         // request are dropped, at the end of the `Ok` arm.
         let read = input.read_gated(|size| size.is_none_or(|n| n >= LARGE_INPUT).then(lock));
         let exit = match read {
-            Ok((bytes, _one_at_a_time)) => match capture::parse_bytes(&input.name, &bytes.into()) {
-                Ok(req) => {
-                    // A capture is judged as at its reception, as listen judged it.
-                    let at_reception = match (self.clock_fixed, req.received_at) {
-                        (false, Some(now)) => Some(CheckOptions {
-                            now,
-                            ..self.opts.clone()
-                        }),
-                        _ => None,
-                    };
-                    let opts = at_reception.as_ref().unwrap_or(self.opts);
-                    let report = judge::check(&req, self.keys, opts);
-                    view.report(&input.name, &req, &report)?;
-                    if report.valid {
-                        Exit::Ok
-                    } else {
-                        Exit::Negative
-                    }
+            Ok((bytes, _one_at_a_time)) => {
+                let bytes = bytes.into();
+                match capture::parse_bytes(&input.name, &bytes) {
+                    Ok(req) => self.judge(&mut view, &input.name, &req)?,
+                    // Several capture documents, one per line: each is an input, FILE:LINE.
+                    Err(e) => match capture::json_lines(&bytes) {
+                        Some(docs) => {
+                            let mut exit = Exit::Ok;
+                            for (line, doc) in docs {
+                                let name = format!("{}:{line}", input.name);
+                                exit = exit.worst(match capture::parse_input(&name, doc) {
+                                    Ok(req) => self.judge(&mut view, &name, &req)?,
+                                    Err(e) => {
+                                        view.unreadable(&name, &e.to_string())?;
+                                        Exit::Input
+                                    }
+                                });
+                            }
+                            exit
+                        }
+                        None => {
+                            view.unreadable(&input.name, &e.to_string())?;
+                            Exit::Input
+                        }
+                    },
                 }
-                Err(e) => {
-                    view.unreadable(&input.name, &e.to_string())?;
-                    Exit::Input
-                }
-            },
+            }
             Err(e) => {
                 view.unreadable(&input.name, &e)?;
                 Exit::Input
@@ -144,6 +147,31 @@ impl Checker<'_> {
         };
         view.finish()?;
         Ok(Checked { exit, text })
+    }
+
+    /// Judge one request and show the report: a capture as at its reception, as listen
+    /// judged it, unless `--now` fixed the clock.
+    fn judge(
+        &self,
+        view: &mut VerifyView<&mut Vec<u8>>,
+        name: &str,
+        req: &capture::Request,
+    ) -> std::io::Result<Exit> {
+        let at_reception = match (self.clock_fixed, req.received_at) {
+            (false, Some(now)) => Some(CheckOptions {
+                now,
+                ..self.opts.clone()
+            }),
+            _ => None,
+        };
+        let opts = at_reception.as_ref().unwrap_or(self.opts);
+        let report = judge::check(req, self.keys, opts);
+        view.report(name, req, &report)?;
+        Ok(if report.valid {
+            Exit::Ok
+        } else {
+            Exit::Negative
+        })
     }
 }
 

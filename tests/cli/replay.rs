@@ -406,3 +406,39 @@ fn a_capture_changed_during_the_replay_is_not_sent() {
     let doc: serde_json::Value = serde_json::from_str(&first_body).unwrap();
     assert_eq!(sent, doc["body"].as_str().unwrap());
 }
+
+/// `sign --format json` of several events prints one capture per line: replay takes each line
+/// as a capture of its own, named FILE:LINE.
+#[test]
+fn a_file_of_captures_one_per_line_replays_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let signed = wl()
+        .args([
+            "sign", "--topic", "client.*", "--format", "json", "--secret", "k",
+        ])
+        .output()
+        .unwrap();
+    let path = dir.path().join("captures.ndjson");
+    std::fs::write(&path, &signed.stdout).unwrap();
+    let srv = TestServer::status(200);
+    let out = replay(&srv.url())
+        .arg(&path)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let lines = ndjson(&out.stdout);
+    let inputs: Vec<&str> = lines
+        .iter()
+        .filter(|l| l["type"] == "capture")
+        .map(|l| l["input"].as_str().unwrap())
+        .collect();
+    let name = path.display().to_string();
+    assert_eq!(inputs, [format!("{name}:1"), format!("{name}:2")]);
+    let topics: Vec<String> = srv
+        .hits()
+        .iter()
+        .map(|h| h.header("x-topic").unwrap().to_string())
+        .collect();
+    assert_eq!(topics, ["client.created", "client.updated"]);
+}

@@ -306,6 +306,51 @@ fn a_capture_is_judged_as_at_its_reception() {
     assert_eq!(v["judged_at"], "2026-01-10T10:01:00.000Z");
 }
 
+/// `sign --format json` of several events prints one capture per line: verify judges each
+/// line, named FILE:LINE; a file that is neither one document nor one per line is unreadable.
+#[test]
+fn a_file_of_captures_one_per_line_is_checked_line_by_line() {
+    let sig = hmac_hex(b"k", BODY);
+    let good = capture("client.created", BODY, Some(&sig), GEN);
+    let bad = capture("client.created", BODY, Some(&"0".repeat(64)), GEN);
+    let lines = format!("{good}\n\n{bad}\n");
+    let out = wl()
+        .args(["verify", "-", "--json", "--now", NOW, "--secret", "k"])
+        .write_stdin(lines)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v = ndjson(&out.stdout);
+    assert_eq!(
+        (v[0]["input"].as_str(), v[0]["valid"].as_bool()),
+        (Some("-:1"), Some(true))
+    );
+    assert_eq!(
+        (v[1]["input"].as_str(), v[1]["valid"].as_bool()),
+        (Some("-:3"), Some(false))
+    );
+    // A line that is not a capture is unreadable under its own name.
+    let out = wl()
+        .args(["verify", "-", "--json", "--now", NOW, "--secret", "k"])
+        .write_stdin(format!("{good}\n{{\"a\": 1}}\n"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let v = ndjson(&out.stdout);
+    assert_eq!(v[1]["type"], "unreadable");
+    assert_eq!(v[1]["input"], "-:2");
+    // Not one JSON object per line: the first document's error, for the whole input.
+    let out = wl()
+        .args(["verify", "-", "--json", "--now", NOW, "--secret", "k"])
+        .write_stdin(format!("{good}\nnot json\n"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let v = ndjson(&out.stdout);
+    assert_eq!(v.len(), 1);
+    assert_eq!(v[0]["input"], "-");
+}
+
 #[test]
 fn loose_form_says_which_serialisation_was_checked() {
     let loose = json!({"headers": {"x-topic": "client.created", "x-signature-256": hmac_hex(b"k", BODY), "content-type": "application/json", "x-generated-at": GEN, "x-sent-at": GEN},
