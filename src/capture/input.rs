@@ -881,9 +881,14 @@ fn http_body<'a>(
             second: shown(second),
         });
     }
-    let declared: u64 = first.parse().map_err(|_| InputError::BadContentLength {
+    // Digits only (RFC 9110 §8.6): Rust's parse would take a leading `+` too.
+    let bad_length = || InputError::BadContentLength {
         value: shown(first),
-    })?;
+    };
+    if first.is_empty() || !first.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad_length());
+    }
+    let declared: u64 = first.parse().map_err(|_| bad_length())?;
     let mismatch = || InputError::ContentLength {
         declared,
         present: rest.len(),
@@ -898,20 +903,44 @@ fn http_body<'a>(
     }
 }
 
+/// A chunked body decoded. Line ends may be bare LF, as in a dump saved by hand (httparse
+/// reads the chunk-size line once given CRLF); after the last chunk and its trailers nothing
+/// but a final newline may follow, as after a Content-Length body.
 fn decode_chunked(mut rest: &[u8]) -> Result<Vec<u8>, InputError> {
     let err = |reason: String| InputError::Chunked { reason };
+    // The line at the start of `rest` without its end, and what follows it.
+    let line = |rest: &[u8]| -> Option<(usize, usize)> {
+        let nl = memchr::memchr(b'\n', rest)?;
+        let end = if nl > 0 && rest[nl - 1] == b'\r' {
+            nl - 1
+        } else {
+            nl
+        };
+        Some((end, nl + 1))
+    };
     let mut body = Vec::new();
     loop {
-        let (used, size) = match httparse::parse_chunk_size(rest) {
-            Ok(httparse::Status::Complete(found)) => found,
-            Ok(httparse::Status::Partial) => {
-                return Err(err("the body ends inside a chunk-size line".into()))
-            }
-            Err(_) => return Err(err("a chunk-size line is not hex followed by CRLF".into())),
+        let Some((end, next)) = line(rest) else {
+            return Err(err("the body ends inside a chunk-size line".into()));
         };
-        rest = &rest[used..];
+        let mut size_line = rest[..end].to_vec();
+        size_line.extend_from_slice(b"\r\n");
+        let size = match httparse::parse_chunk_size(&size_line) {
+            Ok(httparse::Status::Complete((_, size))) => size,
+            _ => return Err(err("a chunk-size line is not a hex size".into())),
+        };
+        rest = &rest[next..];
         if size == 0 {
-            // Trailers, if any, carry nothing the checks use.
+            // Trailers, if any, carry nothing the checks use; a blank line ends them.
+            while let Some((end, next)) = line(rest) {
+                rest = &rest[next..];
+                if end == 0 {
+                    break;
+                }
+            }
+            if !rest.trim_ascii().is_empty() {
+                return Err(err(format!("{} bytes follow the last chunk", rest.len())));
+            }
             return Ok(body);
         }
         let chunk = usize::try_from(size)
@@ -924,9 +953,11 @@ fn decode_chunked(mut rest: &[u8]) -> Result<Vec<u8>, InputError> {
                 ))
             })?;
         body.extend_from_slice(chunk);
-        rest = rest[chunk.len()..]
+        rest = &rest[chunk.len()..];
+        rest = rest
             .strip_prefix(b"\r\n")
-            .ok_or_else(|| err("a chunk is not followed by CRLF".into()))?;
+            .or_else(|| rest.strip_prefix(b"\n"))
+            .ok_or_else(|| err("a chunk is not followed by a line end".into()))?;
     }
 }
 
@@ -1096,7 +1127,20 @@ mod tests {
         let bad = "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n";
         assert!(err("r", bad.as_bytes()).starts_with("invalid chunked body"));
         let bad = "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc";
-        assert!(err("r", bad.as_bytes()).contains("not followed by CRLF"));
+        assert!(err("r", bad.as_bytes()).contains("not followed by a line end"));
+        // Line ends of bare LF, as in a dump saved by hand; a final newline after the end.
+        let lf = "POST / HTTP/1.1\nTransfer-Encoding: chunked\n\n5\n{\"a\":\n2\n1}\n0\n\n\n";
+        assert_eq!(
+            &parse_input("r", lf.as_bytes()).unwrap().body[..],
+            b"{\"a\":1}"
+        );
+        // Anything else after the last chunk is not part of this request.
+        let extra =
+            "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\nGARBAGE";
+        assert_eq!(
+            err("r", extra.as_bytes()),
+            "invalid chunked body: 7 bytes follow the last chunk"
+        );
         let gz = "POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n";
         assert_eq!(
             err("r", gz.as_bytes()),
@@ -1116,11 +1160,14 @@ mod tests {
             err("r", short.as_bytes()),
             "Content-Length says 10 but 38 bytes follow"
         );
-        let bad = raw("\r\n", BODY).replace("content-length: 38", "content-length: ten");
-        assert_eq!(
-            err("r", bad.as_bytes()),
-            "Content-Length 'ten' is not a number of bytes"
-        );
+        for value in ["ten", "+38", "0x26", "3 8"] {
+            let bad = raw("\r\n", BODY)
+                .replace("content-length: 38", &format!("content-length: {value}"));
+            assert_eq!(
+                err("r", bad.as_bytes()),
+                format!("Content-Length '{value}' is not a number of bytes")
+            );
+        }
         let two = raw("\r\n", BODY).replace(
             "content-length: 38",
             "content-length: 38\r\nContent-Length: 40",

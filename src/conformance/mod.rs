@@ -395,7 +395,22 @@ async fn deliver(
                 reqwest::header::HeaderValue::from_static("close"),
             );
         }
-        Connections::KeepAlive => {}
+        Connections::KeepAlive => {
+            // A server may close an idle kept-alive connection just as a request goes out on
+            // it (RFC 9112 §9.3.1), and the request is then never answered: it goes once more,
+            // on a new connection (the pool drops the closed one), so the verdict does not
+            // hang on that race. A receiver that closes every connection unanswered still
+            // fails.
+            let first = delivery::deliver(client, url, map.clone(), r.body.clone(), timeout).await;
+            let unanswered = first.status.is_none()
+                && first
+                    .error
+                    .as_ref()
+                    .is_some_and(|e| e.class == delivery::ErrorClass::Reset);
+            if !unanswered {
+                return Ok(first);
+            }
+        }
     }
     Ok(delivery::deliver(client, url, map, r.body.clone(), timeout).await)
 }
@@ -584,6 +599,55 @@ mod tests {
         assert!(seen.iter().all(|s| s.connection.is_empty()), "{seen:?}");
         let ports: std::collections::HashSet<u16> = seen.iter().map(|s| s.peer_port).collect();
         assert!(ports.len() < seen.len(), "{seen:?}");
+    }
+
+    /// A receiver that answers the first request on each connection and closes the connection
+    /// unanswered when another comes on it: what a server closing idle kept-alive connections
+    /// looks like when the close and the next request cross.
+    async fn closes_kept_alive_connections() -> reqwest::Url {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = reqwest::Url::parse(&format!(
+            "http://{}/webhooks",
+            listener.local_addr().expect("address")
+        ))
+        .expect("URL");
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let served = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+                let service = service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+                    let served = served.clone();
+                    async move {
+                        let _ = req.into_body().collect().await;
+                        if served.fetch_add(1, std::sync::atomic::Ordering::SeqCst) > 0 {
+                            // An error from the service: hyper closes without an answer.
+                            return Err(std::io::Error::other("closed"));
+                        }
+                        Ok(hyper::Response::new(Full::new(bytes::Bytes::new())))
+                    }
+                });
+                tokio::spawn(
+                    hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service),
+                );
+            }
+        });
+        url
+    }
+
+    #[tokio::test]
+    async fn keep_alive_sends_again_once_what_a_closed_connection_left_unanswered() {
+        let mut plan = plan(closes_kept_alive_connections().await);
+        plan.connections = Connections::KeepAlive;
+        plan.only = vec![Scenario::Accepts];
+        plan.events = vec![
+            "client.created".into(),
+            "client.updated".into(),
+            "purchase.created".into(),
+        ];
+        let report = run(&plan).await.expect("ran");
+        assert!(report.passed(), "{:?}", report.results);
     }
 
     #[tokio::test]
