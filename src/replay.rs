@@ -238,19 +238,39 @@ pub trait Observer {
 
 /// Replay every capture of the plan.
 pub async fn run(plan: &Plan, observer: &mut impl Observer) -> anyhow::Result<Totals> {
-    let client = delivery::build_client(&ClientOptions {
-        timeout: plan.timeout,
-        max_idle_per_host: 0,
-        urls: vec![plan.url.clone()],
-        connect: plan.connect.clone(),
-    })?;
+    let (totals, stopped) = run_counted(plan, observer).await;
+    stopped.map(|()| totals)
+}
+
+/// [`run`], with the totals of what was done also when a capture stops the replay (one that
+/// changed or went since it was checked): a summary can still say so.
+pub async fn run_counted(
+    plan: &Plan,
+    observer: &mut impl Observer,
+) -> (Totals, anyhow::Result<()>) {
     let started = Instant::now();
     let mut totals = Totals {
         captures: plan.items.len(),
         ..Totals::default()
     };
+    let client = match delivery::build_client(&ClientOptions {
+        timeout: plan.timeout,
+        max_idle_per_host: 0,
+        urls: vec![plan.url.clone()],
+        connect: plan.connect.clone(),
+    }) {
+        Ok(client) => client,
+        Err(e) => return (totals, Err(e)),
+    };
+    let mut stopped = Ok(());
     for item in &plan.items {
-        let r = replay_one(plan, &client, item, observer).await?;
+        let r = match replay_one(plan, &client, item, observer).await {
+            Ok(r) => r,
+            Err(e) => {
+                stopped = Err(e);
+                break;
+            }
+        };
         totals.reached_any |= r.reached;
         if r.delivered_on.is_some() {
             totals.delivered += 1;
@@ -260,7 +280,7 @@ pub async fn run(plan: &Plan, observer: &mut impl Observer) -> anyhow::Result<To
         totals.duplicates_not_acknowledged += r.duplicates_failed;
     }
     totals.elapsed = started.elapsed();
-    Ok(totals)
+    (totals, stopped)
 }
 
 async fn attempt(

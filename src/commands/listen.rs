@@ -77,6 +77,12 @@ impl ListenPlan {
         if args.count == Some(0) {
             return Err(input_error("--count must be at least 1"));
         }
+        if timeout.is_some_and(|t| t.is_zero()) {
+            return Err(input_error("--timeout must be more than 0"));
+        }
+        if args.max_connections == 0 {
+            return Err(input_error("--max-connections must be at least 1"));
+        }
         let expected: Vec<String> = topics::resolve_all(&args.expect_topics)
             .map_err(|e| input_error(format!("--expect-topic: {e}")))?
             .iter()
@@ -173,7 +179,7 @@ impl ListenPlan {
             },
             limits: Limits {
                 read_timeout,
-                max_connections: args.max_connections.max(1),
+                max_connections: args.max_connections,
                 idle_timeout,
                 ..Limits::default()
             },

@@ -137,8 +137,10 @@ pub fn run(args: &ReplayArgs) -> Result<Exit> {
     super::runtime()?.block_on(async {
         let mut out = std::io::BufWriter::new(std::io::stdout());
         let mut view = ReplayView::new(&mut out, args.json.json, &plan);
-        let totals = replay::run(&plan, &mut view).await?;
+        // The summary comes last even when a capture stops the replay partway.
+        let (totals, stopped) = replay::run_counted(&plan, &mut view).await;
         view.summary(&totals)?;
+        stopped?;
         Ok(exit(&totals))
     })
 }

@@ -183,11 +183,14 @@ impl<'w, W: Write> ReplayView<'w, W> {
                             .get(result.attempts.saturating_sub(1) as usize)
                             .map(|a| a.offset)
                             .unwrap_or_default();
+                        let attempts = match result.attempts {
+                            1 => "1 attempt".to_string(),
+                            n => format!("{n} attempts"),
+                        };
                         writeln!(
                             out,
-                            "  {} gave up after {} attempts over {}",
+                            "  {} gave up after {attempts} over {}",
                             bad("✗"),
-                            result.attempts,
                             duration::human(over)
                         )?;
                         if let Some(why) = result.explanation(self.resigned) {

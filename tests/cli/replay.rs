@@ -130,6 +130,12 @@ fn gives_up_after_the_whole_schedule() {
         hits[14].header("x-sent-at"),
         Some("2026-03-04T05:03:00.000Z")
     );
+    replay(&srv.url())
+        .arg(&caps[0])
+        .args(["--max-attempts", "1"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("gave up after 1 attempt over"));
 }
 
 #[test]
@@ -405,6 +411,14 @@ fn a_capture_changed_during_the_replay_is_not_sent() {
     let sent = String::from_utf8_lossy(&server.hits()[0].body).into_owned();
     let doc: serde_json::Value = serde_json::from_str(&first_body).unwrap();
     assert_eq!(sent, doc["body"].as_str().unwrap());
+    // The summary still comes last, counting what was done before the replay stopped.
+    let lines = ndjson(&out.stdout);
+    let summary = lines.last().unwrap();
+    assert_eq!(summary["type"], "summary", "{lines:?}");
+    assert_eq!(
+        (summary["captures"].as_u64(), summary["delivered"].as_u64()),
+        (Some(2), Some(1))
+    );
 }
 
 /// `sign --format json` of several events prints one capture per line: replay takes each line

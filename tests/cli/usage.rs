@@ -19,6 +19,22 @@ fn usage_errors_start_like_every_other_error() {
         .stderr(predicate::str::starts_with(
             "wl-hook: error: invalid value 'abc' for '--port <PORT>'",
         ));
+    // Values that would leave listen nothing to do are refused, not quietly changed.
+    for (flag, value, says) in [
+        (
+            "--max-connections",
+            "0",
+            "--max-connections must be at least 1",
+        ),
+        ("--timeout", "0s", "--timeout must be more than 0"),
+        ("--read-timeout", "0s", "--read-timeout must be more than 0"),
+    ] {
+        wl().args(["listen", "--port", "0", "--no-ui", flag, value])
+            .timeout(std::time::Duration::from_secs(20))
+            .assert()
+            .code(2)
+            .stderr(format!("wl-hook: error: {says}\n"));
+    }
 }
 
 #[test]
