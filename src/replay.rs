@@ -48,6 +48,12 @@ impl Item {
         req: Request,
         resign: Option<(&Secret, &protocol::Fidelity)>,
     ) -> anyhow::Result<Item> {
+        if !req.method.eq_ignore_ascii_case("POST") {
+            anyhow::bail!(
+                "a {} request, not a delivery: WL sends POST, and replay only POSTs",
+                crate::output::sanitize::sanitize(&req.method)
+            );
+        }
         let exact = &req.header_bytes;
         // (name, text, exact bytes when they are not the text's)
         let mut kept: Vec<(String, String, Option<&[u8]>)> = req

@@ -198,7 +198,7 @@ pub fn check(req: &Request, keys: &[NamedKey], opts: &CheckOptions) -> Report {
     } else {
         Vec::new()
     };
-    let checks = vec![
+    let mut checks = vec![
         signature,
         payload_key,
         event_check(get(header::TOPIC), reasons),
@@ -214,6 +214,15 @@ pub fn check(req: &Request, keys: &[NamedKey], opts: &CheckOptions) -> Report {
         age_check(generated_at, opts),
         future_check(generated_at, opts),
     ];
+    // Only a request that is not a POST gets this check (listen answers it 405): WL's
+    // deliveries all are, so the usual report is unchanged.
+    if !req.method.eq_ignore_ascii_case("POST") {
+        checks.push(make(
+            "method",
+            Status::Fail,
+            format!("{}, but WL sends POST", shown(&req.method)),
+        ));
+    }
     Report {
         valid: checks.iter().all(|c| !c.fails(opts.strict)),
         checks,

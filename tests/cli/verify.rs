@@ -351,6 +351,44 @@ fn a_file_of_captures_one_per_line_is_checked_line_by_line() {
     assert_eq!(v[0]["input"], "-");
 }
 
+/// A request that is not a POST (listen answers it 405 and saves it) is not a delivery:
+/// verify fails it on a `method` check, and replay refuses it.
+#[test]
+fn a_request_that_is_not_a_post_is_not_a_delivery() {
+    let sig = hmac_hex(b"k", BODY);
+    let post = capture("client.created", BODY, Some(&sig), GEN);
+    let (code, v) = verify_json(&post, &["--secret", "k"]);
+    assert_eq!(code, 0);
+    assert!(v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["name"] != "method"));
+    let get = post.replace(r#""method":"POST""#, r#""method":"GET""#);
+    assert_ne!(get, post);
+    let (code, v) = verify_json(&get, &["--secret", "k"]);
+    assert_eq!(code, 1);
+    let method = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "method")
+        .unwrap()
+        .clone();
+    assert_eq!(method["status"], "fail");
+    assert_eq!(method["detail"], "GET, but WL sends POST");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("get.json");
+    std::fs::write(&path, get).unwrap();
+    wl().args(["replay", "--url", "http://127.0.0.1:9/webhooks"])
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "a GET request, not a delivery: WL sends POST, and replay only POSTs",
+        ));
+}
+
 #[test]
 fn loose_form_says_which_serialisation_was_checked() {
     let loose = json!({"headers": {"x-topic": "client.created", "x-signature-256": hmac_hex(b"k", BODY), "content-type": "application/json", "x-generated-at": GEN, "x-sent-at": GEN},
