@@ -145,12 +145,13 @@ impl<'de> Visitor<'de> for Top<'_> {
         f.write_str("a JSON document")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<TopLevel, A::Error> {
-        // The wanted fields are in order of preference: keep the best one found.
+        // The wanted fields are in order of preference: keep the best one found, and of a
+        // field given twice the last, as JavaScript, Python and PHP read it.
         let (mut n, mut best): (usize, Option<(usize, String)>) = (0, None);
         while let Some(rank) = a.next_key_seed(Rank(self.0))? {
             n += 1;
             match rank {
-                Some(r) if best.as_ref().is_none_or(|(b, _)| r < *b) => {
+                Some(r) if best.as_ref().is_none_or(|(b, _)| r <= *b) => {
                     if let Some(v) = id_of(a.next_value::<&RawValue>()?) {
                         best = Some((r, v));
                     }
@@ -255,6 +256,12 @@ mod tests {
         assert_eq!(
             scan(escaped, &["uid"], None).unwrap().id.as_deref(),
             Some("7")
+        );
+        // A field given twice: the last, as receivers in JavaScript, Python and PHP read it.
+        let twice = br#"{"uid":"1","x":0,"uid":"2"}"#;
+        assert_eq!(
+            scan(twice, &["uid"], None).unwrap().id.as_deref(),
+            Some("2")
         );
         // Preference order, not document order.
         let both = br#"{"order_id":"2","text_purchase_id":"1"}"#;

@@ -152,12 +152,19 @@ fn too_large() -> std::io::Error {
 /// so a caller can report every input.
 pub fn inputs(specs: &[String]) -> Vec<Input> {
     let mut out = Vec::new();
+    let mut stdin_given = false;
     for spec in specs {
         let path = Path::new(spec);
         if spec == "-" {
+            // Standard input can be read once: a second `-` would read nothing.
+            let source = if std::mem::replace(&mut stdin_given, true) {
+                Source::Error("standard input is read once: give - only once".into())
+            } else {
+                Source::Stdin
+            };
             out.push(Input {
                 name: "-".into(),
-                source: Source::Stdin,
+                source,
             });
         } else if path.is_dir() {
             let error = |e: String| Input {
@@ -307,6 +314,16 @@ mod tests {
         assert_eq!(
             e,
             "not a capture, raw HTTP request or loose JSON form (starts with bytes 0x00 0x00 0x00 0x00...)"
+        );
+    }
+
+    #[test]
+    fn standard_input_is_given_once() {
+        let both = inputs(&["-".to_string(), "-".to_string()]);
+        assert!(matches!(both[0].source, Source::Stdin));
+        assert_eq!(
+            both[1].read().unwrap_err(),
+            "standard input is read once: give - only once"
         );
     }
 
