@@ -71,6 +71,8 @@ pub enum InputError {
     HeaderObject { detail: String },
     #[error("\"body\" and \"body_base64\" are both given; keep one")]
     BothBodies,
+    #[error("\"{field}\" is given twice; keep one (readers differ on which counts)")]
+    DuplicateField { field: String },
     #[error("\"{field}\" must be a string, not {found}")]
     NotAString {
         field: &'static str,
@@ -273,6 +275,13 @@ fn parse_json_general(text: &[u8]) -> Result<Request, InputError> {
             })
         }
     };
+    // serde_json keeps the last of a field given twice without a word; which one a reader
+    // takes would then decide the verdict.
+    if let Some(field) = duplicate_field(text) {
+        return Err(InputError::DuplicateField {
+            field: shown(&field),
+        });
+    }
     if map.contains_key("wl_hook_capture") {
         parse_capture(map)
     } else {
@@ -961,6 +970,34 @@ fn decode_chunked(mut rest: &[u8]) -> Result<Vec<u8>, InputError> {
     }
 }
 
+/// The first top-level field of a JSON object given twice, if any.
+fn duplicate_field(text: &[u8]) -> Option<String> {
+    struct Fields;
+    impl<'de> serde::de::Visitor<'de> for Fields {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut a: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut seen = std::collections::HashSet::new();
+            while let Some(key) = a.next_key::<String>()? {
+                a.next_value::<serde::de::IgnoredAny>()?;
+                if !seen.insert(key.clone()) {
+                    return Ok(Some(key));
+                }
+            }
+            Ok(None)
+        }
+    }
+    let mut de = serde_json::Deserializer::from_slice(text);
+    serde::Deserializer::deserialize_map(&mut de, Fields)
+        .ok()
+        .flatten()
+}
+
 /// Input text quoted in an error, cut when long.
 fn shown(s: &str) -> String {
     super::clip(s, 80)
@@ -1028,6 +1065,27 @@ mod tests {
         let with_reason = with_null.replace("null", r#""too big""#);
         let r = parse_input("c.json", with_reason.as_bytes()).unwrap();
         assert_eq!(r.body_omitted.as_deref(), Some("too big"));
+    }
+
+    /// A field given twice is refused: which of the two a reader takes would decide the
+    /// verdict (serde_json takes the last, others the first).
+    #[test]
+    fn a_field_given_twice_is_refused() {
+        let json = capture_json();
+        let tail = |extra: &str| json.trim_end().strip_suffix('}').unwrap().to_string() + extra;
+        for (doc, field) in [
+            (tail(r#","body": "{}"}"#), "body"),
+            (tail(r#","headers": []}"#), "headers"),
+            (tail(r#","bo\u0064y": "{}"}"#), "body"),
+        ] {
+            assert_eq!(
+                err("c.json", doc.as_bytes()),
+                format!("\"{field}\" is given twice; keep one (readers differ on which counts)")
+            );
+        }
+        // The loose form too.
+        let loose = r#"{"headers": {}, "body": "{}", "body": "[]"}"#;
+        assert!(err("l.json", loose.as_bytes()).contains("given twice"));
     }
 
     #[test]
