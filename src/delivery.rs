@@ -192,6 +192,36 @@ pub enum ErrorClass {
 }
 
 impl ErrorClass {
+    const ALL: [ErrorClass; 6] = [
+        ErrorClass::Refused,
+        ErrorClass::Tls,
+        ErrorClass::Timeout,
+        ErrorClass::Reset,
+        ErrorClass::InvalidResponse,
+        ErrorClass::Other,
+    ];
+
+    /// Its name in JSON (`error.class`, and the keys of `send`'s `failed_by`).
+    pub fn key(self) -> &'static str {
+        match self {
+            ErrorClass::Refused => "refused",
+            ErrorClass::Tls => "tls",
+            ErrorClass::Timeout => "timeout",
+            ErrorClass::Reset => "reset",
+            ErrorClass::InvalidResponse => "invalid_response",
+            ErrorClass::Other => "other",
+        }
+    }
+
+    /// The words for a `failed_by` key: a class's [`as_str`](Self::as_str), or the key itself
+    /// (a status code).
+    pub fn words_for(key: &str) -> &str {
+        ErrorClass::ALL
+            .iter()
+            .find(|c| c.key() == key)
+            .map_or(key, |c| c.as_str())
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorClass::Refused => "connection refused",
@@ -627,6 +657,16 @@ impl Pacer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `send`'s `failed_by` counts by the names `error.class` has in JSON.
+    #[test]
+    fn failed_by_keys_are_the_json_class_names() {
+        for c in ErrorClass::ALL {
+            assert_eq!(serde_json::to_value(c).unwrap(), c.key());
+            assert_eq!(ErrorClass::words_for(c.key()), c.as_str());
+        }
+        assert_eq!(ErrorClass::words_for("500"), "500");
+    }
 
     #[test]
     fn percentiles_nearest_rank() {

@@ -200,16 +200,32 @@ pub fn fixture_set(dir: Option<&Path>) -> Result<FixtureSet> {
         .map_err(|e| input_error(format!("{e}; fix the file or leave out --fixtures")))
 }
 
-/// Read `--data`: a file, or stdin for `-`.
+/// Read `--data`: a file, or stdin for `-`, up to the 512 MiB every input is held to (a
+/// device such as `/dev/zero` or an endless pipe is refused, not read until memory runs out).
 pub fn read_data(spec: &str) -> Result<Vec<u8>> {
-    if spec == "-" {
-        let mut buf = Vec::new();
+    let limit = crate::capture::source::MAX_INPUT;
+    let mut buf = Vec::new();
+    let read = if spec == "-" {
         std::io::stdin()
+            .lock()
+            .take(limit + 1)
             .read_to_end(&mut buf)
-            .map_err(|e| input_error(format!("cannot read --data from stdin: {e}")))?;
-        return Ok(buf);
+    } else {
+        std::fs::File::open(spec).and_then(|f| f.take(limit + 1).read_to_end(&mut buf))
+    };
+    let from = if spec == "-" {
+        "stdin".to_string()
+    } else {
+        format!("file {spec}")
+    };
+    read.map_err(|e| input_error(format!("cannot read --data {from}: {e}")))?;
+    if buf.len() as u64 > limit {
+        return Err(input_error(format!(
+            "--data {from} is over {} MiB; a webhook body is far smaller",
+            limit / (1024 * 1024)
+        )));
     }
-    std::fs::read(spec).map_err(|e| input_error(format!("cannot read --data file {spec}: {e}")))
+    Ok(buf)
 }
 
 /// The checked plan of what bodies to produce, built before anything is sent: each event's

@@ -452,9 +452,9 @@ impl Tally {
         } else {
             // An unfinished answer counts by its error, not by its status line.
             let class = match (&o.error, o.status) {
-                (Some(e), _) => e.class.as_str().to_string(),
+                (Some(e), _) => e.class.key().to_string(),
                 (None, Some(s)) => s.to_string(),
-                (None, None) => "error".into(),
+                (None, None) => crate::delivery::ErrorClass::Other.key().to_string(),
             };
             *self.failed_by.entry(class).or_default() += 1;
         }

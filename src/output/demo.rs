@@ -141,7 +141,7 @@ impl<W: Write> DemoView<'_, W> {
         for example in [
             "wl-hook send --topic all --url http://127.0.0.1:3000/webhooks --secret \"$WL_KEY\"",
             "wl-hook check http://127.0.0.1:3000/webhooks --secret \"$WL_KEY\" --junit report.xml",
-            "wl-hook listen --forward-to http://127.0.0.1:3000/webhooks --save captures/",
+            "wl-hook listen --secret \"$WL_KEY\" --forward-to http://127.0.0.1:3000/webhooks --save captures/",
         ] {
             writeln!(self.out, "  {example}")?;
         }

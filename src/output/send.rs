@@ -226,7 +226,7 @@ fn summary_line(s: &Summary) -> String {
         let by = s
             .failed_by
             .iter()
-            .map(|(k, v)| format!("{v}× {k}"))
+            .map(|(k, v)| format!("{v}× {}", crate::delivery::ErrorClass::words_for(k)))
             .collect::<Vec<_>>()
             .join(", ");
         let also = if s.accepted > 0 {

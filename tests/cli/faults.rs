@@ -121,6 +121,18 @@ fn endless_inputs_are_refused_with_a_bound() {
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("key file /dev/zero is over 64 KiB"), "{err}");
+
+    // A body read from an endless source is refused at the bound, not read until memory runs out.
+    let out = under_memory_limit(
+        2000,
+        r#"exec "$WL" sign --topic client.created --raw --data /dev/zero"#,
+    );
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--data file /dev/zero is over 512 MiB"),
+        "{err}"
+    );
 }
 
 /// A folder of 64 captures, `c-00.json` to `c-63.json`, six of them (two in each half, where

@@ -134,7 +134,19 @@ fn a_refused_connection_is_exit_3() {
         .args(["--topic", "all"])
         .assert()
         .code(3)
-        .stdout(predicate::str::contains("connection refused"));
+        .stdout(predicate::str::contains("connection refused"))
+        .stdout(predicate::str::contains(
+            "13 failed (13× connection refused)",
+        ));
+    // In JSON, failures count by the error class's JSON name, as each delivery's error.class.
+    let out = send(&url)
+        .args(["--topic", "client.created", "--json"])
+        .output()
+        .unwrap();
+    let lines = ndjson(&out.stdout);
+    assert_eq!(lines[0]["error"]["class"], "refused");
+    let summary = lines.last().unwrap();
+    assert_eq!(summary["failed_by"], serde_json::json!({"refused": 1}));
 }
 
 #[test]
