@@ -16,6 +16,9 @@ pub struct PrintedRequest<'a> {
     pub body: &'a [u8],
 }
 
+/// The longest quoted body a curl command takes as an argument (Linux allows 128 KiB).
+const LONGEST_ARGUMENT: usize = 100 * 1024;
+
 impl PrintedRequest<'_> {
     /// Header `i`'s value that is not UTF-8, exactly; `None` for a value that is text.
     fn exact(&self, i: usize) -> Option<&[u8]> {
@@ -63,11 +66,22 @@ impl PrintedRequest<'_> {
     }
 
     /// A POSIX-shell curl command that sends exactly these headers and bytes.
+    ///
+    /// A body whose quoted text is over [`LONGEST_ARGUMENT`] is piped in by printf.
     pub fn write_curl(&self, out: &mut impl Write) -> io::Result<()> {
         let text = std::str::from_utf8(self.body)
             .ok()
-            .filter(|t| !t.contains('\0') && !t.starts_with('@'));
-        if text.is_none() {
+            .filter(|t| !t.contains('\0') && !t.starts_with('@'))
+            .map(shell_quote);
+        // Linux refuses one argument over 128 KiB (MAX_ARG_STRLEN): a longer body goes to
+        // curl's stdin from printf, which the shell runs itself.
+        let (inline, piped) = match text {
+            Some(quoted) if quoted.len() > LONGEST_ARGUMENT => (None, Some(quoted)),
+            other => (other, None),
+        };
+        if let Some(quoted) = &piped {
+            write!(out, "printf '%s' {quoted} | ")?;
+        } else if inline.is_none() {
             // Bytes a shell argument cannot carry go through printf's octal escapes.
             write!(out, "printf '")?;
             for b in self.body {
@@ -99,8 +113,8 @@ impl PrintedRequest<'_> {
         }
         // curl would otherwise add "Expect: 100-continue" to large bodies.
         write!(out, " \\\n  -H 'Expect:'")?;
-        match text {
-            Some(t) => writeln!(out, " \\\n  --data-binary {}", shell_quote(t)),
+        match inline {
+            Some(quoted) => writeln!(out, " \\\n  --data-binary {quoted}"),
             None => writeln!(out, " \\\n  --data-binary @-"),
         }
     }

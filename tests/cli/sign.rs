@@ -217,6 +217,56 @@ fn curl_format_quotes_the_body_for_a_shell() {
     assert_eq!(shell.stdout, std::fs::read(&data).unwrap());
 }
 
+/// A body too long for one command-line argument (Linux: 128 KiB) goes to curl's stdin from
+/// printf: the command runs as printed, in bash and zsh, and the receiver gets the exact bytes.
+#[test]
+fn curl_format_sends_a_large_body_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("big.json");
+    let items: Vec<String> = (0..4000)
+        .map(|i| format!("{{\"k_purchase_item\":{i},\"text_title\":\"Kid's 10-Class Pass\"}}"))
+        .collect();
+    let body = format!("{{\"purchase_items\":[{}]}}", items.join(","));
+    assert!(body.len() > 200 * 1024);
+    std::fs::write(&data, &body).unwrap();
+    let srv = crate::server::TestServer::status(200);
+    let out = wl()
+        .args([
+            "sign",
+            "--topic",
+            "purchase.created",
+            "--secret",
+            "k",
+            "--format",
+            "curl",
+        ])
+        .args(["--url", &srv.url(), "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    let cmd = String::from_utf8(out.stdout).unwrap();
+    assert!(cmd.starts_with("printf '%s' '"), "{}", &cmd[..80]);
+    // From a file: the script itself is too long for one argument (`sh -c`).
+    let script = dir.path().join("send.sh");
+    std::fs::write(&script, &cmd).unwrap();
+    for shell in ["bash", "zsh"] {
+        let run = std::process::Command::new(shell)
+            .arg(&script)
+            .output()
+            .unwrap();
+        assert!(run.status.success(), "{shell}: {run:?}");
+    }
+    let hits = srv.hits();
+    assert_eq!(hits.len(), 2);
+    for h in &hits {
+        assert_eq!(h.body, body.as_bytes());
+        assert_eq!(
+            h.header("x-signature-256"),
+            Some(crate::server::hmac_hex(b"k", body.as_bytes()).as_str())
+        );
+    }
+}
+
 #[test]
 fn data_is_sent_byte_exact_and_takes_its_topic_from_meta_data() {
     let dir = tempfile::tempdir().unwrap();
