@@ -242,6 +242,11 @@ impl BodyPlan {
     pub fn from_args(args: &BodyArgs, now: DateTime<Utc>) -> Result<BodyPlan> {
         let overrides = overrides(&args.render)?;
         let generated_at = match &args.generated_at {
+            Some(_) if args.render.exact => {
+                return Err(input_error(
+                    "--generated-at does not apply with --exact, which keeps each fixture's stored meta_data.date (and sends it as x-generated-at)",
+                ))
+            }
             Some(v) => parse_time_at("--generated-at", v, now)?,
             None => now,
         };

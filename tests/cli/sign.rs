@@ -267,6 +267,34 @@ fn curl_format_sends_a_large_body_exactly() {
     }
 }
 
+/// `--exact` keeps the stored `meta_data.date`, and `x-generated-at` says the same time; a
+/// `--generated-at` cannot apply then, and is refused.
+#[test]
+fn exact_sends_its_stored_date_as_x_generated_at() {
+    let out = wl()
+        .args(["sign", "client.created", "--exact", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let body: Value = serde_json::from_str(doc["body"].as_str().unwrap()).unwrap();
+    let generated = doc["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h[0] == "x-generated-at")
+        .unwrap()[1]
+        .clone();
+    assert_eq!(generated, body["meta_data"]["date"]);
+    assert_eq!(generated, "2024-11-22T15:21:10.000Z");
+    wl().args(["sign", "client.created", "--exact", "--generated-at", "-1h"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--generated-at does not apply with --exact",
+        ));
+}
+
 #[test]
 fn data_is_sent_byte_exact_and_takes_its_topic_from_meta_data() {
     let dir = tempfile::tempdir().unwrap();
