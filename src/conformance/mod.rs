@@ -443,9 +443,8 @@ mod tests {
         peer_port: u16,
     }
 
-    /// A receiver on a free loopback port that does everything right and records each
-    /// request.
-    async fn receiver() -> (reqwest::Url, Arc<Mutex<Vec<Seen>>>) {
+    /// A listener on a free loopback port, and its webhook URL.
+    async fn bound() -> (tokio::net::TcpListener, reqwest::Url) {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -454,6 +453,13 @@ mod tests {
             listener.local_addr().expect("address")
         ))
         .expect("URL");
+        (listener, url)
+    }
+
+    /// A receiver on a free loopback port that does everything right and records each
+    /// request.
+    async fn receiver() -> (reqwest::Url, Arc<Mutex<Vec<Seen>>>) {
+        let (listener, url) = bound().await;
         let seen = Arc::new(Mutex::new(Vec::new()));
         let record = seen.clone();
         tokio::spawn(async move {
@@ -605,14 +611,7 @@ mod tests {
     /// unanswered when another comes on it: what a server closing idle kept-alive connections
     /// looks like when the close and the next request cross.
     async fn closes_kept_alive_connections() -> reqwest::Url {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let url = reqwest::Url::parse(&format!(
-            "http://{}/webhooks",
-            listener.local_addr().expect("address")
-        ))
-        .expect("URL");
+        let (listener, url) = bound().await;
         tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
                 let served = Arc::new(std::sync::atomic::AtomicUsize::new(0));

@@ -42,6 +42,17 @@ fn verify_json(input: &str, extra: &[&str]) -> (i32, Value) {
     (out.status.code().unwrap(), v)
 }
 
+/// The check of that name in a `verify` JSON line.
+fn check_named(v: &Value, name: &str) -> Value {
+    v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap_or_else(|| panic!("no {name} check: {v}"))
+        .clone()
+}
+
 fn diagnosis(v: &Value) -> String {
     v["diagnosis"]
         .as_array()
@@ -224,13 +235,7 @@ fn time_checks() {
     );
     let (code, v) = verify_json(&old, &["--secret", "k"]);
     assert_eq!(code, 0);
-    let age = v["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == "age")
-        .unwrap()
-        .clone();
+    let age = check_named(&v, "age");
     assert_eq!(age["status"], "warn", "{age}");
     // ...a failure with --max-age.
     let (code, _) = verify_json(&old, &["--secret", "k", "--max-age", "24h"]);
@@ -254,13 +259,7 @@ fn time_checks() {
     // Unix seconds are understood and named.
     let unix = capture("client.created", BODY, Some(&sig), "1768039200");
     let (_, v) = verify_json(&unix, &["--secret", "k"]);
-    let g = v["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == "generated-at")
-        .unwrap()
-        .clone();
+    let g = check_named(&v, "generated-at");
     assert!(
         g["detail"].as_str().unwrap().contains("Unix seconds"),
         "{g}"
@@ -285,13 +284,7 @@ fn a_capture_is_judged_as_at_its_reception() {
     assert_eq!(out.status.code(), Some(1));
     let v = ndjson(&out.stdout).pop().unwrap();
     assert_eq!(v["judged_at"], "2026-01-10T09:50:00.000Z");
-    let future = v["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == "future")
-        .unwrap()
-        .clone();
+    let future = check_named(&v, "future");
     assert_eq!(future["status"], "fail", "{future}");
     wl().args(["verify", "-", "--secret", "k"])
         .write_stdin(doc.clone())
@@ -368,13 +361,7 @@ fn a_request_that_is_not_a_post_is_not_a_delivery() {
     assert_ne!(get, post);
     let (code, v) = verify_json(&get, &["--secret", "k"]);
     assert_eq!(code, 1);
-    let method = v["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["name"] == "method")
-        .unwrap()
-        .clone();
+    let method = check_named(&v, "method");
     assert_eq!(method["status"], "fail");
     assert_eq!(method["detail"], "GET, but WL sends POST");
     let dir = tempfile::tempdir().unwrap();
